@@ -1,0 +1,209 @@
+/* daxwl fault: page-fault cost of a shared file mapping (PTE or, with --align 2M, PMD faults). */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "cmd_util.h"
+#include "mapping.h"
+#include "order.h"
+#include "report.h"
+#include "verify.h"
+#include "worker.h"
+
+struct fault_params {
+	int touch, order, align;
+	bool map_sync, populate;
+};
+
+static const char *const touch_names[] = { "write", "read", "copy", NULL };
+static const char *const align_names[] = { "none", "2M", NULL };
+enum { TOUCH_WRITE, TOUCH_READ, TOUCH_COPY };
+enum { ALIGN_NONE, ALIGN_2M };
+enum { CNT_MAP_NS, CNT_MAPS, CNT_TOUCH_NS, CNT_ALIGNED, CNT_SINK };
+
+#define P(f) offsetof(struct fault_params, f)
+static const struct opt fault_opts[] = {
+	{ .name = "touch", .type = OPT_ENUM, .off = P(touch),
+	  .help = "store 8 bytes, load 8 bytes, or copy --bs bytes out of each block",
+	  .choices = touch_names },
+	{ .name = "order", .type = OPT_ENUM, .off = P(order),
+	  .help = "page order",
+	  .choices = order_names },
+	{ .name = "align", .type = OPT_ENUM, .off = P(align),
+	  .help = "place the mapping on a 2 MiB-aligned address",
+	  .choices = align_names },
+	{ .name = "map-sync", .type = OPT_FLAG, .off = P(map_sync),
+	  .help = "map with MAP_SHARED_VALIDATE | MAP_SYNC" },
+	{ .name = "populate", .type = OPT_FLAG, .off = P(populate),
+	  .help = "map with MAP_POPULATE (faults move into mmap)" },
+	{ .name = NULL }
+};
+
+#define TWO_MB (2ull << 20)
+
+static void fault_defaults(struct common_params *c, void *p)
+{
+	(void)p;
+	c->bs = (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+static int fault_check(struct daxwl_run *r)
+{
+	struct fault_params *p = r->p;
+	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
+
+	if (r->c.bs % pg)
+		return err_set(&r->err, DAXWL_EUSAGE, 0,
+			       "--bs (the touch stride) must be a multiple of the page size %llu",
+			       (unsigned long long)pg);
+	if (p->align == ALIGN_2M && r->c.bs > TWO_MB)
+		return err_set(&r->err, DAXWL_EUSAGE, 0, "--bs must be at most 2M with --align 2M");
+	r->need = p->touch == TOUCH_WRITE ? TARGET_WRITE : TARGET_READ;
+	/* With --align 2M the file offsets are 2 MiB-aligned too, so PMD faults can happen. */
+	r->unit = p->align == ALIGN_2M ? TWO_MB : r->c.bs;
+	return 0;
+}
+
+/* Uninstrumented: sanitizer shadow reads would add faults of their own. */
+__attribute__((no_sanitize("address"), noinline))
+static uint64_t touch(char *addr, bool write, uint64_t val)
+{
+	volatile uint64_t *p = (volatile uint64_t *)(void *)addr;
+
+	if (write) {
+		*p = val;
+		return 0;
+	}
+	return *p;
+}
+
+static int fault_worker(struct worker *w)
+{
+	struct daxwl_run *r = w->run;
+	struct fault_params *p = r->p;
+	uint64_t bs = r->c.bs, npages = w->len / bs, pos = npages;
+	struct map_req m = {
+		.fd = r->t.fd, .off = w->off, .len = w->len,
+		.write = p->touch == TOUCH_WRITE, .map_sync = p->map_sync,
+		.populate = p->populate, .align = p->align == ALIGN_2M ? TWO_MB : 0,
+	};
+	char *map = NULL, *copy = NULL;
+	struct order ord;
+	uint64_t sink = 0;
+
+	if (p->touch == TOUCH_COPY && !(copy = cmd_alloc_buf(bs)))
+		return err_set(&w->err, DAXWL_ERUNTIME, ENOMEM, "copy buffer");
+	if (order_init(&ord, npages, p->order, &w->rng)) {
+		free(copy);
+		return err_set(&w->err, DAXWL_ERUNTIME, ENOMEM, "page order");
+	}
+	while (worker_next(w)) {
+		if (w->phase_changed && map) {
+			munmap(map, w->len);
+			map = NULL;
+		}
+		w->phase_changed = false;
+		if (!map || pos == npages) {
+			if (map)
+				munmap(map, w->len);
+			uint64_t t0 = now_ns();
+
+			map = map_file(&m);
+			uint64_t t1 = now_ns();
+
+			if (map == MAP_FAILED) {
+				int en = errno;
+
+				order_free(&ord);
+				free(copy);
+				return err_set(&w->err, en == EOPNOTSUPP ? DAXWL_ENOTSUP : DAXWL_ERUNTIME,
+					       en, "mmap of %s%s", r->t.path,
+					       p->map_sync ? " with MAP_SYNC" : "");
+			}
+			if (w->measuring) {
+				w->cnt[CNT_MAP_NS] += t1 - t0;
+				w->cnt[CNT_MAPS]++;
+				if (!((uintptr_t)map & (TWO_MB - 1)))
+					w->cnt[CNT_ALIGNED]++;
+			}
+			pos = 0;
+			/* Every mapping starts a whole pass of the order (reshuffled if random). */
+			ord.pos = ord.n;
+		}
+		uint64_t off = order_next(&ord) * bs;
+		uint64_t val = pattern_word(r->c.seed, w->off + off);
+		uint64_t t0 = now_ns();
+
+		uint64_t got;
+
+		if (copy) {
+			/* The mmap read path: what fio's mmap engine does per I/O. */
+			memcpy(copy, map + off, bs);
+			got = *(uint64_t *)(void *)copy;
+		} else {
+			got = touch(map + off, m.write, val);
+		}
+		uint64_t t1 = now_ns();
+
+		worker_record(w, t1 - t0, bs);
+		if (w->measuring)
+			w->cnt[CNT_TOUCH_NS] += t1 - t0;
+		if (!m.write && r->c.verify) {
+			w->verify_bytes += 8;
+			if (got != val && !w->verify_bad++)
+				w->verify_first_bad = w->off + off;
+		}
+		sink += got;
+		pos++;
+	}
+	if (map)
+		munmap(map, w->len);
+	order_free(&ord);
+	free(copy);
+	w->cnt[CNT_SINK] = sink;
+	return 0;
+}
+
+static int fault_run(struct daxwl_run *r)
+{
+	struct fault_params *p = r->p;
+
+	if (p->map_sync && r->env.map_sync == 0)
+		return err_set(&r->err, DAXWL_ENOTSUP, r->env.map_sync_errno,
+			       "MAP_SYNC refused for %s (the file is not on a DAX mount)", r->t.path);
+	uint64_t pages = r->region / r->c.bs;
+	uint64_t passes = r->c.iterations ? r->c.iterations : (r->c.runtime ? 0 : 1);
+
+	return workers_run(r, passes * pages, fault_worker);
+}
+
+static void fault_report(struct daxwl_run *r, struct json *j)
+{
+	uint64_t faults = 0, map_ns = report_sum(r, CNT_MAP_NS);
+	uint64_t touch_ns = report_sum(r, CNT_TOUCH_NS), maps = report_sum(r, CNT_MAPS);
+
+	for (unsigned i = 0; i < r->nw; i++)
+		faults += r->w[i].minflt + r->w[i].majflt;
+	json_u64(j, "faults", faults);
+	json_u64(j, "maps", maps);
+	json_u64(j, "map_ns", map_ns);
+	json_u64(j, "touch_ns", touch_ns);
+	/* mmap time counts too: with --populate the faults happen inside mmap. */
+	json_f64(j, "ns_per_fault", faults ? (double)(map_ns + touch_ns) / (double)faults : 0);
+	json_u64(j, "maps_2m_aligned", report_sum(r, CNT_ALIGNED));
+}
+
+const struct daxwl_cmd cmd_fault = {
+	.name = "fault",
+	.summary = "mmap a file MAP_SHARED and touch every page: faults, ns per fault, GB/s",
+	.opts = fault_opts,
+	.params_size = sizeof(struct fault_params),
+	.flags = CMD_MAPS_FILE,
+	.defaults = fault_defaults,
+	.check = fault_check,
+	.run = fault_run,
+	.report = fault_report,
+};

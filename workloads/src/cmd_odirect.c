@@ -1,0 +1,319 @@
+/* daxwl odirect: O_DIRECT I/O through io_uring (registered buffers, --iodepth) or pread/pwrite. */
+#include <errno.h>
+#include <fcntl.h>
+#include <liburing.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "cmd_util.h"
+#include "order.h"
+#include "report.h"
+#include "verify.h"
+#include "worker.h"
+
+struct odirect_params {
+	int engine, rw, order, buffers;
+	uint64_t iodepth, mix;
+};
+
+static const char *const engine_names[] = { "uring", "sync", NULL };
+static const char *const buffer_names[] = { "registered", "plain", NULL };
+enum { ENGINE_URING, ENGINE_SYNC };
+enum { BUF_REGISTERED, BUF_PLAIN };
+enum { CNT_READS, CNT_WRITES };
+
+#define P(f) offsetof(struct odirect_params, f)
+static const struct opt odirect_opts[] = {
+	{ .name = "engine", .type = OPT_ENUM, .off = P(engine),
+	  .help = "io_uring or synchronous pread/pwrite",
+	  .choices = engine_names },
+	{ .name = "iodepth", .type = OPT_UINT, .off = P(iodepth),
+	  .help = "I/Os in flight per thread (uring)",
+	  .min = 1, .max = 1024 },
+	{ .name = "rw", .type = OPT_ENUM, .off = P(rw),
+	  .help = "read, write or a mix of both",
+	  .choices = rw_names },
+	{ .name = "mix", .type = OPT_UINT, .off = P(mix),
+	  .help = "percent of reads in --rw mixed",
+	  .min = 0, .max = 100 },
+	{ .name = "order", .type = OPT_ENUM, .off = P(order),
+	  .help = "sequential or random offsets",
+	  .choices = order_names },
+	{ .name = "buffers", .type = OPT_ENUM, .off = P(buffers),
+	  .help = "io_uring fixed (registered) or plain buffers",
+	  .choices = buffer_names },
+	{ .name = NULL }
+};
+
+static void odirect_defaults(struct common_params *c, void *p)
+{
+	struct odirect_params *op = p;
+
+	c->bs = 4096;
+	op->iodepth = 1;
+	op->mix = 50;
+}
+
+static int odirect_check(struct daxwl_run *r)
+{
+	struct odirect_params *p = r->p;
+
+	if (cmd_check_io_bs(r))
+		return r->err.code;
+	if (p->engine == ENGINE_SYNC && p->iodepth != 1)
+		return err_set(&r->err, DAXWL_EUSAGE, 0, "--iodepth needs --engine uring");
+	r->need = p->rw == RW_READ ? TARGET_READ : TARGET_WRITE;
+	r->unit = r->c.bs;
+	return 0;
+}
+
+struct io_ctx {
+	struct worker *w;
+	int fd;
+	struct order ord;
+	char *bufs;
+};
+
+static bool pick_read(struct worker *w)
+{
+	struct odirect_params *p = w->run->p;
+
+	return p->rw == RW_READ || (p->rw == RW_MIXED && prng_below(&w->rng, 100) < p->mix);
+}
+
+static int io_error(struct worker *w, int en, bool rd, uint64_t off, long got)
+{
+	/* EINVAL on an O_DIRECT I/O: the file system or device refuses direct I/O here. */
+	return err_set(&w->err, en == EINVAL || en == EOPNOTSUPP ? DAXWL_ENOTSUP : DAXWL_ERUNTIME,
+		       en, "O_DIRECT %s at offset %llu returned %ld", rd ? "read" : "write",
+		       (unsigned long long)off, got);
+}
+
+static void check_read(struct worker *w, const char *buf, uint64_t off)
+{
+	uint64_t fb = 0, bs = w->run->c.bs;
+	uint64_t bad = pattern_check(buf, bs, w->run->c.seed, off, &fb);
+
+	if (bad && !w->verify_bad)
+		w->verify_first_bad = fb;
+	w->verify_bad += bad;
+	w->verify_bytes += bs;
+}
+
+static int sync_loop(struct io_ctx *c)
+{
+	struct worker *w = c->w;
+	struct daxwl_run *r = w->run;
+	uint64_t bs = r->c.bs;
+
+	while (worker_next(w)) {
+		uint64_t off = w->off + order_next(&c->ord) * bs;
+		bool rd = pick_read(w);
+
+		if (!rd && r->c.verify)
+			pattern_fill(c->bufs, bs, r->c.seed, off);
+		uint64_t t0 = now_ns();
+		ssize_t n = rd ? pread(c->fd, c->bufs, bs, (off_t)off)
+			       : pwrite(c->fd, c->bufs, bs, (off_t)off);
+		uint64_t t1 = now_ns();
+
+		if (n != (ssize_t)bs)
+			return io_error(w, n < 0 ? errno : EIO, rd, off, (long)n);
+		worker_record(w, t1 - t0, bs);
+		if (w->measuring)
+			w->cnt[rd ? CNT_READS : CNT_WRITES]++;
+		if (rd && r->c.verify)
+			check_read(w, c->bufs, off);
+	}
+	return 0;
+}
+
+struct slot {
+	uint64_t t0, off;
+	bool rd;
+};
+
+static int uring_loop(struct io_ctx *c)
+{
+	struct worker *w = c->w;
+	struct daxwl_run *r = w->run;
+	struct odirect_params *p = r->p;
+	uint64_t bs = r->c.bs, depth = p->iodepth, issued = 0;
+	struct io_uring ring;
+	struct slot *slots = calloc(depth, sizeof(*slots));
+	uint64_t *freel = calloc(depth, sizeof(*freel)), nfree = depth, inflight = 0;
+	struct iovec *iov = calloc(depth, sizeof(*iov));
+	int rc;
+
+	if (!slots || !freel || !iov) {
+		rc = err_set(&w->err, DAXWL_ERUNTIME, ENOMEM, "io_uring slots");
+		goto out_free;
+	}
+	for (uint64_t i = 0; i < depth; i++) {
+		freel[i] = i;
+		iov[i] = (struct iovec){ c->bufs + i * bs, bs };
+	}
+	rc = io_uring_queue_init((unsigned)depth, &ring, 0);
+	if (rc < 0) {
+		rc = err_set(&w->err, rc == -ENOSYS || rc == -EPERM ? DAXWL_ENOTSUP : DAXWL_ERUNTIME,
+			     -rc, "io_uring_queue_init");
+		goto out_free;
+	}
+	if (p->buffers == BUF_REGISTERED) {
+		rc = io_uring_register_buffers(&ring, iov, (unsigned)depth);
+		if (rc < 0) {
+			rc = err_set(&w->err, DAXWL_ERUNTIME, -rc,
+				     "io_uring_register_buffers (%llu x %llu bytes; check RLIMIT_MEMLOCK)",
+				     (unsigned long long)depth, (unsigned long long)bs);
+			goto out_ring;
+		}
+	}
+	rc = 0;
+	for (;;) {
+		while (nfree && worker_next(w)) {
+			if (w->phase_changed) {
+				w->phase_changed = false;
+				issued = 0;
+			}
+			if (w->max_ops && issued >= w->max_ops)
+				break;
+			uint64_t s = freel[--nfree];
+			struct slot *sl = &slots[s];
+			struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+
+			sl->off = w->off + order_next(&c->ord) * bs;
+			sl->rd = pick_read(w);
+			if (!sl->rd && r->c.verify)
+				pattern_fill(iov[s].iov_base, bs, r->c.seed, sl->off);
+			if (p->buffers == BUF_REGISTERED) {
+				if (sl->rd)
+					io_uring_prep_read_fixed(sqe, c->fd, iov[s].iov_base, (unsigned)bs,
+								 sl->off, (int)s);
+				else
+					io_uring_prep_write_fixed(sqe, c->fd, iov[s].iov_base, (unsigned)bs,
+								  sl->off, (int)s);
+			} else if (sl->rd) {
+				io_uring_prep_read(sqe, c->fd, iov[s].iov_base, (unsigned)bs, sl->off);
+			} else {
+				io_uring_prep_write(sqe, c->fd, iov[s].iov_base, (unsigned)bs, sl->off);
+			}
+			io_uring_sqe_set_data64(sqe, s);
+			sl->t0 = now_ns();
+			int sub = io_uring_submit(&ring);
+
+			if (sub < 0) {
+				rc = err_set(&w->err, DAXWL_ERUNTIME, -sub, "io_uring_submit");
+				break;
+			}
+			issued++;
+			inflight++;
+		}
+		if (!inflight || rc)
+			break;
+		struct io_uring_cqe *cqe;
+		int wr = io_uring_wait_cqe(&ring, &cqe);
+		uint64_t t1 = now_ns();
+
+		if (wr < 0) {
+			rc = err_set(&w->err, DAXWL_ERUNTIME, -wr, "io_uring_wait_cqe");
+			break;
+		}
+		uint64_t s = io_uring_cqe_get_data64(cqe);
+		int res = cqe->res;
+
+		io_uring_cqe_seen(&ring, cqe);
+		inflight--;
+		freel[nfree++] = s;
+		if (res != (int)bs) {
+			rc = io_error(w, res < 0 ? -res : EIO, slots[s].rd, slots[s].off, res);
+			break;
+		}
+		worker_record(w, t1 - slots[s].t0, bs);
+		if (w->measuring)
+			w->cnt[slots[s].rd ? CNT_READS : CNT_WRITES]++;
+		if (slots[s].rd && r->c.verify)
+			check_read(w, iov[s].iov_base, slots[s].off);
+	}
+	/* Drain what is still in flight after an error, so buffers are not freed under the kernel. */
+	while (inflight) {
+		struct io_uring_cqe *cqe;
+
+		if (io_uring_wait_cqe(&ring, &cqe) < 0)
+			break;
+		io_uring_cqe_seen(&ring, cqe);
+		inflight--;
+	}
+out_ring:
+	io_uring_queue_exit(&ring);
+out_free:
+	free(slots);
+	free(freel);
+	free(iov);
+	return rc;
+}
+
+static int odirect_worker(struct worker *w)
+{
+	struct daxwl_run *r = w->run;
+	struct odirect_params *p = r->p;
+	struct io_ctx c = { .w = w, .fd = *(int *)r->priv };
+	uint64_t nbuf = p->engine == ENGINE_URING ? p->iodepth : 1;
+
+	c.bufs = cmd_alloc_buf(nbuf * r->c.bs);
+	if (!c.bufs || order_init(&c.ord, w->len / r->c.bs, p->order, &w->rng)) {
+		free(c.bufs);
+		return err_set(&w->err, DAXWL_ERUNTIME, ENOMEM, "I/O buffers");
+	}
+	for (uint64_t i = 0; i < nbuf; i++)
+		pattern_fill(c.bufs + i * r->c.bs, r->c.bs, r->c.seed, w->off);
+	int rc = p->engine == ENGINE_URING ? uring_loop(&c) : sync_loop(&c);
+
+	free(c.bufs);
+	order_free(&c.ord);
+	return rc;
+}
+
+static int odirect_run(struct daxwl_run *r)
+{
+	uint32_t align = r->env.dio_offset_align;
+
+	if (align && r->c.bs % align)
+		return err_set(&r->err, DAXWL_EUSAGE, 0,
+			       "--bs %llu is not a multiple of the O_DIRECT alignment %u of %s",
+			       (unsigned long long)r->c.bs, align, r->t.path);
+	int fd = target_reopen(&r->t, O_DIRECT, &r->err);
+
+	if (fd < 0) {
+		if (r->err.code == DAXWL_ENOTSUP)
+			snprintf(r->err.msg, sizeof(r->err.msg),
+				 "the file system refuses O_DIRECT for %s", r->t.path);
+		return r->err.code;
+	}
+	r->priv = &fd;
+	int rc = workers_run(r, cmd_op_budget(r, r->region / r->c.bs), odirect_worker);
+
+	r->priv = NULL;
+	close(fd);
+	return rc;
+}
+
+static void odirect_report(struct daxwl_run *r, struct json *j)
+{
+	json_u64(j, "read_ops", report_sum(r, CNT_READS));
+	json_u64(j, "write_ops", report_sum(r, CNT_WRITES));
+}
+
+const struct daxwl_cmd cmd_odirect = {
+	.name = "odirect",
+	.summary = "O_DIRECT I/O through io_uring (--iodepth, registered buffers) or pread/pwrite",
+	.opts = odirect_opts,
+	.params_size = sizeof(struct odirect_params),
+	.flags = CMD_BDEV_OK,
+	.defaults = odirect_defaults,
+	.check = odirect_check,
+	.run = odirect_run,
+	.report = odirect_report,
+};

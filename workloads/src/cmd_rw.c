@@ -1,0 +1,173 @@
+/* daxwl rw: buffered pread/pwrite and preadv2/pwritev2 through the page cache or DAX. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "cmd_util.h"
+#include "order.h"
+#include "report.h"
+#include "verify.h"
+#include "worker.h"
+
+struct rw_params {
+	int rw, order, api, oflag;
+	uint64_t mix;
+	bool rwf_dsync;
+};
+
+static const char *const api_names[] = { "pread", "preadv2", NULL };
+static const char *const oflag_names[] = { "none", "sync", "dsync", NULL };
+enum { API_PREAD, API_PREADV2 };
+enum { OFLAG_NONE, OFLAG_SYNC, OFLAG_DSYNC };
+enum { CNT_READS, CNT_WRITES };
+
+#define P(f) offsetof(struct rw_params, f)
+static const struct opt rw_opts[] = {
+	{ .name = "rw", .type = OPT_ENUM, .off = P(rw),
+	  .help = "read, write or a mix of both",
+	  .choices = rw_names },
+	{ .name = "mix", .type = OPT_UINT, .off = P(mix),
+	  .help = "percent of reads in --rw mixed",
+	  .min = 0, .max = 100 },
+	{ .name = "order", .type = OPT_ENUM, .off = P(order),
+	  .help = "sequential or random offsets",
+	  .choices = order_names },
+	{ .name = "api", .type = OPT_ENUM, .off = P(api),
+	  .help = "pread/pwrite or preadv2/pwritev2",
+	  .choices = api_names },
+	{ .name = "rwf-dsync", .type = OPT_FLAG, .off = P(rwf_dsync),
+	  .help = "pass RWF_DSYNC to pwritev2 (needs --api preadv2)" },
+	{ .name = "oflag", .type = OPT_ENUM, .off = P(oflag),
+	  .help = "open with O_SYNC or O_DSYNC",
+	  .choices = oflag_names },
+	{ .name = NULL }
+};
+
+static void rw_defaults(struct common_params *c, void *p)
+{
+	struct rw_params *rp = p;
+
+	c->bs = 4096;
+	rp->mix = 50;
+}
+
+static int rw_check(struct daxwl_run *r)
+{
+	struct rw_params *p = r->p;
+
+	if (cmd_check_io_bs(r))
+		return r->err.code;
+	if (p->rwf_dsync && p->api != API_PREADV2)
+		return err_set(&r->err, DAXWL_EUSAGE, 0, "--rwf-dsync needs --api preadv2");
+	if (p->rwf_dsync && p->rw == RW_READ)
+		return err_set(&r->err, DAXWL_EUSAGE, 0,
+			       "--rwf-dsync applies to writes; use --rw write or mixed");
+	r->need = p->rw == RW_READ ? TARGET_READ : TARGET_WRITE;
+	r->unit = r->c.bs;
+	return 0;
+}
+
+struct rw_state {
+	int fd;
+};
+
+static int rw_worker(struct worker *w)
+{
+	struct daxwl_run *r = w->run;
+	struct rw_params *p = r->p;
+	struct rw_state *st = r->priv;
+	uint64_t bs = r->c.bs, seed = r->c.seed;
+	struct order ord;
+	char *buf = cmd_alloc_buf(bs);
+
+	if (!buf || order_init(&ord, w->len / bs, p->order, &w->rng)) {
+		free(buf);
+		return err_set(&w->err, DAXWL_ERUNTIME, ENOMEM, "worker %u buffers", w->id);
+	}
+	pattern_fill(buf, bs, seed, w->off);
+	while (worker_next(w)) {
+		uint64_t off = w->off + order_next(&ord) * bs;
+		bool rd = p->rw == RW_READ ||
+			  (p->rw == RW_MIXED && prng_below(&w->rng, 100) < p->mix);
+		struct iovec iov = { buf, bs };
+		ssize_t n;
+
+		if (!rd && r->c.verify)
+			pattern_fill(buf, bs, seed, off);
+		uint64_t t0 = now_ns();
+
+		if (p->api == API_PREAD)
+			n = rd ? pread(st->fd, buf, bs, (off_t)off) : pwrite(st->fd, buf, bs, (off_t)off);
+		else if (rd)
+			n = preadv2(st->fd, &iov, 1, (off_t)off, 0);
+		else
+			n = pwritev2(st->fd, &iov, 1, (off_t)off, p->rwf_dsync ? RWF_DSYNC : 0);
+		uint64_t t1 = now_ns();
+
+		if (n != (ssize_t)bs) {
+			int en = n < 0 ? errno : EIO;
+
+			free(buf);
+			order_free(&ord);
+			return err_set(&w->err, en == EOPNOTSUPP ? DAXWL_ENOTSUP : DAXWL_ERUNTIME, en,
+				       "%s at offset %llu (%zd of %llu bytes)", rd ? "read" : "write",
+				       (unsigned long long)off, n, (unsigned long long)bs);
+		}
+		worker_record(w, t1 - t0, bs);
+		if (w->measuring)
+			w->cnt[rd ? CNT_READS : CNT_WRITES]++;
+		if (rd && r->c.verify) {
+			uint64_t fb = 0, bad = pattern_check(buf, bs, seed, off, &fb);
+
+			if (bad && !w->verify_bad)
+				w->verify_first_bad = fb;
+			w->verify_bad += bad;
+			w->verify_bytes += bs;
+		}
+	}
+	free(buf);
+	order_free(&ord);
+	return 0;
+}
+
+static int rw_run(struct daxwl_run *r)
+{
+	struct rw_params *p = r->p;
+	struct rw_state st = { .fd = r->t.fd };
+	static const int oflags[] = { 0, O_SYNC, O_DSYNC };
+
+	if (p->oflag != OFLAG_NONE) {
+		st.fd = target_reopen(&r->t, oflags[p->oflag], &r->err);
+		if (st.fd < 0)
+			return r->err.code;
+	}
+	r->priv = &st;
+	int rc = workers_run(r, cmd_op_budget(r, r->region / r->c.bs), rw_worker);
+
+	if (st.fd != r->t.fd)
+		close(st.fd);
+	r->priv = NULL;
+	return rc;
+}
+
+static void rw_report(struct daxwl_run *r, struct json *j)
+{
+	json_u64(j, "read_ops", report_sum(r, CNT_READS));
+	json_u64(j, "write_ops", report_sum(r, CNT_WRITES));
+}
+
+const struct daxwl_cmd cmd_rw = {
+	.name = "rw",
+	.summary = "pread/pwrite or preadv2/pwritev2, 512 B to 16 MiB, seq or random",
+	.opts = rw_opts,
+	.params_size = sizeof(struct rw_params),
+	.flags = CMD_BDEV_OK,
+	.defaults = rw_defaults,
+	.check = rw_check,
+	.run = rw_run,
+	.report = rw_report,
+};

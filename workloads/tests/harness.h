@@ -1,0 +1,73 @@
+/*
+ * Shared helpers for the daxwl tests: run the real daxwl binary built next
+ * to the test, capture its JSON and exit code, and query the JSON with jq.
+ * Include after <cmocka.h>.
+ */
+#ifndef DAXWL_TEST_HARNESS_H
+#define DAXWL_TEST_HARNESS_H
+#include <stdbool.h>
+#include <stddef.h>
+
+struct tdir {
+	char path[256];		/* a fresh directory for this test */
+	char json[300];		/* where run_daxwl puts stdout */
+	char err[300];		/* where run_daxwl puts stderr */
+};
+
+#ifdef __SANITIZE_ADDRESS__
+#define UNDER_ASAN 1
+#else
+#define UNDER_ASAN 0
+#endif
+
+/* Creates a fresh directory under base; 0 on success. */
+int tdir_make(struct tdir *d, const char *base);
+/* Removes the directory and everything in it. */
+void tdir_remove(struct tdir *d);
+/* d->path + "/" + name in a static buffer (one at a time per slot 0..3). */
+const char *tfile(const struct tdir *d, const char *name, int slot);
+
+/*
+ * Runs daxwl with the NULL-terminated arguments, stdout to d->json and
+ * stderr to d->err (both truncated first). Returns the exit code, or -1
+ * if it was killed (crash or the 300 s watchdog).
+ */
+int run_daxwl(const struct tdir *d, const char *const *args);
+/* Starts daxwl like run_daxwl without waiting; returns its pid. */
+int start_daxwl(const struct tdir *d, const char *const *args);
+/* Waits for a started daxwl (at most 300 s); exit code or -1. */
+int wait_daxwl(int pid);
+/* jq -e -s EXPR FILE: is the expression true over the array of run objects? */
+bool jq_true(const char *file, const char *expr);
+/* jq -s EXPR FILE as a number; NaN if it is not one. */
+double jq_num(const char *file, const char *expr);
+/* Number of lines in file (JSON objects from one run_daxwl). */
+int count_lines(const char *file);
+/* Does the file contain the string? */
+bool file_contains(const char *file, const char *needle);
+/* Prints the JSON and stderr of the last run, for failure diagnosis. */
+void dump_run(const struct tdir *d);
+
+/* Fixtures: state is a struct tdir under /dev/shm (tmpfs) or /var/tmp (host fs). */
+int setup_tmpfs(void **state);
+int setup_hostfs(void **state);
+int teardown_dir(void **state);
+
+#define ASSERT_JQ(d, expr)                                                   \
+	do {                                                                 \
+		if (!jq_true((d)->json, (expr))) {                           \
+			dump_run(d);                                         \
+			fail_msg("jq check failed: %s", (expr));             \
+		}                                                            \
+	} while (0)
+
+#define ASSERT_RC(d, got, want)                                              \
+	do {                                                                 \
+		int got_ = (got);                                            \
+		if (got_ != (want)) {                                        \
+			dump_run(d);                                         \
+			fail_msg("daxwl exit code %d, expected %d", got_, (want)); \
+		}                                                            \
+	} while (0)
+
+#endif

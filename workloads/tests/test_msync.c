@@ -1,0 +1,81 @@
+/* daxwl msync end to end, on tmpfs and on the host file system. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+static void test_msync_rand_verify(void **state)
+{
+	struct tdir *d = *state;
+	const char *args[] = { "msync", "--file", tfile(d, "f", 0), "--size", "8M", "--pages", "4",
+			       "--order", "rand", "--iterations", "50", "--verify", NULL };
+
+	ASSERT_RC(d, run_daxwl(d, args), 0);
+	ASSERT_JQ(d, ".[0].results | .ops == 50 and .bytes == 50 * 4 * 4096 and .sync == \"msync\"");
+	ASSERT_JQ(d, ".[0].results | .pages_per_sync == 4 and .lat_per_page_ns.count == 50");
+	/* Per page is the per-sync latency divided by the page count. */
+	ASSERT_JQ(d, ".[0].results | .lat_per_page_ns.max <= .lat_ns.max and .lat_per_page_ns.min * 4 <= .lat_ns.min + 4");
+	ASSERT_JQ(d, ".[0].results.verify.bad_words == 0 and .[0].results.store_granularity == null");
+}
+
+static void test_fsync_fdatasync(void **state)
+{
+	struct tdir *d = *state;
+	const char *f = tfile(d, "f", 0);
+	const char *a1[] = { "msync", "--file", f, "--size", "4M", "--sync", "fsync", "--iterations", "10", NULL };
+	const char *a2[] = { "msync", "--file", f, "--sync", "fdatasync", "--iterations", "10",
+			     "--bs", "64", "--overwrite", NULL };
+
+	ASSERT_RC(d, run_daxwl(d, a1), 0);
+	ASSERT_JQ(d, ".[0].results | .ops == 10 and .sync == \"fsync\" and .lat_ns.p50 > 0");
+	ASSERT_RC(d, run_daxwl(d, a2), 0);
+	ASSERT_JQ(d, ".[0].results | .ops == 10 and .sync == \"fdatasync\" and .bytes_per_page == 64");
+	ASSERT_JQ(d, ".[0].target.created == false and .[0].target.size == 4194304");
+}
+
+/* libpmem2 persist needs a MAP_SYNC (DAX) mapping: refused here, exit 3. */
+static void test_persist_not_supported(void **state)
+{
+	struct tdir *d = *state;
+	const char *args[] = { "msync", "--file", tfile(d, "f", 0), "--size", "4M", "--sync", "persist", NULL };
+	const char *ms[] = { "msync", "--file", tfile(d, "f", 0), "--map-sync", "--overwrite", NULL };
+
+	ASSERT_RC(d, run_daxwl(d, args), 3);
+	ASSERT_JQ(d, ".[0].error.class == \"not_supported\" and (.[0].error.message | test(\"MAP_SYNC\"))");
+	ASSERT_JQ(d, ".[0].results == null and .[0].params.sync == \"persist\"");
+	ASSERT_RC(d, run_daxwl(d, ms), 3);
+	ASSERT_JQ(d, ".[0].error.errno == \"EOPNOTSUPP\"");
+}
+
+static void test_bad_input(void **state)
+{
+	struct tdir *d = *state;
+	const char *bs[] = { "msync", "--file", tfile(d, "f", 0), "--size", "4M", "--bs", "8K", NULL };
+	const char *pages[] = { "msync", "--file", tfile(d, "f", 0), "--size", "64K", "--pages", "32", NULL };
+	const char *zero[] = { "msync", "--file", tfile(d, "f", 0), "--size", "4M", "--pages", "0", NULL };
+
+	ASSERT_RC(d, run_daxwl(d, bs), 2);
+	ASSERT_RC(d, run_daxwl(d, pages), 2);
+	ASSERT_JQ(d, ".[0].error.message | test(\"less than one\")");
+	ASSERT_RC(d, run_daxwl(d, zero), 2);
+}
+
+#define BOTH(fn) cmocka_unit_test_setup_teardown(fn, setup_tmpfs, teardown_dir), \
+		 cmocka_unit_test_setup_teardown(fn, setup_hostfs, teardown_dir)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		BOTH(test_msync_rand_verify),
+		BOTH(test_fsync_fdatasync),
+		BOTH(test_persist_not_supported),
+		cmocka_unit_test_setup_teardown(test_bad_input, setup_tmpfs, teardown_dir),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
