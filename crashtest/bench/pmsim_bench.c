@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pmsim-bench: simulator throughput. Measures
+ *   - crash states generated and checked per second (in-process checker),
+ *     crash points with 8 dirty lines in a 64 MiB region;
+ *   - trace reading speed (MB/s) of a binary trace;
+ *   - memory (peak RSS) against trace size, to show it is linear;
+ *   - the log-append example in each enumeration mode.
+ * Prints a table; --json FILE writes the numbers.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "applog.h"
+#include "pmsim.h"
+
+#define REGION_BASE 0x100000000ull
+#define REGION_SIZE (64ull << 20)
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "pmsim-bench: %s: %s\n", what, pmsim_errmsg());
+	exit(2);
+}
+
+static uint64_t rng(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* The checker reads every dirty line's first word, as a real one would
+ * look at the data it judges. */
+struct sum_arg {
+	uint64_t lines[8];
+	uint64_t sum;
+};
+
+static int sum_check(void *arg, const struct pmsim_image *img,
+		     const struct pmsim_crash *c, const uint64_t *ch, size_t n)
+{
+	struct sum_arg *s = arg;
+
+	(void)c;
+	(void)ch;
+	(void)n;
+	for (int i = 0; i < 8; i++) {
+		uint64_t v;
+
+		memcpy(&v, pmsim_image_ptr(img, s->lines[i], 8), 8);
+		s->sum += v;
+	}
+	return 0;
+}
+
+struct states_result {
+	unsigned stores_per_line;
+	uint64_t crash_points, explored, distinct;
+	double seconds, per_s, checked_per_s;
+	double cpu_seconds, per_cpu_s;	/* CPU time: immune to a busy machine */
+};
+
+/* epochs x (8 lines, spl stores each, clwb, sfence): (spl+1)^8 states per
+ * crash point */
+static void bench_states(unsigned epochs, unsigned spl, struct states_result *out)
+{
+	struct sum_arg arg = { .sum = 0 };
+	struct pmsim_checker chk = { .check = sum_check, .arg = &arg };
+	struct pmsim_result res;
+	struct pmsim_trace *t;
+	struct pmsim_opts o;
+	struct pm_rec *r;
+	uint64_t x = 88172645463325252ull;
+
+	if (pm_rec_new(&r, NULL) || pm_region(r, REGION_BASE, REGION_SIZE, "pmem0"))
+		die("recording");
+	for (int i = 0; i < 8; i++)	/* the checker's lines: the first 8 */
+		arg.lines[i] = REGION_BASE + 64ull * (uint64_t)i;
+	for (unsigned e = 0; e < epochs; e++) {
+		uint64_t line[8];
+
+		for (int i = 0; i < 8; i++) {
+			line[i] = REGION_BASE + 64 * (rng(&x) % (REGION_SIZE / 64));
+			for (uint64_t k = 0; k < spl; k++) {
+				uint64_t v = rng(&x);
+
+				pm_store(r, line[i] + 8 * k, &v, 8);
+			}
+		}
+		for (int i = 0; i < 8; i++)
+			pm_clwb(r, line[i]);
+		pm_sfence(r);
+	}
+	if (pm_rec_trace(r, &t))
+		die("trace");
+	pm_rec_free(r);
+	pmsim_opts_default(&o);
+	out->cpu_seconds = cpu_now();
+	if (pmsim_run(t, &o, &chk, &res))
+		die("run");
+	out->cpu_seconds = cpu_now() - out->cpu_seconds;
+	out->per_cpu_s = (double)res.explored / out->cpu_seconds;
+	out->stores_per_line = spl;
+	out->crash_points = res.crash_points;
+	out->explored = res.explored;
+	out->distinct = res.distinct;
+	out->seconds = res.seconds;
+	out->per_s = (double)res.explored / res.seconds;
+	out->checked_per_s = (double)res.distinct / res.seconds;
+	pmsim_result_free(&res);
+	pmsim_trace_free(t);
+}
+
+/* A binary trace of about mb MiB: stores of 8 and 64 bytes, flushes,
+ * fences, like a tracer's output. */
+static uint64_t write_trace(const char *path, unsigned mb)
+{
+	struct pmtrace_writer *w;
+	unsigned char buf[64];
+	uint64_t x = 12345, bytes = 32, events = 0;
+
+	if (pmtrace_writer_open(&w, path))
+		die("writing the trace");
+	pmtrace_write_region(w, REGION_BASE, REGION_SIZE, "pmem0");
+	while (bytes < (uint64_t)mb << 20) {
+		uint64_t a = REGION_BASE + 64 * (rng(&x) % (REGION_SIZE / 64));
+		unsigned len = rng(&x) % 4 ? 8 : 64;
+
+		memset(buf, (int)events, sizeof(buf));
+		pmtrace_write_store(w, a, buf, len, 0xffffffff81000000ull + events);
+		pmtrace_write_flush(w, PMTRACE_FLUSH_CLWB, a, 0);
+		pmtrace_write_fence(w, PMTRACE_FENCE_SFENCE, 0);
+		bytes += 24 + len + 24 + 24;
+		events += 3;
+	}
+	if (pmtrace_writer_close(w))
+		die("writing the trace");
+	return bytes;
+}
+
+struct read_result {
+	double mb, seconds, mb_per_s;
+	uint64_t events;
+};
+
+static void bench_read(const char *path, struct read_result *out)
+{
+	struct pmsim_trace *t;
+	double best = 1e9;
+	int fd;
+
+	for (int rep = 0; rep < 3; rep++) {
+		double t0 = now(), t1;
+
+		if (pmsim_trace_open(&t, path))
+			die("reading the trace");
+		t1 = now();
+		if (t1 - t0 < best)
+			best = t1 - t0;
+		out->events = pmsim_trace_nevents(t);
+		pmsim_trace_free(t);
+	}
+	fd = open(path, O_RDONLY);
+	out->mb = (double)lseek(fd, 0, SEEK_END) / (1 << 20);
+	close(fd);
+	out->seconds = best;
+	out->mb_per_s = out->mb / best;
+}
+
+/* Peak RSS of a child that reads (and optionally simulates) the trace. */
+static long child_rss_kb(const char *path, int simulate)
+{
+	struct rusage ru;
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct pmsim_trace *t;
+		struct pmsim_stats s;
+
+		if (pmsim_trace_open(&t, path))
+			_exit(2);
+		if (simulate && pmsim_trace_stats(t, &s))
+			_exit(2);
+		pmsim_trace_free(t);
+		_exit(0);
+	}
+	if (pid < 0 || wait4(pid, &st, 0, &ru) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+		return -1;
+	return ru.ru_maxrss;
+}
+
+struct log_result {
+	const char *mode;
+	int buggy;
+	uint64_t crash_points, explored, distinct, violations;
+	int bounded;
+	double seconds;
+};
+
+static int log_check(void *arg, const struct pmsim_image *img,
+		     const struct pmsim_crash *c, const uint64_t *ch, size_t n)
+{
+	char why[160];
+
+	(void)arg;
+	(void)ch;
+	(void)n;
+	return applog_check(pmsim_image_ptr(img, APPLOG_BASE, APPLOG_SIZE),
+			    c->nmarks, why, sizeof(why));
+}
+
+static void bench_log(unsigned appends, const char *mode, int buggy,
+		      enum pmsim_crash_points pts, struct log_result *out)
+{
+	struct pmsim_checker chk = { .check = log_check };
+	struct pmsim_result res;
+	struct pmsim_trace *t;
+	struct pmsim_opts o;
+	struct pm_rec *r;
+
+	if (pm_rec_new(&r, NULL) || applog_workload(r, buggy, appends) ||
+	    pm_rec_trace(r, &t))
+		die("log workload");
+	pm_rec_free(r);
+	pmsim_opts_default(&o);
+	if (pmsim_parse_mode(&o, mode))
+		die("mode");
+	o.points = pts;
+	o.seed = 1;
+	if (pmsim_run(t, &o, &chk, &res))
+		die("log run");
+	*out = (struct log_result){ mode, buggy, res.crash_points, res.explored,
+				    res.distinct, res.violations, res.bounded,
+				    res.seconds };
+	pmsim_result_free(&res);
+	pmsim_trace_free(t);
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const modes[] = { "exhaustive", "bounded:1", "bounded:2",
+					     "random:100" };
+	static const char *const pts[] = { "fence", "event" };
+	struct log_result logs[2][2][4];
+	struct states_result st[3];
+	struct read_result rd;
+	const char *json = NULL;
+	unsigned mb = 64, epochs = 300, appends = 40;
+	char dir[4096], path[4200], half[4200];
+	const char *tmpdir = getenv("TMPDIR");
+	long rss_half, rss_full, rss_sim;
+	FILE *f;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json") && i + 1 < argc)
+			json = argv[++i];
+		else if (!strcmp(argv[i], "--trace-mb") && i + 1 < argc)
+			mb = (unsigned)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--epochs") && i + 1 < argc)
+			epochs = (unsigned)atoi(argv[++i]);
+		else {
+			fprintf(stderr, "usage: pmsim-bench [--json FILE] [--trace-mb N] [--epochs N]\n");
+			return 2;
+		}
+	}
+	snprintf(dir, sizeof(dir), "%s/pmsim-bench-XXXXXX", tmpdir ? tmpdir : "/tmp");
+	if (mb < 2 || epochs < 1 || !mkdtemp(dir)) {
+		fprintf(stderr, "pmsim-bench: bad arguments or no temporary directory\n");
+		return 2;
+	}
+	snprintf(path, sizeof(path), "%s/full.pmt", dir);
+	snprintf(half, sizeof(half), "%s/half.pmt", dir);
+
+	/* 2^8, 3^8 and 5^8 states per crash point */
+	bench_states(epochs * 8, 1, &st[0]);
+	bench_states(epochs, 2, &st[1]);
+	bench_states(1 + epochs / 60, 4, &st[2]);
+	write_trace(path, mb);
+	write_trace(half, mb / 2);
+	bench_read(path, &rd);
+	rss_half = child_rss_kb(half, 0);
+	rss_full = child_rss_kb(path, 0);
+	rss_sim = child_rss_kb(path, 1);
+	for (int p = 0; p < 2; p++)
+		for (int b = 0; b < 2; b++)
+			for (int m = 0; m < 4; m++)
+				bench_log(appends, modes[m], b, p, &logs[p][b][m]);
+	unlink(path);
+	unlink(half);
+	rmdir(dir);
+
+	printf("pmsim-bench (one core)\n");
+	printf("in-process checker, crash points with 8 dirty lines, 64 MiB image\n");
+	printf("%-9s %9s %10s %10s %12s %12s %14s\n", "stores/ln", "crashpts",
+	       "explored", "distinct", "states/s", "checked/s", "states/cpu-s");
+	for (int i = 0; i < 3; i++)
+		printf("%-9u %9" PRIu64 " %10" PRIu64 " %10" PRIu64 " %12.0f %12.0f %14.0f\n",
+		       st[i].stores_per_line, st[i].crash_points, st[i].explored,
+		       st[i].distinct, st[i].per_s, st[i].checked_per_s, st[i].per_cpu_s);
+	printf("\n%-44s %14s\n", "measure", "value");
+	printf("%-44s %14.1f\n", "trace size (MiB)", rd.mb);
+	printf("%-44s %14.0f\n", "trace read (MB/s)", rd.mb_per_s);
+	printf("%-44s %14ld\n", "peak RSS reading half the trace (KiB)", rss_half);
+	printf("%-44s %14ld\n", "peak RSS reading the trace (KiB)", rss_full);
+	printf("%-44s %14ld\n", "peak RSS reading + replaying it (KiB)", rss_sim);
+	printf("\nlog-append example, %u appends\n", appends);
+	printf("%-6s %-7s %-11s %8s %10s %10s %6s %8s %9s\n", "points", "log", "mode",
+	       "crashpts", "explored", "distinct", "viol", "bounded", "time(s)");
+	for (int p = 0; p < 2; p++)
+		for (int b = 0; b < 2; b++)
+			for (int m = 0; m < 4; m++) {
+				const struct log_result *l = &logs[p][b][m];
+
+				printf("%-6s %-7s %-11s %8" PRIu64 " %10" PRIu64 " %10" PRIu64
+				       " %6" PRIu64 " %8s %9.4f\n", pts[p], b ? "buggy" : "correct",
+				       l->mode, l->crash_points, l->explored, l->distinct,
+				       l->violations, l->bounded ? "yes" : "no", l->seconds);
+			}
+	if (!json)
+		return 0;
+	f = fopen(json, "w");
+	if (!f) {
+		fprintf(stderr, "pmsim-bench: %s: %s\n", json, strerror(errno));
+		return 2;
+	}
+	fprintf(f, "{\n  \"states\": [\n");
+	for (int i = 0; i < 3; i++)
+		fprintf(f, "    {\"dirty_lines\": 8, \"stores_per_line\": %u, \"image_bytes\": %llu, "
+			"\"crash_points\": %" PRIu64 ", \"explored\": %" PRIu64 ", \"distinct\": %"
+			PRIu64 ", \"seconds\": %.4f, \"states_per_s\": %.0f, \"checked_per_s\": %.0f, "
+			"\"cpu_seconds\": %.4f, \"states_per_cpu_s\": %.0f}%s\n",
+			st[i].stores_per_line, REGION_SIZE, st[i].crash_points, st[i].explored,
+			st[i].distinct, st[i].seconds, st[i].per_s, st[i].checked_per_s,
+			st[i].cpu_seconds, st[i].per_cpu_s, i == 2 ? "" : ",");
+	fprintf(f, "  ],\n");
+	fprintf(f, "  \"read\": {\"mib\": %.1f, \"events\": %" PRIu64 ", \"seconds\": %.4f, "
+		"\"mb_per_s\": %.0f},\n", rd.mb, rd.events, rd.seconds, rd.mb_per_s);
+	fprintf(f, "  \"memory\": {\"rss_kib_half_trace\": %ld, \"rss_kib_trace\": %ld, "
+		"\"rss_kib_trace_replayed\": %ld},\n", rss_half, rss_full, rss_sim);
+	fprintf(f, "  \"log\": {\"appends\": %u, \"runs\": [\n", appends);
+	for (int p = 0; p < 2; p++)
+		for (int b = 0; b < 2; b++)
+			for (int m = 0; m < 4; m++) {
+				const struct log_result *l = &logs[p][b][m];
+
+				fprintf(f, "    {\"points\": \"%s\", \"log\": \"%s\", \"mode\": \"%s\", "
+					"\"crash_points\": %" PRIu64 ", \"explored\": %" PRIu64
+					", \"distinct\": %" PRIu64 ", \"violations\": %" PRIu64
+					", \"bounded\": %s, \"seconds\": %.4f}%s\n", pts[p],
+					b ? "buggy" : "correct", l->mode, l->crash_points,
+					l->explored, l->distinct, l->violations,
+					l->bounded ? "true" : "false", l->seconds,
+					p == 1 && b == 1 && m == 3 ? "" : ",");
+			}
+	fprintf(f, "  ]}\n}\n");
+	return fclose(f) ? 2 : 0;
+}

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libpmsim: power-fail simulation of x86 persistent memory.
+ *
+ * A trace (pmtrace.h) is replayed through the x86 persistency model; at each
+ * crash point the reachable crash images are enumerated and handed to a
+ * checker. Errors: functions return a negative value and leave one message
+ * in pmsim_errmsg() (per thread).
+ */
+#ifndef PMSIM_H
+#define PMSIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pmtrace.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Message of the last failed call in this thread. */
+const char *pmsim_errmsg(void);
+
+/* ---- traces ---------------------------------------------------------- */
+
+struct pmsim_region {
+	uint64_t base, size;
+	const char *name;
+};
+
+struct pmsim_event {
+	uint8_t type;		/* enum pmtrace_type */
+	uint8_t kind;
+	uint16_t region;	/* index of the region addr falls in */
+	uint32_t len;		/* payload bytes */
+	uint64_t addr, pc;
+	uint64_t offset;	/* record offset in the file, or text line */
+	const unsigned char *payload;
+};
+
+struct pmsim_mark {
+	uint64_t id;
+	const char *label;
+	uint64_t event;		/* index of the MARK event */
+};
+
+struct pmsim_trace;
+
+#define PMSIM_TRACE_NO_FILES 1u	/* refuse IMAGE kind 1 (fuzzing) */
+
+/* Read a binary or text trace (text when it does not start with magic). */
+int pmsim_trace_open(struct pmsim_trace **t, const char *path);
+/* Parse a trace held in memory; the bytes are copied. dir resolves image
+ * file paths (NULL: current directory). */
+int pmsim_trace_from_mem(struct pmsim_trace **t, const void *data,
+			 size_t len, const char *dir, unsigned flags);
+void pmsim_trace_free(struct pmsim_trace *t);
+
+size_t pmsim_trace_nevents(const struct pmsim_trace *t);
+const struct pmsim_event *pmsim_trace_event(const struct pmsim_trace *t,
+					    size_t i);
+size_t pmsim_trace_nregions(const struct pmsim_trace *t);
+const struct pmsim_region *pmsim_trace_region(const struct pmsim_trace *t,
+					      size_t i);
+size_t pmsim_trace_nmarks(const struct pmsim_trace *t);
+const struct pmsim_mark *pmsim_trace_mark(const struct pmsim_trace *t,
+					  size_t i);
+const char *pmsim_trace_path(const struct pmsim_trace *t);
+/* Is the trace a text trace (event offsets are then line numbers)? */
+int pmsim_trace_is_text(const struct pmsim_trace *t);
+/* Directory relative image paths are resolved against. */
+const char *pmsim_trace_dir(const struct pmsim_trace *t);
+
+/* Print the text form of events [0, n) (n = SIZE_MAX: all). */
+int pmsim_trace_dump(const struct pmsim_trace *t, int fd, size_t n);
+/* Write one event in text form into buf; returns its length or < 0. */
+int pmsim_event_format(const struct pmsim_event *e, char *buf, size_t size);
+
+/* ---- crash images ---------------------------------------------------- */
+
+struct pmsim_image;
+
+/* Pointer to [addr, addr+len) of a crash image, NULL if outside a region. */
+const unsigned char *pmsim_image_ptr(const struct pmsim_image *img,
+				     uint64_t addr, size_t len);
+size_t pmsim_image_nregions(const struct pmsim_image *img);
+const struct pmsim_region *pmsim_image_region(const struct pmsim_image *img,
+					      size_t i,
+					      const unsigned char **data);
+
+/* Where the power failed: after events [0, event). */
+struct pmsim_crash {
+	uint64_t event;		/* number of events executed */
+	uint64_t offset;	/* file offset (or line) of the next event */
+	size_t nmarks;		/* marks reached, oldest first */
+	const struct pmsim_mark *marks;
+	uint64_t state;		/* index of the state at this crash point */
+};
+
+/*
+ * A checker judges one crash image. Returns 0 when consistent, 1 when not,
+ * negative on an error that must stop the run (message via pmsim_seterr).
+ * It must not modify the image. changed/nchanged list the cache lines whose
+ * content differs from the image of the previous call (all lines on the
+ * first call: nchanged == SIZE_MAX), so a checker can patch a copy.
+ */
+struct pmsim_checker {
+	int (*check)(void *arg, const struct pmsim_image *img,
+		     const struct pmsim_crash *crash,
+		     const uint64_t *changed, size_t nchanged);
+	void *arg;
+	const char *name;
+};
+
+/* External command: exit 0 consistent, 1..125 inconsistent. */
+struct pmsim_exec_checker;
+int pmsim_exec_checker_new(struct pmsim_exec_checker **c, const char *cmd,
+			   const char *image_path, double timeout_s);
+void pmsim_exec_checker_free(struct pmsim_exec_checker *c);
+struct pmsim_checker pmsim_exec_checker_ops(struct pmsim_exec_checker *c);
+
+/* ---- enumeration ----------------------------------------------------- */
+
+enum pmsim_crash_points {
+	PMSIM_AT_FENCE = 0,	/* before every fence (not lfence), and at end */
+	PMSIM_AT_EVENT,		/* after every event */
+	PMSIM_AT_MARK,		/* after every mark */
+};
+
+enum pmsim_mode {
+	PMSIM_EXHAUSTIVE = 0,	/* every reachable state */
+	PMSIM_BOUNDED,		/* at most k lines differ from nothing-persisted */
+	PMSIM_RANDOM,		/* n random states per crash point */
+};
+
+struct pmsim_opts {
+	enum pmsim_crash_points points;
+	enum pmsim_mode mode;
+	uint64_t mode_arg;	/* k for bounded, n for random */
+	uint64_t seed;
+	int eadr;		/* caches are persistent */
+	int per_word;		/* per-8-byte prefix instead of per-line */
+	uint64_t max_states;	/* 0: unlimited */
+	unsigned max_reports;	/* violations kept in detail */
+	int stop_on_violation;
+	int dedup_per_point;	/* forget seen images at each crash point */
+	uint64_t stop_event;	/* simulate only events [0, stop_event) */
+};
+
+void pmsim_opts_default(struct pmsim_opts *o);
+/* Parse "exhaustive", "bounded:K", "random:N" and "fence|event|mark". */
+int pmsim_parse_mode(struct pmsim_opts *o, const char *s);
+int pmsim_parse_points(struct pmsim_opts *o, const char *s);
+
+/* One 8-byte-or-smaller piece of a store, named by its event and offset. */
+struct pmsim_piece {
+	uint64_t event;
+	uint32_t off;		/* byte offset inside the store */
+	uint32_t len;
+	uint64_t addr;
+};
+
+struct pmsim_violation {
+	struct pmsim_crash crash;	/* marks point into the trace */
+	uint64_t key;			/* image hash */
+	uint64_t window;		/* eADR: first event of the window */
+	size_t npersisted, nlost;
+	struct pmsim_piece *persisted, *lost;
+};
+
+struct pmsim_result {
+	uint64_t crash_points;
+	uint64_t explored;	/* valid states generated */
+	uint64_t distinct;	/* distinct (image, marks) checked */
+	uint64_t violations;	/* distinct states the checker rejected */
+	int bounded;		/* a bound cut the enumeration short */
+	char bound_reason[160];
+	size_t nreports;
+	struct pmsim_violation *reports;
+	double seconds;
+};
+
+int pmsim_run(const struct pmsim_trace *t, const struct pmsim_opts *o,
+	      const struct pmsim_checker *chk, struct pmsim_result *res);
+void pmsim_result_free(struct pmsim_result *res);
+
+/* Human-readable report of one violation. */
+int pmsim_violation_print(const struct pmsim_trace *t,
+			  const struct pmsim_violation *v, int fd);
+/* Reproducer: the trace, the crash point and the persisted set. */
+int pmsim_repro_write(const struct pmsim_trace *t, const struct pmsim_opts *o,
+		      const struct pmsim_violation *v, const char *path);
+/* Rebuild the crash image of a reproducer into a file (regions in base
+ * order, back to back). */
+int pmsim_replay(const char *repro_path, const char *image_path);
+/* Rebuild a crash image in memory from a crash point and persisted set;
+ * fails when the set is not a reachable state. data[i] gets region i. */
+int pmsim_build_image(const struct pmsim_trace *t, const struct pmsim_opts *o,
+		      uint64_t event, const struct pmsim_piece *persisted,
+		      size_t npersisted, unsigned char ***data);
+void pmsim_image_data_free(const struct pmsim_trace *t, unsigned char **data);
+
+/* ---- trace statistics ------------------------------------------------ */
+
+struct pmsim_stats {
+	uint64_t events, bytes;
+	uint64_t by_type[8];
+	uint64_t flush_kind[3], fence_kind[5];
+	uint64_t stored_bytes, ntstored_bytes;
+	uint64_t lines_touched;
+	uint64_t max_dirty_lines;	/* largest pending set at a fence */
+	uint64_t fence_points;
+};
+int pmsim_trace_stats(const struct pmsim_trace *t, struct pmsim_stats *s);
+
+/* ---- in-process recording API --------------------------------------- */
+
+/*
+ * A program that models its own persistence calls pm_* on a recorder. The
+ * recorder keeps the program's view of memory (pm_ptr) and records a trace
+ * in memory and, when a path is given, to a file too.
+ */
+struct pm_rec;
+
+int pm_rec_new(struct pm_rec **r, const char *path);
+void pm_rec_free(struct pm_rec *r);
+int pm_region(struct pm_rec *r, uint64_t base, uint64_t size,
+	      const char *name);
+/* Initial content (before any store) of part of a region. */
+int pm_image(struct pm_rec *r, uint64_t addr, const void *data, size_t len);
+/* The program's (volatile) view of memory. */
+unsigned char *pm_ptr(struct pm_rec *r, uint64_t addr, size_t len);
+
+int pm_store(struct pm_rec *r, uint64_t addr, const void *data, size_t len);
+int pm_ntstore(struct pm_rec *r, uint64_t addr, const void *data, size_t len);
+int pm_clwb(struct pm_rec *r, uint64_t addr);
+int pm_clflushopt(struct pm_rec *r, uint64_t addr);
+int pm_clflush(struct pm_rec *r, uint64_t addr);
+int pm_sfence(struct pm_rec *r);
+int pm_mfence(struct pm_rec *r);
+int pm_lfence(struct pm_rec *r);
+/* Locked read-modify-write storing len bytes (a locked op or xchg). */
+int pm_rmw(struct pm_rec *r, uint64_t addr, const void *data, size_t len);
+int pm_xchg(struct pm_rec *r, uint64_t addr, const void *data, size_t len);
+/* Program point; ids count up from 1. Returns the id or < 0. */
+int64_t pm_mark(struct pm_rec *r, const char *label);
+/* First error of the recorder, 0 if none (every pm_* call after an error
+ * fails with the same code). */
+int pm_rec_error(const struct pm_rec *r);
+
+/* Parse what was recorded so far. */
+int pm_rec_trace(struct pm_rec *r, struct pmsim_trace **t);
+
+/* Set the thread's error message (for checkers). Returns -1. */
+int pmsim_seterr(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PMSIM_H */

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+/* Judging one crash state: reachability, de-duplication, the checker. */
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "engine.h"
+
+/* The clflush rule: a store younger than clflush L persisted implies every
+ * cached store to L older than the clflush persisted. */
+static bool deps_ok(const struct eng *e)
+{
+	uint32_t maxseq = 0;
+
+	for (size_t i = 0; i < e->nd; i++) {
+		uint32_t m = e->dl[i]->o.maxseq[e->cur[i]];
+
+		if (m > maxseq)
+			maxseq = m;
+	}
+	for (size_t k = 0; k < e->ndep; k++) {
+		const struct eng_dep *d = &e->dep[k];
+
+		if (maxseq > d->seq &&
+		    e->dl[d->di]->o.lostmin[e->cur[d->di]] < d->seq)
+			return false;
+	}
+	return true;
+}
+
+static void clear_changed(struct sim *s)
+{
+	for (size_t i = 0; i < s->nchanged; i++)
+		s->lines[s->changed[i]].changed = false;
+	s->nchanged = 0;
+	s->all_changed = false;
+}
+
+int eng_visit(struct eng *e)
+{
+	struct pmsim_result *res = e->res;
+	int r;
+
+	if (e->ndep && !deps_ok(e))
+		return VISIT_GO;	/* not a reachable state */
+	if (e->o->max_states && res->explored >= e->o->max_states) {
+		res->bounded = 1;
+		snprintf(res->bound_reason, sizeof(res->bound_reason),
+			 "stopped at --max-states %" PRIu64 " (crash point %" PRIu64
+			 " of the trace, event %" PRIu64 ")", e->o->max_states,
+			 e->point, e->crash.event);
+		e->stop = true;
+		return VISIT_STOP;
+	}
+	res->explored++;
+	r = state_set_insert(&e->set, e->key + e->mark_salt);
+	if (r < 0) {
+		e->err = pmsim_seterr("out of memory for the state set");
+		e->stop = true;
+		return VISIT_STOP;
+	}
+	if (r == 0)
+		return VISIT_GO;
+	e->crash.state = res->distinct++;
+	r = e->chk->check(e->chk->arg, &e->img, &e->crash,
+			  e->s->all_changed ? NULL : e->s->changed_addr,
+			  e->s->all_changed ? SIZE_MAX : e->s->nchanged);
+	clear_changed(e->s);
+	if (r < 0) {
+		e->err = -1;
+		e->stop = true;
+		return VISIT_STOP;
+	}
+	if (r > 0) {
+		res->violations++;
+		if (eng_report(e)) {
+			e->err = -1;
+			e->stop = true;
+			return VISIT_STOP;
+		}
+		if (e->o->stop_on_violation) {
+			e->stop = true;
+			return VISIT_STOP;
+		}
+	}
+	return VISIT_GO;
+}
+
+static bool in_region(const struct pmsim_region *r, uint64_t addr, size_t len)
+{
+	return addr >= r->base && addr - r->base < r->size &&
+	       len <= r->size - (addr - r->base);
+}
+
+const unsigned char *pmsim_image_ptr(const struct pmsim_image *cimg,
+				     uint64_t addr, size_t len)
+{
+	struct pmsim_image *img = (struct pmsim_image *)cimg;	/* lookup cache */
+	const struct pmsim_trace *t = img->s->t;
+
+	if (img->last < t->nreg && in_region(&t->reg[img->last], addr, len))
+		return img->s->img[img->last] + (addr - t->reg[img->last].base);
+	for (size_t i = 0; i < t->nreg; i++)
+		if (in_region(&t->reg[i], addr, len)) {
+			img->last = i;
+			return img->s->img[i] + (addr - t->reg[i].base);
+		}
+	return NULL;
+}
+
+size_t pmsim_image_nregions(const struct pmsim_image *img)
+{
+	return img->s->t->nreg;
+}
+
+const struct pmsim_region *pmsim_image_region(const struct pmsim_image *img,
+					      size_t i,
+					      const unsigned char **data)
+{
+	if (i >= img->s->t->nreg)
+		return NULL;
+	if (data)
+		*data = img->s->img[i];
+	return &img->s->t->reg[i];
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The crash-state engine: the enumeration modes pick an option per dirty
+ * line (eng_set) and submit the resulting state (eng_visit), which checks
+ * the cross-line clflush rule, de-duplicates by image hash and calls the
+ * checker. One ops table per mode, as with fio's ioengines.
+ */
+#ifndef PMSIM_ENGINE_H
+#define PMSIM_ENGINE_H
+
+#include "sim.h"
+#include "state_set.h"
+
+struct pmsim_image {
+	struct sim *s;
+	size_t last;		/* region of the previous lookup */
+};
+
+/* A clflush constraint restricted to this crash point's dirty lines. */
+struct eng_dep {
+	uint32_t di;		/* dirty index of the flushed line */
+	uint32_t seq;
+};
+
+struct eng {
+	struct sim *s;
+	const struct pmsim_opts *o;
+	const struct pmsim_checker *chk;
+	struct pmsim_result *res;
+	struct state_set set;
+	struct pmsim_image img;
+	/* this crash point */
+	size_t nd;
+	struct line **dl;	/* dirty lines */
+	uint32_t *cur;		/* chosen option per dirty line */
+	size_t dcap;
+	struct eng_dep *dep;
+	size_t ndep, depcap;
+	uint64_t key;		/* base_key + option deltas */
+	uint64_t mark_salt;
+	struct pmsim_crash crash;
+	uint64_t point;		/* crash points so far */
+	uint64_t eadr_from;	/* eADR: first event of the window */
+	size_t eadr_j;		/* eADR: pieces persisted in the window */
+	bool stop;		/* a bound or a violation ends the run */
+	int err;
+};
+
+enum { VISIT_GO = 0, VISIT_STOP = 1 };
+
+static inline void eng_set(struct eng *e, size_t i, uint32_t c)
+{
+	struct line *l = e->dl[i];
+	uint32_t old = e->cur[i];
+
+	if (c == old)
+		return;
+	memcpy(l->mem, l->o.content + (size_t)c * LINE_SIZE, LINE_SIZE);
+	e->key += l->o.hash[c] - l->o.hash[old];
+	e->cur[i] = c;
+	sim_touch(e->s, l);
+}
+
+/* Submit the current state; VISIT_STOP when the run must end. */
+int eng_visit(struct eng *e);
+
+struct enum_ops {
+	const char *name;
+	/* Walk the states of one crash point (options are built). */
+	int (*run)(struct eng *e);
+};
+
+extern const struct enum_ops enum_exhaustive, enum_bounded, enum_random;
+
+/* Record a violation of the current state. */
+int eng_report(struct eng *e);
+
+#endif

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+/* Random: n states per crash point, each line's option drawn uniformly;
+ * reproducible from --seed and the crash point. */
+#include "engine.h"
+
+static uint64_t next(uint64_t *x)
+{
+	/* xorshift64* */
+	*x ^= *x >> 12;
+	*x ^= *x << 25;
+	*x ^= *x >> 27;
+	return *x * 0x2545f4914f6cdd1dull;
+}
+
+static int run_random(struct eng *e)
+{
+	uint64_t x = mix64(e->o->seed ^ mix64(e->crash.event + 1)) | 1;
+	uint64_t before = e->res->explored;
+
+	/* One crash point with nothing dirty has a single state. */
+	if (e->nd == 0) {
+		eng_visit(e);
+		return 0;
+	}
+	for (uint64_t tries = 0; e->res->explored - before < e->o->mode_arg &&
+	     tries < 16 * e->o->mode_arg; tries++) {
+		for (size_t i = 0; i < e->nd; i++)
+			eng_set(e, i, (uint32_t)(next(&x) % e->dl[i]->o.n));
+		if (eng_visit(e) == VISIT_STOP)
+			return 0;
+	}
+	return 0;
+}
+
+const struct enum_ops enum_random = {
+	.name = "random",
+	.run = run_random,
+};

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+/* Capturing a violation: the crash point and which pieces persisted. */
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "engine.h"
+
+static int cmp_piece(const void *a, const void *b)
+{
+	const struct pmsim_piece *x = a, *y = b;
+
+	if (x->event != y->event)
+		return x->event < y->event ? -1 : 1;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static void to_piece(const struct pmsim_trace *t, uint64_t line,
+		     const struct piece *p, struct pmsim_piece *out)
+{
+	const struct pmsim_event *ev = &t->ev[p->seq - 1];
+
+	out->event = p->seq - 1;
+	out->addr = line + p->off;
+	out->off = (uint32_t)(out->addr - ev->addr);
+	out->len = p->n;
+}
+
+int eng_report(struct eng *e)
+{
+	struct pmsim_result *res = e->res;
+	struct sim *s = e->s;
+	struct pmsim_violation *v;
+	size_t total = 0, np = 0, nl = 0;
+
+	if (res->nreports >= e->o->max_reports)
+		return 0;
+	/* grow as violations come: max_reports may be large */
+	if ((res->nreports & (res->nreports - 1)) == 0) {
+		size_t cap = res->nreports ? 2 * res->nreports : 1;
+		struct pmsim_violation *nv = realloc(res->reports, cap * sizeof(*nv));
+
+		if (!nv)
+			return pmsim_seterr("out of memory");
+		res->reports = nv;
+	}
+	v = &res->reports[res->nreports];
+	if (e->o->eadr)
+		total = s->nep;
+	else
+		for (size_t i = 0; i < e->nd; i++)
+			total += e->dl[i]->np;
+	v->persisted = malloc((total ? total : 1) * sizeof(*v->persisted));
+	v->lost = malloc((total ? total : 1) * sizeof(*v->lost));
+	if (!v->persisted || !v->lost) {
+		free(v->persisted);
+		free(v->lost);
+		return pmsim_seterr("out of memory");
+	}
+	if (e->o->eadr) {
+		for (size_t j = 0; j < s->nep; j++) {
+			struct pmsim_piece *out = j < e->eadr_j ? &v->persisted[np++] :
+				&v->lost[nl++];
+
+			to_piece(s->t, s->lines[s->ep_line[j]].addr, &s->ep[j], out);
+		}
+	} else {
+		for (size_t i = 0; i < e->nd; i++) {
+			const struct line *l = e->dl[i];
+			const uint16_t *c = l->o.choice +
+				(size_t)e->cur[i] * l->o.ngroups;
+
+			for (uint32_t k = 0; k < l->np; k++) {
+				bool in = l->o.pos[k] < c[l->o.group[k]];
+
+				to_piece(s->t, l->addr, &l->p[k],
+					 in ? &v->persisted[np++] : &v->lost[nl++]);
+			}
+		}
+	}
+	qsort(v->persisted, np, sizeof(*v->persisted), cmp_piece);
+	qsort(v->lost, nl, sizeof(*v->lost), cmp_piece);
+	v->npersisted = np;
+	v->nlost = nl;
+	v->crash = e->crash;
+	v->key = e->key + e->mark_salt;
+	v->window = e->o->eadr ? e->eadr_from : 0;
+	res->nreports++;
+	return 0;
+}
+
+void pmsim_result_free(struct pmsim_result *res)
+{
+	for (size_t i = 0; i < res->nreports; i++) {
+		free(res->reports[i].persisted);
+		free(res->reports[i].lost);
+	}
+	free(res->reports);
+	res->reports = NULL;
+	res->nreports = 0;
+}

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pmsim_run: replay the trace, stop at each crash point, and let the
+ * enumeration mode walk the crash states there.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "engine.h"
+
+static const struct enum_ops *const modes[] = {
+	[PMSIM_EXHAUSTIVE] = &enum_exhaustive,
+	[PMSIM_BOUNDED] = &enum_bounded,
+	[PMSIM_RANDOM] = &enum_random,
+};
+
+/* Is "before event p" (p == n: the end) a crash point? A locked RMW or
+ * xchg (STORE + FENCE) is one instruction: its point is before the STORE,
+ * and there is none inside it. */
+static bool is_point(const struct pmsim_trace *t, enum pmsim_crash_points k,
+		     size_t p, size_t n)
+{
+	switch (k) {
+	case PMSIM_AT_FENCE:
+		if (p == n)
+			return true;
+		if (p + 1 < n && rmw_pair_fence(t, p + 1))
+			return true;
+		return t->ev[p].type == PMTRACE_FENCE &&
+		       t->ev[p].kind != PMTRACE_FENCE_LFENCE && !rmw_pair_fence(t, p);
+	case PMSIM_AT_EVENT:
+		return p > 0 && !rmw_pair_fence(t, p);
+	case PMSIM_AT_MARK:
+		return p > 0 && t->ev[p - 1].type == PMTRACE_MARK;
+	}
+	return false;
+}
+
+/* Marks executed before event p. */
+static size_t marks_before(const struct pmsim_trace *t, uint64_t p)
+{
+	size_t lo = 0, hi = t->nmarks;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (t->marks[mid].event < p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void set_marks(struct eng *e, size_t nmarks)
+{
+	e->crash.nmarks = nmarks;
+	e->mark_salt = mix64(nmarks + 0x6d61726bull);
+}
+
+/* eADR: every prefix of the window's pieces, in program order. The marks a
+ * state has reached are those before the first piece it lacks. */
+static void eadr_point(struct eng *e, size_t p)
+{
+	struct sim *s = e->s;
+
+	e->eadr_j = 0;
+	e->key = s->base_key;
+	set_marks(e, s->nep ? marks_before(s->t, s->ep[0].seq - 1) : s->nmarks);
+	/* With nothing persisted the image is the previous point's full one. */
+	if ((e->point == 1 || s->nep == 0) && eng_visit(e) == VISIT_STOP)
+		return;
+	for (size_t j = 0; j < s->nep; j++) {
+		struct line *l = &s->lines[s->ep_line[j]];
+		uint64_t h;
+
+		piece_apply(&s->ep[j], l->mem);
+		h = line_hash(l->addr, l->mem);
+		s->base_key += h - l->hash_base;
+		l->hash_base = h;
+		sim_touch(s, l);
+		e->key = s->base_key;
+		e->eadr_j = j + 1;
+		set_marks(e, j + 1 < s->nep ?
+			  marks_before(s->t, s->ep[j + 1].seq - 1) : s->nmarks);
+		if (eng_visit(e) == VISIT_STOP)
+			return;
+	}
+	s->nep = 0;
+	e->eadr_from = p;
+}
+
+static int prepare(struct eng *e)
+{
+	struct sim *s = e->s;
+
+	if (s->ndirty > e->dcap) {
+		size_t c = s->ndirty * 2;
+		void *a = realloc(e->dl, c * sizeof(*e->dl));
+
+		if (!a)
+			return pmsim_seterr("out of memory");
+		e->dl = a;
+		a = realloc(e->cur, c * sizeof(*e->cur));
+		if (!a)
+			return pmsim_seterr("out of memory");
+		e->cur = a;
+		e->dcap = c;
+	}
+	e->nd = s->ndirty;
+	for (size_t i = 0; i < e->nd; i++) {
+		struct line *l = &s->lines[s->dirty[i]];
+
+		if (line_options(s, l))
+			return -1;
+		if (l->o.truncated && !e->res->bounded) {
+			e->res->bounded = 1;
+			snprintf(e->res->bound_reason, sizeof(e->res->bound_reason),
+				 "line 0x%" PRIx64 " has more than %u crash options at event %"
+				 PRIu64 "; only the first %u were explored",
+				 l->addr, MAX_LINE_OPTIONS, e->crash.event,
+				 MAX_LINE_OPTIONS);
+		}
+		e->dl[i] = l;
+		e->cur[i] = 0;
+	}
+	e->ndep = 0;
+	for (size_t k = 0; k < s->nclf; k++) {
+		const struct line *l = &s->lines[s->clf[k].line];
+
+		if (l->dirty_pos < 0)
+			continue;
+		if (e->ndep == e->depcap) {
+			size_t c = e->depcap ? 2 * e->depcap : 16;
+			struct eng_dep *d = realloc(e->dep, c * sizeof(*d));
+
+			if (!d)
+				return pmsim_seterr("out of memory");
+			e->dep = d;
+			e->depcap = c;
+		}
+		e->dep[e->ndep].di = (uint32_t)l->dirty_pos;
+		e->dep[e->ndep++].seq = s->clf[k].seq;
+	}
+	return 0;
+}
+
+static int crash_point(struct eng *e, size_t p)
+{
+	const struct pmsim_trace *t = e->s->t;
+
+	e->res->crash_points++;
+	e->point++;
+	e->crash.event = p;
+	e->crash.offset = p < t->nev ? t->ev[p].offset :
+		t->text ? (t->nev ? t->ev[t->nev - 1].offset + 1 : 1) : t->len;
+	e->crash.marks = t->marks;
+	if (e->o->dedup_per_point)
+		state_set_clear(&e->set);
+	if (e->o->eadr) {
+		eadr_point(e, p);
+		return e->err;
+	}
+	set_marks(e, e->s->nmarks);
+	if (prepare(e))
+		return -1;
+	e->key = e->s->base_key;
+	modes[e->o->mode]->run(e);
+	for (size_t i = 0; i < e->nd; i++)
+		eng_set(e, i, 0);	/* back to the durable image */
+	return e->err;
+}
+
+int pmsim_run(const struct pmsim_trace *tc, const struct pmsim_opts *o,
+	      const struct pmsim_checker *chk, struct pmsim_result *res)
+{
+	struct pmsim_trace *t = (struct pmsim_trace *)tc;	/* lookup cache */
+	struct timespec t0, t1;
+	struct sim s;
+	struct eng e = { 0 };
+	size_t n = t->nev;
+	int r = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (o->mode > PMSIM_RANDOM || o->points > PMSIM_AT_MARK)
+		return pmsim_seterr("invalid options");
+	if (!chk || !chk->check)
+		return pmsim_seterr("no checker");
+	if (n >= UINT32_MAX - 1)
+		return pmsim_seterr("%s: too many events (%zu)", t->path, n);
+	if (o->stop_event < n)
+		n = (size_t)o->stop_event;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (sim_init(&s, t, o))
+		return -1;
+	if (state_set_init(&e.set)) {
+		sim_free(&s);
+		return pmsim_seterr("out of memory");
+	}
+	e.s = &s;
+	e.o = o;
+	e.chk = chk;
+	e.res = res;
+	e.img.s = &s;
+	for (size_t i = 0; i <= n && !e.stop; i++) {
+		if (is_point(t, o->points, i, n)) {
+			r = crash_point(&e, i);
+			if (r || e.stop)
+				break;
+		}
+		if (i < n && (r = sim_apply(&s, i)))
+			break;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	res->seconds = (double)(t1.tv_sec - t0.tv_sec) +
+		(double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	free(e.dl);
+	free(e.cur);
+	free(e.dep);
+	state_set_free(&e.set);
+	sim_free(&s);
+	return r ? -1 : 0;
+}

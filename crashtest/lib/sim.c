@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Replaying events through the x86 persistency model (DESIGN.md): pieces
+ * enter their line's list; a flush marks how much of a line the next fence
+ * makes durable; a fence moves durable pieces into the region buffers.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "sim.h"
+
+static int load_image_file(struct sim *s, const struct pmsim_event *e)
+{
+	const struct pmsim_region *r = &s->t->reg[e->region];
+	unsigned char *dst = s->img[e->region] + (e->addr - r->base);
+	uint64_t room = r->size - (e->addr - r->base), done = 0;
+	char *path = trace_image_path(s->t, (const char *)e->payload);
+	int fd, ret = 0;
+
+	if (!path)
+		return pmsim_seterr("out of memory");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		pmsim_seterr("image file %s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	/* Page-aligned part: map the file copy-on-write instead of reading
+	 * it, so a large image costs only the pages the run touches. */
+	if ((uintptr_t)dst % (uintptr_t)sysconf(_SC_PAGESIZE) == 0) {
+		uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+		off_t size = lseek(fd, 0, SEEK_END);
+		uint64_t whole = size > 0 ? ((uint64_t)size < room ? (uint64_t)size : room) : 0;
+
+		whole &= ~(page - 1);
+		if (whole && mmap(dst, whole, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_FIXED, fd, 0) != MAP_FAILED)
+			done = whole;
+	}
+	while (done < room) {
+		uint64_t want = room - done > (1u << 30) ? (1u << 30) : room - done;
+		ssize_t n = pread(fd, dst + done, want, (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = pmsim_seterr("image file %s: %s", path, strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;	/* shorter than the region: the rest stays zero */
+		done += (uint64_t)n;
+	}
+	close(fd);
+	free(path);
+	return ret;
+}
+
+int sim_init(struct sim *s, struct pmsim_trace *t, const struct pmsim_opts *o)
+{
+	memset(s, 0, sizeof(*s));
+	s->t = t;
+	s->o = o;
+	s->img = calloc(t->nreg ? t->nreg : 1, sizeof(*s->img));
+	if (!s->img)
+		return pmsim_seterr("out of memory");
+	for (size_t i = 0; i < t->nreg; i++) {
+		void *m = mmap(NULL, t->reg[i].size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+		if (m == MAP_FAILED) {
+			sim_free(s);
+			return pmsim_seterr("region %s: cannot map %" PRIu64 " bytes: %s",
+					    t->reg[i].name, t->reg[i].size, strerror(errno));
+		}
+		s->img[i] = m;
+	}
+	for (size_t i = 0; i < t->nev; i++) {
+		const struct pmsim_event *e = &t->ev[i];
+
+		if (e->type != PMTRACE_IMAGE || (e->kind == PMTRACE_IMAGE_BYTES && !e->len))
+			continue;
+		if (e->kind == PMTRACE_IMAGE_BYTES) {
+			memcpy(s->img[e->region] + (e->addr - t->reg[e->region].base),
+			       e->payload, e->len);
+		} else if (load_image_file(s, e)) {
+			sim_free(s);
+			return -1;
+		}
+	}
+	s->ltab_size = 1024;
+	s->ltab = calloc(s->ltab_size, sizeof(*s->ltab));
+	if (!s->ltab) {
+		sim_free(s);
+		return pmsim_seterr("out of memory");
+	}
+	s->all_changed = true;
+	return 0;
+}
+
+void sim_free(struct sim *s)
+{
+	if (s->img)
+		for (size_t i = 0; i < s->t->nreg; i++)
+			if (s->img[i])
+				munmap(s->img[i], s->t->reg[i].size);
+	free(s->img);
+	for (size_t i = 0; i < s->nlines; i++) {
+		struct lopts *o = &s->lines[i].o;
+
+		free(s->lines[i].p);
+		free(o->content);
+		free(o->hash);
+		free(o->maxseq);
+		free(o->lostmin);
+		free(o->choice);
+		free(o->group);
+		free(o->pos);
+	}
+	free(s->lines);
+	free(s->ltab);
+	free(s->dirty);
+	free(s->flushed);
+	free(s->changed);
+	free(s->changed_addr);
+	free(s->clf);
+	free(s->ep);
+	free(s->ep_line);
+	memset(s, 0, sizeof(*s));
+}
+
+static size_t slot_of(uint64_t addr, size_t size)
+{
+	return (size_t)(mix64(addr) & (size - 1));
+}
+
+static int grow_table(struct sim *s)
+{
+	size_t n = s->ltab_size * 2;
+	uint32_t *nt = calloc(n, sizeof(*nt));
+
+	if (!nt)
+		return -1;
+	for (size_t i = 0; i < s->nlines; i++) {
+		size_t k = slot_of(s->lines[i].addr, n);
+
+		while (nt[k])
+			k = (k + 1) & (n - 1);
+		nt[k] = (uint32_t)i + 1;
+	}
+	free(s->ltab);
+	s->ltab = nt;
+	s->ltab_size = n;
+	return 0;
+}
+
+struct line *sim_find_line(struct sim *s, uint64_t addr)
+{
+	size_t k = slot_of(addr, s->ltab_size);
+
+	while (s->ltab[k]) {
+		struct line *l = &s->lines[s->ltab[k] - 1];
+
+		if (l->addr == addr)
+			return l;
+		k = (k + 1) & (s->ltab_size - 1);
+	}
+	return NULL;
+}
+
+int64_t sim_line(struct sim *s, uint64_t addr)
+{
+	size_t k = slot_of(addr, s->ltab_size);
+	struct line *l;
+	int ri;
+
+	while (s->ltab[k]) {
+		if (s->lines[s->ltab[k] - 1].addr == addr)
+			return s->ltab[k] - 1;
+		k = (k + 1) & (s->ltab_size - 1);
+	}
+	if (s->nlines >= UINT32_MAX - 1)
+		return pmsim_seterr("too many cache lines");
+	if (s->nlines == s->lcap) {
+		size_t n = s->lcap ? 2 * s->lcap : 256;
+		struct line *nl = realloc(s->lines, n * sizeof(*nl));
+
+		if (!nl)
+			return pmsim_seterr("out of memory");
+		s->lines = nl;
+		s->lcap = n;
+	}
+	/* Regions are 64-byte aligned, so a line lies in exactly one. */
+	ri = trace_find_region(s->t, addr, LINE_SIZE);
+	if (ri < 0)
+		return pmsim_seterr("cache line 0x%" PRIx64 " is not inside one region "
+				    "(regions must be 64-byte aligned)", addr);
+	l = &s->lines[s->nlines];
+	memset(l, 0, sizeof(*l));
+	l->addr = addr;
+	l->mem = s->img[ri] + (addr - s->t->reg[ri].base);
+	l->dirty_pos = -1;
+	l->hash_init = l->hash_base = line_hash(addr, l->mem);
+	s->ltab[k] = (uint32_t)++s->nlines;
+	if (s->nlines * 2 > s->ltab_size && grow_table(s))
+		return pmsim_seterr("out of memory");
+	return (int64_t)s->nlines - 1;
+}
+
+static int push_u32(uint32_t **a, size_t *n, size_t *cap, uint32_t v)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 64;
+		uint32_t *na = realloc(*a, c * sizeof(*na));
+
+		if (!na)
+			return pmsim_seterr("out of memory");
+		*a = na;
+		*cap = c;
+	}
+	(*a)[(*n)++] = v;
+	return 0;
+}
+
+void sim_touch(struct sim *s, struct line *l)
+{
+	if (l->changed || s->all_changed)
+		return;
+	if (s->nchanged == s->ccap) {
+		size_t c = s->ccap ? 2 * s->ccap : 64;
+		uint32_t *a = realloc(s->changed, c * sizeof(*a));
+		uint64_t *b;
+
+		if (a)
+			s->changed = a;
+		b = a ? realloc(s->changed_addr, c * sizeof(*b)) : NULL;
+		if (!b) {
+			s->all_changed = true;	/* out of memory: resend all */
+			return;
+		}
+		s->changed_addr = b;
+		s->ccap = c;
+	}
+	s->changed[s->nchanged] = (uint32_t)(l - s->lines);
+	s->changed_addr[s->nchanged++] = l->addr;
+	l->changed = true;
+}
+
+static int add_piece(struct sim *s, uint32_t li, const struct piece *p)
+{
+	struct line *l = &s->lines[li];
+
+	if (s->o->eadr) {
+		if (s->nep == s->epcap) {
+			size_t c = s->epcap ? 2 * s->epcap : 256;
+			struct piece *np = realloc(s->ep, c * sizeof(*np));
+			uint32_t *nl = realloc(s->ep_line, c * sizeof(*nl));
+
+			if (np)
+				s->ep = np;
+			if (nl)
+				s->ep_line = nl;
+			if (!np || !nl)
+				return pmsim_seterr("out of memory");
+			s->epcap = c;
+		}
+		s->ep[s->nep] = *p;
+		s->ep_line[s->nep++] = li;
+		return 0;
+	}
+	if (l->np == l->pcap) {
+		uint32_t c = l->pcap ? 2 * l->pcap : 4;
+		struct piece *np = realloc(l->p, c * sizeof(*np));
+
+		if (!np)
+			return pmsim_seterr("out of memory");
+		l->p = np;
+		l->pcap = c;
+	}
+	l->p[l->np++] = *p;
+	l->opts_valid = false;
+	if (l->dirty_pos < 0) {
+		l->dirty_pos = (int32_t)s->ndirty;
+		if (push_u32(&s->dirty, &s->ndirty, &s->dcap, li))
+			return -1;
+	}
+	return 0;
+}
+
+static int mark_flushed(struct sim *s, uint32_t li, uint32_t seq)
+{
+	struct line *l = &s->lines[li];
+
+	if (seq > l->flush_seq)
+		l->flush_seq = seq;
+	if (!l->flushed) {
+		l->flushed = true;
+		return push_u32(&s->flushed, &s->nflushed, &s->fcap, li);
+	}
+	return 0;
+}
+
+static int apply_store(struct sim *s, const struct pmsim_event *e, uint32_t seq)
+{
+	uint64_t a = e->addr, end = e->addr + e->len;
+	bool nt = e->type == PMTRACE_NTSTORE;
+	int64_t li = -1;
+
+	while (a < end) {
+		uint64_t wend = (a & ~(uint64_t)7) + 8;
+		struct piece p;
+
+		if (wend > end)
+			wend = end;
+		if (li < 0 || (a & LINE_MASK) != s->lines[li].addr) {
+			li = sim_line(s, a & LINE_MASK);
+			if (li < 0)
+				return -1;
+			/* NT stores take the line's older cached stores along */
+			if (nt && !s->o->eadr && mark_flushed(s, (uint32_t)li, seq))
+				return -1;
+		}
+		p.seq = seq;
+		p.off = (uint8_t)(a & (LINE_SIZE - 1));
+		p.n = (uint8_t)(wend - a);
+		p.nt = nt;
+		p.word = p.off / 8;
+		p.src = e->payload + (a - e->addr);
+		if (add_piece(s, (uint32_t)li, &p))
+			return -1;
+		a = wend;
+	}
+	return 0;
+}
+
+static int apply_flush(struct sim *s, const struct pmsim_event *e, uint32_t seq)
+{
+	struct line *l = sim_find_line(s, e->addr & LINE_MASK);
+
+	if (s->o->eadr || !l || l->np == 0)
+		return 0;	/* nothing pending: nothing to write back */
+	if (e->kind == PMTRACE_FLUSH_CLFLUSH) {
+		if (s->nclf == s->clfcap) {
+			size_t c = s->clfcap ? 2 * s->clfcap : 16;
+			struct clflush_dep *n = realloc(s->clf, c * sizeof(*n));
+
+			if (!n)
+				return pmsim_seterr("out of memory");
+			s->clf = n;
+			s->clfcap = c;
+		}
+		s->clf[s->nclf].line = (uint32_t)(l - s->lines);
+		s->clf[s->nclf++].seq = seq;
+	}
+	return mark_flushed(s, (uint32_t)(l - s->lines), seq);
+}
+
+static void make_durable(struct sim *s, struct line *l)
+{
+	uint32_t keep = 0;
+	bool any = false;
+
+	for (uint32_t i = 0; i < l->np; i++) {
+		struct piece *p = &l->p[i];
+
+		if (p->nt || p->seq < l->flush_seq) {
+			piece_apply(p, l->mem);
+			any = true;
+		} else {
+			l->p[keep++] = *p;
+		}
+	}
+	l->np = keep;
+	l->flush_seq = 0;
+	l->flushed = false;
+	l->opts_valid = false;
+	if (any) {
+		uint64_t h = line_hash(l->addr, l->mem);
+
+		s->base_key += h - l->hash_base;
+		l->hash_base = h;
+		sim_touch(s, l);
+	}
+	if (keep == 0 && l->dirty_pos >= 0) {
+		uint32_t last = s->dirty[--s->ndirty];
+
+		s->dirty[l->dirty_pos] = last;
+		s->lines[last].dirty_pos = l->dirty_pos;
+		l->dirty_pos = -1;
+	}
+}
+
+static void apply_fence(struct sim *s)
+{
+	for (size_t i = 0; i < s->nflushed; i++)
+		make_durable(s, &s->lines[s->flushed[i]]);
+	s->nflushed = 0;
+	s->nclf = 0;
+}
+
+int sim_apply(struct sim *s, size_t i)
+{
+	const struct pmsim_event *e = &s->t->ev[i];
+	uint32_t seq = (uint32_t)i + 1;
+
+	switch (e->type) {
+	case PMTRACE_STORE:
+		/* a locked instruction completes earlier flushes first */
+		if (rmw_pair_fence(s->t, i + 1) && !s->o->eadr)
+			apply_fence(s);
+		return apply_store(s, e, seq);
+	case PMTRACE_NTSTORE:
+		return apply_store(s, e, seq);
+	case PMTRACE_FLUSH:
+		return apply_flush(s, e, seq);
+	case PMTRACE_FENCE:
+		if (e->kind != PMTRACE_FENCE_LFENCE && !s->o->eadr)
+			apply_fence(s);
+		return 0;
+	case PMTRACE_MARK:
+		s->nmarks++;
+		return 0;
+	default:
+		return 0;
+	}
+}

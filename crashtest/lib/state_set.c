@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The de-duplication set. Millions of random probes: the table is mapped
+ * with transparent huge pages where possible, since a TLB miss per probe
+ * would otherwise dominate a run.
+ */
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include "internal.h"
+#include "state_set.h"
+
+#define HUGE_PAGE (2ul << 20)
+
+static uint64_t *table_alloc(size_t n)
+{
+	size_t bytes = n * sizeof(uint64_t);
+	void *p;
+
+	if (bytes < HUGE_PAGE)
+		return calloc(n, sizeof(uint64_t));
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, bytes, MADV_HUGEPAGE);
+	return p;
+}
+
+static void table_free(uint64_t *t, size_t n)
+{
+	if (!t)
+		return;
+	if (n * sizeof(uint64_t) < HUGE_PAGE)
+		free(t);
+	else
+		munmap(t, n * sizeof(uint64_t));
+}
+
+int state_set_init(struct state_set *s)
+{
+	s->size = 1 << 12;
+	s->used = 0;
+	s->slot = table_alloc(s->size);
+	return s->slot ? 0 : -1;
+}
+
+void state_set_free(struct state_set *s)
+{
+	table_free(s->slot, s->size);
+	s->slot = NULL;
+}
+
+void state_set_clear(struct state_set *s)
+{
+	if (s->used) {
+		memset(s->slot, 0, s->size * sizeof(*s->slot));
+		s->used = 0;
+	}
+}
+
+static int grow(struct state_set *s)
+{
+	struct state_set n = { .size = s->size * 2 };
+
+	n.slot = table_alloc(n.size);
+	if (!n.slot)
+		return -1;
+	for (size_t i = 0; i < s->size; i++) {
+		uint64_t k = s->slot[i];
+		size_t j;
+
+		if (!k)
+			continue;
+		for (j = state_set_slot(&n, k); n.slot[j]; j = (j + 1) & (n.size - 1))
+			;
+		n.slot[j] = k;
+	}
+	table_free(s->slot, s->size);
+	s->slot = n.slot;
+	s->size = n.size;
+	return 0;
+}
+
+int state_set_insert(struct state_set *s, uint64_t key)
+{
+	size_t j;
+
+	if (!key)
+		key = 1;	/* 0 marks an empty slot */
+	for (j = state_set_slot(s, key); s->slot[j]; j = (j + 1) & (s->size - 1))
+		if (s->slot[j] == key)
+			return 0;
+	s->slot[j] = key;
+	if (++s->used * 4 > s->size * 3 && grow(s))
+		return -1;
+	return 1;
+}

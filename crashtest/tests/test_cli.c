@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The pmsim command line, run as a program: exit status 0 / 1 / 2, the
+ * messages for bad traces and bad checkers, and check -> reproducer ->
+ * replay on the log example.
+ */
+#include <libgen.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+static char bin[PATH_MAX], dir[] = "/tmp/pmsim-cli-XXXXXX";
+static char output[1 << 16];
+
+/* Run a shell command line; returns its exit status, output in `output`. */
+static int run(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	size_t n;
+	FILE *p;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	n = fread(output, 1, sizeof(output) - 1, p);
+	output[n] = 0;
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int setup(void **state)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	(void)state;
+	if (n < 0 || !mkdtemp(dir))
+		return -1;
+	self[n] = 0;
+	/* tests/test_cli -> the build directory of crashtest */
+	snprintf(bin, sizeof(bin), "%s", dirname(dirname(self)));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return run("rm -rf '%s'", dir);
+}
+
+static void usage_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(run("%s/pmsim 2>&1", bin), 2);
+	assert_int_equal(run("%s/pmsim frob 2>&1", bin), 2);
+	assert_non_null(strstr(output, "unknown command"));
+	assert_int_equal(run("%s/pmsim check %s/none 2>&1", bin, dir), 2);
+	assert_non_null(strstr(output, "--checker CMD is required"));
+	assert_int_equal(run("%s/pmsim check x --checker true --mode bounded:0 2>&1", bin), 2);
+	assert_non_null(strstr(output, "bounded:K"));
+	assert_int_equal(run("%s/pmsim --help", bin), 0);
+}
+
+static void bad_traces(void **state)
+{
+	(void)state;
+	assert_int_equal(run("%s/examples/applog-trace -n 1 %s/ok.pmt", bin, dir), 0);
+	/* cut inside the last record */
+	assert_int_equal(run("head -c 100 %s/ok.pmt > %s/cut.pmt", dir, dir), 0);
+	assert_int_equal(run("%s/pmsim dump %s/cut.pmt 2>&1", bin, dir), 2);
+	assert_non_null(strstr(output, "truncated"));
+	assert_non_null(strstr(output, "offset 0x"));
+	assert_int_equal(run("printf 'region 0 0x1000 a\\nzap\\n' > %s/bad.txt", dir), 0);
+	assert_int_equal(run("%s/pmsim stats %s/bad.txt 2>&1", bin, dir), 2);
+	assert_non_null(strstr(output, "bad.txt:2: unknown event \"zap\""));
+	assert_int_equal(run("%s/pmsim check %s/bad.txt --checker true 2>&1", bin, dir), 2);
+}
+
+static void check_repro_replay(void **state)
+{
+	char *line;
+
+	(void)state;
+	assert_int_equal(run("%s/examples/applog-trace -n 3 %s/good.pmt", bin, dir), 0);
+	assert_int_equal(run("%s/examples/applog-trace --buggy -n 3 %s/bug.pmt", bin, dir), 0);
+	assert_int_equal(run("%s/pmsim check %s/good.pmt --checker %s/examples/applog-check 2>&1",
+			     bin, dir, bin), 0);
+	assert_non_null(strstr(output, " 0 violations"));
+	assert_int_equal(run("%s/pmsim check %s/bug.pmt --checker %s/examples/applog-check "
+			     "--repro-dir %s/repro --max-reports 1 2>/dev/null", bin, dir, bin, dir), 1);
+	assert_non_null(strstr(output, "violation: crash before event"));
+	assert_non_null(strstr(output, "lost:"));
+	line = strstr(output, "reproducer: ");
+	assert_non_null(line);
+	assert_int_equal(run("%s/pmsim replay %s/repro/violation-1.repro -o %s/img 2>&1",
+			     bin, dir, dir), 0);
+	/* the rebuilt image is the inconsistent one */
+	assert_int_equal(run("PMSIM_MARKS= %s/examples/applog-check %s/img 2>&1", bin, dir), 1);
+	/* the output file may also be given without -o */
+	assert_int_equal(run("%s/pmsim replay %s/repro/violation-1.repro %s/img2 2>&1",
+			     bin, dir, dir), 0);
+	assert_int_equal(run("cmp %s/img %s/img2", dir, dir), 0);
+	assert_int_equal(run("%s/pmsim replay %s/repro/violation-1.repro a b 2>&1", bin, dir), 2);
+	/* mode names and the bound show up in the summary */
+	assert_int_equal(run("%s/pmsim check %s/good.pmt --checker true --mode random:3 --seed 9 "
+			     "--max-states 4 2>&1", bin, dir), 0);
+	assert_non_null(strstr(output, "BOUNDED: stopped at --max-states 4"));
+	assert_int_equal(run("%s/pmsim dump %s/good.pmt | grep -c '^fence sfence'", bin, dir), 0);
+	assert_int_equal(atoi(output), 6);
+}
+
+static void bad_checkers(void **state)
+{
+	(void)state;
+	assert_int_equal(run("%s/examples/applog-trace -n 1 %s/one.pmt", bin, dir), 0);
+	assert_int_equal(run("%s/pmsim check %s/one.pmt --checker 'sleep 20;' --timeout 0.2 2>&1",
+			     bin, dir), 2);
+	assert_non_null(strstr(output, "timed out"));
+	assert_int_equal(run("%s/pmsim check %s/one.pmt --checker 'sh -c \"kill -ABRT \\$\\$\"' 2>&1",
+			     bin, dir), 2);
+	assert_non_null(strstr(output, "crashed"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(usage_errors),
+		cmocka_unit_test(bad_traces),
+		cmocka_unit_test(check_repro_replay),
+		cmocka_unit_test(bad_checkers),
+	};
+
+	return cmocka_run_group_tests_name("cli", tests, setup, teardown);
+}

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Enumeration modes: exhaustive counts and de-duplication, bounded:K,
+ * random:N with a seed, --max-states reported as bounded, per-line option
+ * limits, crash-point kinds, and the marks each eADR state has reached.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "helpers.h"
+
+static struct tuples out, out2;
+
+/* Three lines with two stores each: 3 options per line, 27 states. */
+static struct pm_rec *three_lines(uint64_t same)
+{
+	struct pm_rec *r = rec_new();
+
+	for (int l = 0; l < 3; l++)
+		for (int k = 0; k < 2; k++) {
+			uint64_t v = same ? same : 10 * (uint64_t)l + (uint64_t)k + 1;
+
+			assert_int_equal(pm_store(r, LINE(l) + 8 * (uint64_t)k, &v, 8), 0);
+		}
+	return r;
+}
+
+static const uint64_t W[] = { LINE(0), LINE(0) + 8, LINE(1), LINE(1) + 8,
+			      LINE(2), LINE(2) + 8 };
+
+static void exhaustive_counts(void **state)
+{
+	struct pmsim_opts o;
+	struct pm_rec *r = three_lines(0);
+
+	(void)state;
+	pmsim_opts_default(&o);
+	collect(r, &o, W, 6, AT_END, &out);
+	assert_int_equal(out.n, 27);
+	assert_int_equal(out.res.explored, 27);
+	assert_int_equal(out.res.distinct, 27);
+	assert_int_equal(out.res.crash_points, 1);
+	assert_false(out.res.bounded);
+	pm_rec_free(r);
+}
+
+/* Stores of the value already there give the same image: de-duplicated. */
+static void dedup_by_image(void **state)
+{
+	struct pmsim_opts o;
+	struct pm_rec *r = rec_new();
+	uint64_t one = 1;
+
+	(void)state;
+	pmsim_opts_default(&o);
+	for (int l = 0; l < 3; l++)	/* 1 then 1 again on each line */
+		for (int k = 0; k < 2; k++)
+			pm_store(r, LINE(l), &one, 8);
+	collect(r, &o, W, 1, AT_END, &out);
+	assert_int_equal(out.res.explored, 27);
+	assert_int_equal(out.res.distinct, 8);	/* each line 0 or 1 */
+	pm_rec_free(r);
+}
+
+static void bounded_k(void **state)
+{
+	static const uint64_t want[] = { 7, 19, 27, 27 };
+	struct pmsim_opts o;
+	struct pm_rec *r = three_lines(0);
+
+	(void)state;
+	for (unsigned k = 1; k <= 4; k++) {
+		pmsim_opts_default(&o);
+		o.mode = PMSIM_BOUNDED;
+		o.mode_arg = k;
+		collect(r, &o, W, 6, AT_END, &out);
+		/* 1 + C(3,1)*2 + C(3,2)*4 + C(3,3)*8 summed up to k */
+		assert_int_equal(out.res.explored, want[k - 1]);
+		assert_int_equal(out.n, want[k - 1]);
+	}
+	pm_rec_free(r);
+}
+
+static void random_seeded(void **state)
+{
+	struct pmsim_opts o;
+	struct pm_rec *r = three_lines(0);
+	struct tuples *all = malloc(sizeof(*all));
+
+	(void)state;
+	pmsim_opts_default(&o);
+	collect(r, &o, W, 6, AT_END, all);
+	o.mode = PMSIM_RANDOM;
+	o.mode_arg = 10;
+	o.seed = 1234;
+	collect(r, &o, W, 6, AT_END, &out);
+	assert_int_equal(out.res.explored, 10);
+	assert_true(out.n >= 2 && out.n <= 10);
+	/* every sample is a reachable state */
+	for (size_t i = 0; i < out.n; i++) {
+		bool found = false;
+
+		for (size_t j = 0; j < all->n && !found; j++)
+			found = !memcmp(out.v[i], all->v[j], 6 * sizeof(uint64_t));
+		assert_true(found);
+	}
+	/* the same seed gives the same states, in the same order */
+	collect(r, &o, W, 6, AT_END, &out2);
+	assert_int_equal(out2.n, out.n);
+	assert_memory_equal(out.v, out2.v, out.n * sizeof(out.v[0]));
+	free(all);
+	pm_rec_free(r);
+}
+
+static void max_states_bounded(void **state)
+{
+	struct pmsim_opts o;
+	struct pm_rec *r = three_lines(0);
+
+	(void)state;
+	pmsim_opts_default(&o);
+	o.max_states = 5;
+	collect(r, &o, W, 6, AT_ALL, &out);
+	assert_int_equal(out.res.explored, 5);
+	assert_true(out.res.bounded);
+	assert_non_null(strstr(out.res.bound_reason, "--max-states 5"));
+	/* exactly enough states: not bounded */
+	o.max_states = 27;
+	collect(r, &o, W, 6, AT_ALL, &out);
+	assert_false(out.res.bounded);
+	pm_rec_free(r);
+}
+
+/* A line with more options than the per-line limit is reported. */
+static void line_option_limit(void **state)
+{
+	struct pmsim_opts o;
+	struct pm_rec *r = rec_new();
+
+	(void)state;
+	pmsim_opts_default(&o);
+	o.per_word = 1;
+	o.max_states = 100;
+	for (uint64_t w = 0; w < 8; w++)	/* 3^8 = 6561 options */
+		for (uint64_t v = 1; v <= 2; v++)
+			pm_store(r, LINE(0) + 8 * w, &v, 8);
+	collect(r, &o, W, 1, AT_END, &out);
+	assert_true(out.res.bounded);
+	assert_int_equal(out.res.explored, 100);
+	pm_rec_free(r);
+}
+
+static void crash_point_kinds(void **state)
+{
+	struct pmsim_opts o;
+	struct pm_rec *r = rec_new();
+	uint64_t v = 1;
+
+	(void)state;
+	pm_store(r, LINE(0), &v, 8);	/* events: region, store ... */
+	pm_clwb(r, LINE(0));
+	pm_sfence(r);
+	pm_mark(r, "one");
+	pm_lfence(r);
+	pm_store(r, LINE(1), &v, 8);
+	pm_mfence(r);
+	pm_mark(r, "two");
+	pmsim_opts_default(&o);
+	collect(r, &o, W, 1, AT_ALL, &out);
+	assert_int_equal(out.res.crash_points, 3);	/* sfence, mfence, end */
+	o.points = PMSIM_AT_EVENT;
+	collect(r, &o, W, 1, AT_ALL, &out);
+	assert_int_equal(out.res.crash_points, 9);
+	o.points = PMSIM_AT_MARK;
+	collect(r, &o, W, 1, AT_ALL, &out);
+	assert_int_equal(out.res.crash_points, 2);
+	pm_rec_free(r);
+}
+
+/* eADR: a state that lacks a store has not reached the marks after it. */
+struct marks_seen {
+	uint64_t v[8][2];
+	size_t n;
+};
+
+static int note_marks(void *arg, const struct pmsim_image *img,
+		      const struct pmsim_crash *c, const uint64_t *ch, size_t n)
+{
+	struct marks_seen *m = arg;
+
+	(void)ch;
+	(void)n;
+	m->v[m->n][0] = image_u64(img, LINE(0)) + image_u64(img, LINE(1));
+	m->v[m->n++][1] = c->nmarks;
+	return 0;
+}
+
+static void eadr_marks(void **state)
+{
+	struct marks_seen m = { .n = 0 };
+	struct pmsim_checker chk = { .check = note_marks, .arg = &m };
+	struct pmsim_result res;
+	struct pmsim_trace *t;
+	struct pmsim_opts o;
+	struct pm_rec *r = rec_new();
+	uint64_t one = 1, two = 2;
+
+	(void)state;
+	pm_store(r, LINE(0), &one, 8);
+	pm_mark(r, "A stored");
+	pm_store(r, LINE(1), &two, 8);
+	assert_int_equal(pm_rec_trace(r, &t), 0);
+	pmsim_opts_default(&o);
+	o.eadr = 1;
+	assert_int_equal(pmsim_run(t, &o, &chk, &res), 0);
+	assert_int_equal(m.n, 3);
+	/* (sum of A and B, marks): nothing/0, A/1, A+B/1 */
+	assert_int_equal(m.v[0][0], 0);
+	assert_int_equal(m.v[0][1], 0);
+	assert_int_equal(m.v[1][0], 1);
+	assert_int_equal(m.v[1][1], 1);
+	assert_int_equal(m.v[2][0], 3);
+	assert_int_equal(m.v[2][1], 1);
+	pmsim_result_free(&res);
+	pmsim_trace_free(t);
+	pm_rec_free(r);
+}
+
+/* A million states at one crash point: the de-dup table grows to many
+ * MiB (the huge-page path) and still counts every state exactly once. */
+static int count_state(void *arg, const struct pmsim_image *img,
+		       const struct pmsim_crash *c, const uint64_t *ch, size_t n)
+{
+	(void)img;
+	(void)c;
+	(void)ch;
+	(void)n;
+	++*(uint64_t *)arg;
+	return 0;
+}
+
+static void million_states(void **state)
+{
+	uint64_t calls = 0;
+	struct pmsim_checker chk = { .check = count_state, .arg = &calls };
+	struct pmsim_result res;
+	struct pmsim_trace *t;
+	struct pmsim_opts o;
+	struct pm_rec *r = rec_new();
+
+	(void)state;
+	for (uint64_t l = 0; l < 10; l++)	/* 10 lines x 3 stores: 4^10 */
+		for (uint64_t k = 0; k < 3; k++) {
+			uint64_t v = 100 * l + k + 1;
+
+			pm_store(r, LINE(l) + 8 * k, &v, 8);
+		}
+	assert_int_equal(pm_rec_trace(r, &t), 0);
+	pmsim_opts_default(&o);
+	assert_int_equal(pmsim_run(t, &o, &chk, &res), 0);
+	assert_int_equal(res.explored, 1u << 20);
+	assert_int_equal(res.distinct, 1u << 20);
+	assert_int_equal(calls, 1u << 20);
+	/* the same states again at a second crash point are all duplicates */
+	pmsim_result_free(&res);
+	pmsim_trace_free(t);
+	pm_lfence(r);
+	pm_mfence(r);	/* nothing was flushed: the same pending set */
+	assert_int_equal(pm_rec_trace(r, &t), 0);
+	calls = 0;
+	assert_int_equal(pmsim_run(t, &o, &chk, &res), 0);
+	assert_int_equal(res.crash_points, 2);
+	assert_int_equal(res.explored, 2u << 20);
+	assert_int_equal(res.distinct, 1u << 20);
+	pmsim_result_free(&res);
+	pmsim_trace_free(t);
+	pm_rec_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(exhaustive_counts),
+		cmocka_unit_test(dedup_by_image),
+		cmocka_unit_test(bounded_k),
+		cmocka_unit_test(random_seeded),
+		cmocka_unit_test(max_states_bounded),
+		cmocka_unit_test(line_option_limit),
+		cmocka_unit_test(crash_point_kinds),
+		cmocka_unit_test(eadr_marks),
+		cmocka_unit_test(million_states),
+	};
+
+	return cmocka_run_group_tests_name("enum", tests, NULL, NULL);
+}

@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The x86 persistency model, case by case (issue cases 1-16): each test
+ * records a few events and checks the exact set of reachable crash states
+ * of the words it watches.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "helpers.h"
+
+#define A LINE(0)
+#define B LINE(1)
+#define C LINE(2)
+
+static struct tuples out;
+static struct pmsim_opts opts;
+
+static void st(struct pm_rec *r, uint64_t addr, uint64_t v)
+{
+	assert_int_equal(pm_store(r, addr, &v, 8), 0);
+}
+
+static void nt(struct pm_rec *r, uint64_t addr, uint64_t v)
+{
+	assert_int_equal(pm_ntstore(r, addr, &v, 8), 0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	pmsim_opts_default(&opts);
+	return 0;
+}
+
+/* 1. Store, no flush, crash: old and new value both reachable. */
+static void store_no_flush(void **state)
+{
+	struct pm_rec *r = rec_new();
+
+	(void)state;
+	st(r, A, 1);
+	collect(r, &opts, (uint64_t[]){ A }, 1, AT_END, &out);
+	EXPECT(&out, 0, 1);
+	pm_rec_free(r);
+}
+
+/* 2. A never-flushed store can still be persisted, even after later
+ * fences made other data durable (eviction). */
+static void unflushed_store_can_persist(void **state)
+{
+	struct pm_rec *r = rec_new();
+
+	(void)state;
+	st(r, A, 1);
+	st(r, B, 2);
+	pm_clwb(r, B);
+	pm_sfence(r);
+	st(r, C, 3);
+	pm_clwb(r, C);
+	pm_sfence(r);
+	collect(r, &opts, (uint64_t[]){ A, B, C }, 3, AT_END, &out);
+	EXPECT(&out, 0, 2, 3, 1, 2, 3);
+	pm_rec_free(r);
+}
+
+/* 3. store; clwb; crash before sfence: may be lost. */
+static void clwb_without_fence(void **state)
+{
+	struct pm_rec *r = rec_new();
+
+	(void)state;
+	st(r, A, 1);
+	pm_clwb(r, A);
+	collect(r, &opts, (uint64_t[]){ A }, 1, AT_END, &out);
+	EXPECT(&out, 0, 1);
+	pm_rec_free(r);
+}
+
+/* 4. store; clwb; sfence: durable. */
+static void clwb_sfence_durable(void **state)
+{
+	struct pm_rec *r = rec_new();
+
+	(void)state;
+	st(r, A, 1);
+	pm_clwb(r, A);
+	pm_sfence(r);
+	collect(r, &opts, (uint64_t[]){ A }, 1, AT_END, &out);
+	EXPECT(&out, 1);
+	pm_rec_free(r);
+}
+
+/* 5. st A; clwb L; st A' to the same line; sfence: A durable, A' optional.
+ * Both for another word of the line and for the same word. */
+static void store_after_clwb_same_line(void **state)
+{
+	struct pm_rec *r = rec_new();
+
+	(void)state;
+	st(r, A, 1);
+	pm_clwb(r, A);
+	st(r, A + 8, 2);
+	pm_sfence(r);
+	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
+	EXPECT(&out, 1, 0, 1, 2);
+	pm_rec_free(r);
+
+	r = rec_new();
+	st(r, A, 1);
+	pm_clwb(r, A);
+	st(r, A, 2);
+	pm_sfence(r);
+	collect(r, &opts, (uint64_t[]){ A }, 1, AT_END, &out);
+	EXPECT(&out, 1, 2);
+	pm_rec_free(r);
+}
+
+/* 6. movnti without sfence: may be lost; with sfence: durable. */
+static void movnti_fence(void **state)
+{
+	struct pm_rec *r = rec_new();
+
+	(void)state;
+	nt(r, A, 1);
+	collect(r, &opts, (uint64_t[]){ A }, 1, AT_END, &out);
+	EXPECT(&out, 0, 1);
+	pm_sfence(r);
+	collect(r, &opts, (uint64_t[]){ A }, 1, AT_END, &out);
+	EXPECT(&out, 1);
+	pm_rec_free(r);
+}
+
+/* 7. Two movnti to different lines, no fence: any subset. */
+static void movnti_unordered(void **state)
+{
+	struct pm_rec *r = rec_new();
+
+	(void)state;
+	nt(r, A, 1);
+	nt(r, B, 2);
+	collect(r, &opts, (uint64_t[]){ A, B }, 2, AT_END, &out);
+	EXPECT(&out, 0, 0, 1, 0, 0, 2, 1, 2);
+	pm_rec_free(r);
+}
+
+/* 8. A cached store x, then movnti to the same line, then sfence: x is
+ * durable too. Before the fence, the NT store never persists without x. */
+static void movnti_evicts_line(void **state)
+{
+	struct pm_rec *r = rec_new();
+
+	(void)state;
+	st(r, A, 1);
+	nt(r, A + 8, 2);
+	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
+	EXPECT(&out, 0, 0, 1, 0, 1, 2);
+	pm_sfence(r);
+	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
+	EXPECT(&out, 1, 2);
+	pm_rec_free(r);
+}
+
+/* 9. An aligned 8-byte store is all-or-nothing; a 16-byte store, an
+ * unaligned 8-byte store and a line-crossing store can tear. */
+static void store_atomicity(void **state)
+{
+	const uint64_t X = 0x1111111111111111ull, Y = 0x2222222222222222ull;
+	unsigned char b[16];
+	struct pm_rec *r = rec_new();
+
+	(void)state;
+	st(r, A, X);
+	collect(r, &opts, (uint64_t[]){ A }, 1, AT_END, &out);
+	EXPECT(&out, 0, X);
+	pm_rec_free(r);
+
+	r = rec_new();	/* 16 bytes: either half can be missing */
+	memcpy(b, &X, 8);
+	memcpy(b + 8, &Y, 8);
+	pm_store(r, A, b, 16);
+	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
+	EXPECT(&out, 0, 0, X, 0, X, Y);
+	pm_rec_free(r);
+
+	r = rec_new();	/* unaligned 8 bytes at A+4 span two words */
+	memset(b, 0xab, 8);
+	pm_store(r, A + 4, b, 8);
+	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
+	EXPECT(&out, 0, 0, 0xabababab00000000ull, 0,
+	       0xabababab00000000ull, 0xababababull);
+	pm_rec_free(r);
+
+	r = rec_new();	/* 8 bytes at A+60 cross into line B: any part */
+	pm_store(r, A + 60, b, 8);
+	collect(r, &opts, (uint64_t[]){ A + 56, B }, 2, AT_END, &out);
+	EXPECT(&out, 0, 0, 0xabababab00000000ull, 0, 0, 0xababababull,
+	       0xabababab00000000ull, 0xababababull);
+	pm_rec_free(r);
+}
+
+/* 10. st a; st b on the same line, no flush: {}, {a}, {a,b}; not {b}. */
+static void same_line_prefix(void **state)
+{
+	struct pm_rec *r = rec_new();
+
+	(void)state;
+	st(r, A, 1);
+	st(r, A + 8, 2);
+	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
+	EXPECT(&out, 0, 0, 1, 0, 1, 2);
+	/* The looser per-8-byte option allows {b} alone. */
+	opts.per_word = 1;
+	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
+	EXPECT(&out, 0, 0, 1, 0, 1, 2, 0, 2);
+	pm_rec_free(r);
+}
+
+/* 11. clflush A; st B: B persisted implies A persisted. With clflushopt
+ * instead, B without A is reachable. */
+static void clflush_orders_later_stores(void **state)
+{
+	struct pm_rec *r = rec_new();
+
+	(void)state;
+	st(r, A, 1);
+	pm_clflush(r, A);
+	st(r, B, 2);
+	collect(r, &opts, (uint64_t[]){ A, B }, 2, AT_END, &out);
+	EXPECT(&out, 0, 0, 1, 0, 1, 2);
+	pm_rec_free(r);
+
+	r = rec_new();
+	st(r, A, 1);
+	pm_clflushopt(r, A);
+	st(r, B, 2);
+	collect(r, &opts, (uint64_t[]){ A, B }, 2, AT_END, &out);
+	EXPECT(&out, 0, 0, 1, 0, 1, 2, 0, 2);
+	pm_rec_free(r);
+}
+
+/* 12. clwb A; clflush B: A is not guaranteed (clflush is no fence). */
+static void clflush_does_not_fence_clwb(void **state)
+{
+	struct pm_rec *r = rec_new();
+
+	(void)state;
+	st(r, A, 1);
+	st(r, B, 2);
+	pm_clwb(r, A);
+	pm_clflush(r, B);
+	collect(r, &opts, (uint64_t[]){ A, B }, 2, AT_END, &out);
+	EXPECT(&out, 0, 0, 1, 0, 0, 2, 1, 2);
+	pm_rec_free(r);
+}
+
+/* 13. clwb then a locked RMW or xchg: durable. clwb then lfence: not. */
+static void rmw_xchg_fence_lfence_not(void **state)
+{
+	uint64_t one = 1;
+	struct pm_rec *r = rec_new();
+
+	(void)state;
+	st(r, A, 7);
+	pm_clwb(r, A);
+	pm_rmw(r, C, &one, 8);	/* lock inc of a counter on another line */
+	collect(r, &opts, (uint64_t[]){ A, C }, 2, AT_END, &out);
+	EXPECT(&out, 7, 0, 7, 1);
+	pm_rec_free(r);
+
+	r = rec_new();
+	st(r, A, 7);
+	pm_clwb(r, A);
+	pm_xchg(r, C, &one, 8);
+	collect(r, &opts, (uint64_t[]){ A, C }, 2, AT_END, &out);
+	EXPECT(&out, 7, 0, 7, 1);
+	pm_rec_free(r);
+
+	/* Publishing with xchg: at no crash point, in no mode of crash
+	 * points, is the flag durable without the data flushed before it. */
+	r = rec_new();
+	st(r, A, 7);
+	pm_clwb(r, A);
+	pm_xchg(r, C, &one, 8);
+	for (int pts = PMSIM_AT_FENCE; pts <= PMSIM_AT_EVENT; pts++) {
+		opts.points = pts;
+		collect(r, &opts, (uint64_t[]){ A, C }, 2, AT_ALL, &out);
+		EXPECT(&out, 0, 0, 7, 0, 7, 1);
+	}
+	opts.points = PMSIM_AT_FENCE;
+	pm_rec_free(r);
+
+	/* In a trace, the pair is one instruction when the pcs agree; with
+	 * different pcs the fence is a locked op of its own (e.g. on DRAM) and
+	 * the store before it an ordinary one. */
+	for (int same = 0; same <= 1; same++) {
+		char text[256];
+		struct pmsim_trace *t;
+
+		snprintf(text, sizeof(text),
+			 "region 0x%llx 0x%llx pmem0\nstore 0x%llx 8 0700000000000000\n"
+			 "flush clwb 0x%llx\nstore 0x%llx 8 0100000000000000 pc=0x10\n"
+			 "fence xchg pc=0x%x\n", RBASE, RSIZE, A, A, C, same ? 0x10 : 0x20);
+		assert_int_equal(pmsim_trace_from_mem(&t, text, strlen(text), NULL, 0), 0);
+		collect_trace(t, &opts, (uint64_t[]){ A, C }, 2, AT_ALL, &out);
+		if (same)
+			EXPECT(&out, 0, 0, 7, 0, 7, 1);
+		else
+			EXPECT(&out, 0, 0, 7, 0, 0, 1, 7, 1);
+		pmsim_trace_free(t);
+	}
+
+	r = rec_new();
+	st(r, A, 7);
+	pm_clwb(r, A);
+	pm_lfence(r);
+	collect(r, &opts, (uint64_t[]){ A }, 1, AT_END, &out);
+	EXPECT(&out, 0, 7);
+	pm_mfence(r);
+	collect(r, &opts, (uint64_t[]){ A }, 1, AT_END, &out);
+	EXPECT(&out, 7);
+	pm_rec_free(r);
+}
+
+/* 14. clwb of a mid-line address writes back the whole line. */
+static void clwb_mid_line(void **state)
+{
+	struct pm_rec *r = rec_new();
+
+	(void)state;
+	st(r, A, 1);
+	st(r, A + 56, 2);
+	pm_clwb(r, A + 40);
+	pm_sfence(r);
+	collect(r, &opts, (uint64_t[]){ A, A + 56 }, 2, AT_END, &out);
+	EXPECT(&out, 1, 2);
+	pm_rec_free(r);
+}
+
+/* 15. eADR: a store is durable as soon as it is visible; between crash
+ * points any TSO prefix. */
+static void eadr(void **state)
+{
+	struct pm_rec *r = rec_new();
+
+	(void)state;
+	st(r, A, 1);
+	st(r, B, 2);
+	opts.eadr = 1;
+	opts.points = PMSIM_AT_EVENT;
+	/* crash right after the first store (events: region, store A) */
+	collect(r, &opts, (uint64_t[]){ A, B }, 2, 2, &out);
+	EXPECT(&out, 1, 0);
+	/* at the end of the trace: both stores, no flush needed */
+	collect(r, &opts, (uint64_t[]){ A, B }, 2, AT_END, &out);
+	EXPECT(&out, 1, 2);
+	/* one crash point at the end: every prefix in program order */
+	opts.points = PMSIM_AT_FENCE;
+	collect(r, &opts, (uint64_t[]){ A, B }, 2, AT_END, &out);
+	EXPECT(&out, 0, 0, 1, 0, 1, 2);
+	/* without eADR, B alone is reachable */
+	opts.eadr = 0;
+	collect(r, &opts, (uint64_t[]){ A, B }, 2, AT_END, &out);
+	EXPECT(&out, 0, 0, 1, 0, 0, 2, 1, 2);
+	pm_rec_free(r);
+}
+
+/*
+ * 16. Crash during recovery. A redo record (value, valid flag) is durable;
+ * recovery applies it to the data word and then clears the flag. Each crash
+ * image of recovery is a second crash on top of the first crash image.
+ */
+static int second_crash(void *arg, const struct pmsim_image *img,
+			const struct pmsim_crash *c, const uint64_t *ch, size_t n)
+{
+	struct tuples *t = arg;
+	uint64_t v[2] = { image_u64(img, A), image_u64(img, B) };
+
+	(void)c;
+	(void)ch;
+	(void)n;
+	for (size_t k = 0; k < t->n; k++)
+		if (t->v[k][0] == v[0] && t->v[k][1] == v[1])
+			return 0;
+	t->v[t->n][0] = v[0];
+	t->v[t->n++][1] = v[1];
+	return 0;
+}
+
+static void crash_during_recovery(void **state)
+{
+	const uint64_t log_val = 42, one = 1, zero = 0;
+	struct pmsim_piece persisted[2];
+	struct pmsim_checker chk = { .check = second_crash, .arg = &out };
+	struct pmsim_trace *t;
+	unsigned char **img;
+	struct pm_rec *r = rec_new(), *rr;
+
+	(void)state;
+	/* First run: the log record at C, its flag at C+8, data at A, flag B. */
+	st(r, C, log_val);
+	pm_clwb(r, C);
+	pm_sfence(r);
+	st(r, B, one);
+	pm_clwb(r, B);
+	pm_sfence(r);
+	st(r, A, log_val);	/* the crash hits before this persists */
+	assert_int_equal(pm_rec_trace(r, &t), 0);
+	/* First crash image: the end of the trace with A lost. */
+	assert_int_equal(pmsim_build_image(t, &opts, pmsim_trace_nevents(t),
+					   persisted, 0, &img), 0);
+	pm_rec_free(r);
+
+	/* Recovery on top of that image. */
+	assert_int_equal(pm_rec_new(&rr, NULL), 0);
+	assert_int_equal(pm_region(rr, RBASE, RSIZE, "pmem0"), 0);
+	assert_int_equal(pm_image(rr, RBASE, img[0], RSIZE), 0);
+	pmsim_image_data_free(t, img);
+	pmsim_trace_free(t);
+	assert_int_equal(*(uint64_t *)pm_ptr(rr, B, 8), 1);
+	st(rr, A, *(uint64_t *)pm_ptr(rr, C, 8));
+	pm_clwb(rr, A);
+	pm_sfence(rr);
+	assert_int_equal(pm_store(rr, B, &zero, 8), 0);
+	pm_clwb(rr, B);
+	pm_sfence(rr);
+	assert_int_equal(pm_rec_trace(rr, &t), 0);
+	out.n = 0;
+	out.width = 2;
+	opts.points = PMSIM_AT_EVENT;
+	assert_int_equal(pmsim_run(t, &opts, &chk, &out.res), 0);
+	/* (data, flag): recovery can be interrupted anywhere, but the flag is
+	 * never cleared before the data is durable. */
+	EXPECT(&out, 0, 1, log_val, 1, log_val, 0);
+	pmsim_result_free(&out.res);
+	pmsim_trace_free(t);
+	pm_rec_free(rr);
+	(void)persisted;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(store_no_flush, setup),
+		cmocka_unit_test_setup(unflushed_store_can_persist, setup),
+		cmocka_unit_test_setup(clwb_without_fence, setup),
+		cmocka_unit_test_setup(clwb_sfence_durable, setup),
+		cmocka_unit_test_setup(store_after_clwb_same_line, setup),
+		cmocka_unit_test_setup(movnti_fence, setup),
+		cmocka_unit_test_setup(movnti_unordered, setup),
+		cmocka_unit_test_setup(movnti_evicts_line, setup),
+		cmocka_unit_test_setup(store_atomicity, setup),
+		cmocka_unit_test_setup(same_line_prefix, setup),
+		cmocka_unit_test_setup(clflush_orders_later_stores, setup),
+		cmocka_unit_test_setup(clflush_does_not_fence_clwb, setup),
+		cmocka_unit_test_setup(rmw_xchg_fence_lfence_not, setup),
+		cmocka_unit_test_setup(clwb_mid_line, setup),
+		cmocka_unit_test_setup(eadr, setup),
+		cmocka_unit_test_setup(crash_during_recovery, setup),
+	};
+
+	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
+}
