@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Plugin arguments (-plugin libpmtrace.so,KEY=VALUE,...). Declared in one
+ * table in tracer_args.c; README.md lists them.
+ */
+#ifndef TRACER_ARGS_H
+#define TRACER_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "regions.h"
+
+/* Kernel direct-map base without KASLR memory randomisation (4 levels). */
+#define DEFAULT_PAGE_OFFSET_BASE 0xffff888000000000ull
+
+struct tracer_config {
+	const char *trace_path;			/* trace=PATH (required) */
+	struct region_set regions;		/* region=BASE:SIZE[:NAME] */
+	const char *backing[REGIONS_MAX];	/* backing=FILE, by region */
+	unsigned nbacking;
+	bool have_page_offset_base;
+	uint64_t page_offset_base;		/* page_offset_base=ADDR */
+	const char *system_map;			/* system_map=PATH */
+	uint64_t max_trace_bytes;		/* max_trace_bytes=N, 0 = none */
+	const char *stats_path;			/* stats=PATH (JSON) */
+};
+
+/*
+ * Parse argv into *c. Returns 0, or -1 with one message in err naming the
+ * argument that is missing or wrong.
+ */
+int tracer_args_parse(struct tracer_config *c, int argc, char **argv,
+		      char *err, size_t errlen);
+
+/*
+ * Look up the address of symbol in a System.map file. Returns 1 and sets
+ * *addr if found, 0 if absent, -1 with a message in err if the file cannot
+ * be read or is not a System.map.
+ */
+int system_map_lookup(const char *path, const char *symbol, uint64_t *addr,
+		      char *err, size_t errlen);
+
+#endif /* TRACER_ARGS_H */

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Tracing control: guest markers (cpuid with a magic leaf), start and stop,
+ * the initial region images, the direct-map base, and the closing
+ * statistics.
+ */
+#include "tracer.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guest_cpu.h"
+#include "pmmark.h"
+#include "region_image.h"
+
+struct tracer tracer;
+
+void tracer_log(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	n = snprintf(line, sizeof(line), "pmtrace: ");
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	/* stderr, not qemu_plugin_outs: that one is silent without -d plugin. */
+	fprintf(stderr, "%s\n", line);
+}
+
+void tracer_set_on(bool on)
+{
+	tracer.on = on;
+	/* One vCPU (checked at install), so index 0 is the only entry. */
+	qemu_plugin_u64_set(tracer.on_flag, 0, on);
+}
+
+void tracer_output_stopped(void)
+{
+	if (tracer.state != TRACER_ON)
+		return;
+	tracer_set_on(false);
+	tracer.state = TRACER_OFF;
+	trace_out_sync(tracer.out);
+	tracer_log("%s; the trace is marked partial",
+		   trace_out_reason(tracer.out));
+}
+
+bool tracer_page_offset_base(uint64_t *pob)
+{
+	if (!tracer.pob_known && tracer.have_pob_symbol) {
+		uint8_t b[8];
+
+		/* Kernel data: readable from any context but a PTI user one. */
+		if (!guest_read_virt(tracer.pob_symbol, b, sizeof(b)))
+			return false;
+		tracer.pob = 0;
+		for (int i = 0; i < 8; i++)
+			tracer.pob |= (uint64_t)b[i] << (8 * i);
+		tracer.pob_known = true;
+	}
+	*pob = tracer.pob;
+	return tracer.pob_known;
+}
+
+/* Read guest-physical memory through the direct map (image fallback). */
+static bool read_phys(void *ctx, uint64_t pa, void *buf, size_t len)
+{
+	uint64_t pob;
+
+	(void)ctx;
+	return tracer_page_offset_base(&pob) && guest_read_virt(pob + pa, buf, len);
+}
+
+/* Save region r's content next to the trace and record it as IMAGE. */
+static int image_region(const struct region *r, const char *backing)
+{
+	char dst[4096], err[512], *copy, *base;
+	int rc;
+
+	snprintf(dst, sizeof(dst), "%s.%s.img", tracer.cfg.trace_path, r->name);
+	if (backing)
+		rc = image_copy_file(backing, r->size, dst, err, sizeof(err));
+	else
+		rc = image_from_guest(read_phys, NULL, r->base, r->size, dst,
+				      err, sizeof(err));
+	if (rc) {
+		tracer_log("start: region %s: %s", r->name, err);
+		return -1;
+	}
+	copy = strdup(dst);
+	if (!copy)
+		return -1;
+	base = basename(copy);	/* relative to the trace's directory */
+	rc = trace_out_image_file(tracer.out, r->base, base);
+	free(copy);
+	return rc;
+}
+
+static void fail_start(const char *why)
+{
+	char reason[200];
+
+	tracer_log("start failed: %s", why);
+	snprintf(reason, sizeof(reason), "partial: start failed: %s", why);
+	trace_out_fail(tracer.out, reason);
+	tracer.state = TRACER_OFF;
+}
+
+static bool same_regions(const struct region_set *a, const struct region_set *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (unsigned i = 0; i < a->n; i++)
+		if (a->r[i].base != b->r[i].base || a->r[i].size != b->r[i].size)
+			return false;
+	return true;
+}
+
+static void cmd_start(uint64_t pc)
+{
+	const struct region_set *rs = tracer.cfg.regions.n ? &tracer.cfg.regions
+							   : &tracer.announced;
+	uint64_t pa;
+
+	if (tracer.state != TRACER_IDLE) {
+		tracer_log("start ignored: a trace holds one window and this "
+			   "one %s", tracer.state == TRACER_ON ? "is open"
+							       : "has closed");
+		return;
+	}
+	if (rs->n == 0) {
+		fail_start("no pmem region: give region=BASE:SIZE or announce "
+			   "regions from the guest (pmmark start does)");
+		return;
+	}
+	if (tracer.cfg.regions.n && tracer.announced.n &&
+	    !same_regions(&tracer.cfg.regions, &tracer.announced))
+		tracer_log("warning: the guest announced regions that differ "
+			   "from region=; using region=");
+	if (tracer.cfg.nbacking && tracer.cfg.nbacking != rs->n) {
+		fail_start("the number of backing= files differs from the "
+			   "number of regions");
+		return;
+	}
+	/* The walk must work now, or every flush would go unresolved. */
+	if (!tracer_virt_to_phys(pc, &pa)) {
+		fail_start("cannot walk the guest page tables through the "
+			   "direct map: wrong page_offset_base or system_map?");
+		return;
+	}
+	if (trace_out_regions(tracer.out, rs)) {
+		fail_start(trace_out_reason(tracer.out));
+		return;
+	}
+	if (!tracer.cfg.nbacking && tracer.discovered.n &&
+	    tracer.discovered.n != rs->n)
+		tracer_log("QEMU has %u nvdimms but there are %u regions: "
+			   "reading the initial images from guest memory",
+			   tracer.discovered.n, rs->n);
+	for (unsigned i = 0; i < rs->n; i++) {
+		const char *backing = NULL;
+
+		if (tracer.cfg.nbacking)
+			backing = tracer.cfg.backing[i];
+		else if (tracer.discovered.n == rs->n)
+			backing = tracer.discovered.path[i];
+		if (image_region(&rs->r[i], backing)) {
+			fail_start("cannot save the initial region image");
+			return;
+		}
+	}
+	tracer.state = TRACER_ON;
+	tracer_set_on(true);
+	for (unsigned i = 0; i < rs->n; i++)
+		tracer_log("start: region %s 0x%" PRIx64 "+0x%" PRIx64,
+			   rs->r[i].name, rs->r[i].base, rs->r[i].size);
+}
+
+static void log_stats(const char *when)
+{
+	const struct trace_stats *s = trace_out_stats(tracer.out);
+
+	tracer_log("%s: %" PRIu64 " pmem stores (%" PRIu64 " bytes), %" PRIu64
+		   " pmem NT stores, %" PRIu64 "/%" PRIu64 " flushes resolved "
+		   "(%" PRIu64 " to pmem), %" PRIu64 " fences (%" PRIu64
+		   " written), %" PRIu64 " marks, %" PRIu64 " trace bytes%s",
+		   when, s->stores_pmem, s->store_bytes_pmem, s->ntstores_pmem,
+		   s->flushes_resolved, s->flushes, s->flushes_pmem, s->fences,
+		   s->fences_written, s->marks, s->bytes,
+		   s->partial ? " (partial)" : "");
+}
+
+static void cmd_stop(void)
+{
+	if (tracer.state != TRACER_ON) {
+		tracer_log("stop ignored: tracing is not on");
+		return;
+	}
+	tracer_set_on(false);
+	tracer.state = TRACER_OFF;
+	trace_out_sync(tracer.out);
+	log_stats("stop");
+}
+
+/* Read a label of len bytes at va; unreadable or odd bytes are replaced. */
+static void read_label(uint64_t va, uint64_t len, char *out, size_t outlen)
+{
+	if (len > PMMARK_LABEL_MAX)
+		len = PMMARK_LABEL_MAX;
+	if (len >= outlen)
+		len = outlen - 1;
+	out[0] = '\0';
+	if (!va || !len)
+		return;
+	if (!guest_read_virt(va, out, len)) {
+		tracer_log("mark label at 0x%" PRIx64 " is not mapped", va);
+		snprintf(out, outlen, "?");
+		return;
+	}
+	out[len] = '\0';
+}
+
+static void cmd_mark(uint64_t id, uint64_t va, uint64_t len)
+{
+	char label[PMMARK_LABEL_MAX + 1];
+
+	if (tracer.state != TRACER_ON)
+		return;		/* marks only mean something in the window */
+	read_label(va, len, label, sizeof(label));
+	if (!trace_out_mark(tracer.out, id, label))
+		tracer_output_stopped();
+}
+
+static void cmd_region(uint64_t base, uint64_t size, uint64_t va, uint64_t len)
+{
+	char name[REGION_NAME_MAX], err[256];
+
+	if (tracer.state != TRACER_IDLE) {
+		tracer_log("region announcement after start ignored");
+		return;
+	}
+	read_label(va, len, name, sizeof(name));
+	if (regions_add(&tracer.announced, base, size, name, err, sizeof(err)))
+		tracer_log("guest region ignored: %s", err);
+}
+
+void tracer_on_cpuid(uint64_t pc)
+{
+	uint64_t rax, rbx, rcx, rdx, rsi;
+
+	if (!guest_read_reg(GREG_RAX, &rax) ||
+	    ((uint32_t)rax & PMMARK_LEAF_MASK) != PMMARK_LEAF)
+		return;
+	if (!guest_read_reg(GREG_RBX, &rbx) || !guest_read_reg(GREG_RCX, &rcx) ||
+	    !guest_read_reg(GREG_RDX, &rdx) || !guest_read_reg(GREG_RSI, &rsi)) {
+		tracer_log("marker at 0x%" PRIx64 ": cannot read registers", pc);
+		return;
+	}
+	switch ((uint32_t)rax & ~PMMARK_LEAF_MASK) {
+	case PMMARK_START: cmd_start(pc); break;
+	case PMMARK_STOP: cmd_stop(); break;
+	case PMMARK_MARK: cmd_mark(rbx, rcx, rdx); break;
+	case PMMARK_REGION: cmd_region(rbx, rcx, rdx, rsi); break;
+	default:
+		tracer_log("unknown marker command %u at 0x%" PRIx64,
+			   (unsigned)((uint32_t)rax & ~PMMARK_LEAF_MASK), pc);
+		break;
+	}
+}
+
+/* s as a JSON string body: quotes, backslashes and controls escaped. */
+static void put_json_string(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+}
+
+static void write_stats_json(const char *path)
+{
+	const struct trace_stats *s = trace_out_stats(tracer.out);
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		tracer_log("stats=%s: %s", path, strerror(errno));
+		return;
+	}
+	fputs("{\"trace\": \"", f);
+	put_json_string(f, tracer.cfg.trace_path);
+	fputs("\", \"reason\": \"", f);
+	put_json_string(f, trace_out_reason(tracer.out));
+	fprintf(f, "\", \"started\": %s, \"partial\": %s, "
+		"\"stores\": %" PRIu64 ", \"stores_pmem\": %" PRIu64
+		", \"ntstores_pmem\": %" PRIu64 ", \"store_bytes_pmem\": %" PRIu64
+		", \"flushes\": %" PRIu64 ", \"flushes_resolved\": %" PRIu64
+		", \"flushes_unresolved\": %" PRIu64 ", \"flushes_pmem\": %" PRIu64
+		", \"fences\": %" PRIu64 ", \"fences_written\": %" PRIu64
+		", \"marks\": %" PRIu64 ", \"trace_bytes\": %" PRIu64 "}\n",
+		tracer.state != TRACER_IDLE ? "true" : "false",
+		s->partial ? "true" : "false", s->stores, s->stores_pmem,
+		s->ntstores_pmem, s->store_bytes_pmem, s->flushes,
+		s->flushes_resolved, s->flushes_unresolved, s->flushes_pmem,
+		s->fences, s->fences_written, s->marks, s->bytes);
+	if (fclose(f))
+		tracer_log("stats=%s: %s", path, strerror(errno));
+}
+
+void tracer_finish(void)
+{
+	int r;
+
+	if (!tracer.out)
+		return;
+	if (tracer.state == TRACER_IDLE)
+		tracer_log("exit: the guest never started tracing (no "
+			   "pmmark start); the trace has no events");
+	else if (tracer.state == TRACER_ON)
+		log_stats("exit while tracing");
+	if (tracer.cfg.stats_path)
+		write_stats_json(tracer.cfg.stats_path);
+	r = trace_out_close(tracer.out);
+	tracer.out = NULL;
+	backing_list_free(&tracer.discovered);
+	if (r)
+		tracer_log("closing %s: %s", tracer.cfg.trace_path, strerror(-r));
+}
