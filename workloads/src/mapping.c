@@ -11,13 +11,16 @@ void *map_file(const struct map_req *m)
 
 	if (!m->align)
 		return mmap(NULL, m->len, prot, flags, m->fd, (off_t)m->off);
-	/* Reserve len + align of address space, then place the file at an aligned address in it. */
-	uint64_t span = m->len + m->align;
+	/*
+	 * Reserve len + align + skew of address space, then place the file at
+	 * an aligned address (plus skew) in it.
+	 */
+	uint64_t span = m->len + m->align + m->skew;
 	char *res = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	if (res == MAP_FAILED)
 		return MAP_FAILED;
-	char *at = (char *)(((uintptr_t)res + m->align - 1) & ~(uintptr_t)(m->align - 1));
+	char *at = (char *)(((uintptr_t)res + m->align - 1) & ~(uintptr_t)(m->align - 1)) + m->skew;
 	void *p = mmap(at, m->len, prot, flags | MAP_FIXED, m->fd, (off_t)m->off);
 
 	if (p == MAP_FAILED) {

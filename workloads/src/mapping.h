@@ -17,6 +17,7 @@ struct map_req {
 	uint64_t off, len;
 	bool write, map_sync, populate;
 	uint64_t align;		/* virtual address alignment, 0 = kernel's choice */
+	uint64_t skew;		/* bytes past the aligned address (with align) */
 };
 
 /* Returns the mapping or MAP_FAILED with errno set. */

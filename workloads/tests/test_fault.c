@@ -102,6 +102,18 @@ static void test_align_populate_threads(void **state)
 	ASSERT_JQ(d, "all(.[]; (.results.per_thread | length) == 2 and .results.per_thread[1].offset == 4194304)");
 }
 
+/* --align 4k: every mapping one page past 2 MiB, so PMD faults are impossible. */
+static void test_align_4k_pte_only(void **state)
+{
+	struct tdir *d = *state;
+	const char *args[] = { "fault", "--file", tfile(d, "f", 0), "--size", "8M", "--threads", "2",
+			       "--align", "4k", "--repeat", "2", NULL };
+
+	ASSERT_RC(d, run_daxwl(d, args), 0);
+	ASSERT_JQ(d, "all(.[]; .params.align == \"4k\" and .results.ops == 2048)");
+	ASSERT_JQ(d, "all(.[]; .results.maps_2m_aligned == 0 and .results.maps_pte_only == 2)");
+}
+
 static void test_bad_stride(void **state)
 {
 	struct tdir *d = *state;
@@ -122,6 +134,7 @@ int main(void)
 		BOTH(test_read_touch),
 		BOTH(test_map_sync_not_supported),
 		BOTH(test_align_populate_threads),
+		BOTH(test_align_4k_pte_only),
 		cmocka_unit_test_setup_teardown(test_bad_stride, setup_tmpfs, teardown_dir),
 	};
 
