@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ext2 and ext4 through e2fsprogs, on an image file (no loop device):
+ * ext4 replays its journal with "e2fsck -E journal_only" and is then
+ * checked with "e2fsck -fn"; ext2 has no journal, so "e2fsck -fp" repairs
+ * what a crash may leave and only a failure to repair counts. debugfs reads
+ * files and block maps.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsops.h"
+#include "run.h"
+
+static int tool_failed(int rc, const char *what, const char *out,
+		       const char *err, char *msg, size_t len)
+{
+	char ex[400];
+
+	run_excerpt(out, ex, sizeof(ex), 360);
+	if (rc < 0 || rc == 127 || rc >= 256)
+		snprintf(msg, len, "%s: %s%s%s", what, err, ex[0] ? ": " : "", ex);
+	else
+		snprintf(msg, len, "%s exited with %d: %s", what, rc, ex);
+	return rc < 0 || rc == 127 || rc >= 256 ? -1 : 1;
+}
+
+static int ext4_check(const char *scratch, const char *workdir, char *msg,
+		      size_t len)
+{
+	char out[4096], err[256] = "";
+	char *replay[] = { "e2fsck", "-y", "-E", "journal_only",
+			   (char *)scratch, NULL };
+	char *fsck[] = { "e2fsck", "-fn", (char *)scratch, NULL };
+	int rc;
+
+	fsops_wpath(workdir, "e2fsck.out", out, sizeof(out));
+	rc = run_tool(replay, out, FSOPS_TIMEOUT_S, err, sizeof(err));
+	if (rc != 0 && rc != 1)
+		return tool_failed(rc, "journal replay (e2fsck -E journal_only)",
+				   out, err, msg, len);
+	rc = run_tool(fsck, out, FSOPS_TIMEOUT_S, err, sizeof(err));
+	if (rc != 0)
+		return tool_failed(rc, "e2fsck -fn", out, err, msg, len);
+	return 0;
+}
+
+static int ext2_check(const char *scratch, const char *workdir, char *msg,
+		      size_t len)
+{
+	char out[4096], err[256] = "";
+	char *fsck[] = { "e2fsck", "-fp", (char *)scratch, NULL };
+	int rc;
+
+	fsops_wpath(workdir, "e2fsck.out", out, sizeof(out));
+	rc = run_tool(fsck, out, FSOPS_TIMEOUT_S, err, sizeof(err));
+	/* 0: clean, 1: repaired automatically (what ext2 needs after a crash). */
+	if (rc != 0 && rc != 1)
+		return tool_failed(rc, "e2fsck -fp (automatic repair)", out,
+				   err, msg, len);
+	return 0;
+}
+
+/* Run debugfs on scratch with the commands in cmds; output to out. */
+static int debugfs(const char *scratch, const char *workdir, const char *cmds,
+		   char *out, size_t outlen, char *msg, size_t len)
+{
+	char cmdfile[4096], err[256] = "";
+	char *argv[] = { "debugfs", "-f", cmdfile, (char *)scratch, NULL };
+	FILE *f;
+	int rc;
+
+	fsops_wpath(workdir, "debugfs.cmd", cmdfile, sizeof(cmdfile));
+	fsops_wpath(workdir, "debugfs.out", out, outlen);
+	f = fopen(cmdfile, "w");
+	if (!f || fputs(cmds, f) < 0 || fclose(f)) {
+		snprintf(msg, len, "writing %s: %s", cmdfile, strerror(errno));
+		return -1;
+	}
+	rc = run_tool(argv, out, FSOPS_TIMEOUT_S, err, sizeof(err));
+	if (rc != 0) {
+		tool_failed(rc, "debugfs", out, err, msg, len);
+		return -1;
+	}
+	return 0;
+}
+
+static int ext_read(const char *scratch, const char *workdir,
+		    struct file_read *fr, size_t n, char *msg, size_t len)
+{
+	size_t cap = 256 + n * (2 * 4096 + 32);
+	char *cmds = calloc(1, cap), out[4096], dst[4096];
+	size_t used = 0;
+
+	if (!cmds) {
+		snprintf(msg, len, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "file.%zu", i);
+		fsops_wpath(workdir, name, dst, sizeof(dst));
+		unlink(dst);
+		used += (size_t)snprintf(cmds + used, cap - used,
+					 "dump \"/%s\" \"%s\"\n", fr[i].path, dst);
+	}
+	if (debugfs(scratch, workdir, cmds, out, sizeof(out), msg, len)) {
+		free(cmds);
+		return -1;
+	}
+	free(cmds);
+	for (size_t i = 0; i < n; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "file.%zu", i);
+		fsops_wpath(workdir, name, dst, sizeof(dst));
+		fr[i].data = NULL;
+		fr[i].size = 0;
+		fr[i].exists = access(dst, F_OK) == 0;
+		if (fr[i].exists &&
+		    fsops_slurp(dst, &fr[i].data, &fr[i].size)) {
+			snprintf(msg, len, "reading %s: %s", dst, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * debugfs "stat" lists a file's mapping as "(L):P", "(L-L2):P-P2" items
+ * (EXTENTS for ext4, BLOCKS for ext2); index and indirect blocks appear as
+ * "(ETB0):P", "(IND):P" and are metadata, so they are skipped.
+ */
+static int ext_extents(const char *scratch, const char *workdir,
+		       const char *path, struct fs_extent **ext, size_t *n,
+		       char *msg, size_t len)
+{
+	char cmds[4200], out[4096], tok[256];
+	size_t cap = 0;
+	FILE *f;
+
+	*ext = NULL;
+	*n = 0;
+	snprintf(cmds, sizeof(cmds), "stat \"/%s\"\n", path);
+	if (debugfs(scratch, workdir, cmds, out, sizeof(out), msg, len))
+		return -1;
+	f = fopen(out, "r");
+	if (!f) {
+		snprintf(msg, len, "reading %s: %s", out, strerror(errno));
+		return -1;
+	}
+	while (fscanf(f, "%255s", tok) == 1) {
+		unsigned long long l1, l2, p1, p2;
+		char *t = tok;
+
+		if (t[0] != '(')
+			continue;
+		if (sscanf(t, "(%llu-%llu):%llu-%llu", &l1, &l2, &p1, &p2) == 4) {
+			if (l2 < l1 || p2 - p1 != l2 - l1)
+				continue;
+		} else if (sscanf(t, "(%llu):%llu", &l1, &p1) == 2) {
+			l2 = l1;
+		} else {
+			continue;
+		}
+		if (fs_extent_push(ext, n, &cap, l1, p1, l2 - l1 + 1)) {
+			fclose(f);
+			snprintf(msg, len, "out of memory");
+			return -1;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+const struct fsops fsops_ext4 = {
+	.type = FS_EXT4,
+	.check = ext4_check,
+	.read = ext_read,
+	.extents = ext_extents,
+};
+
+const struct fsops fsops_ext2 = {
+	.type = FS_EXT2,
+	.check = ext2_check,
+	.read = ext_read,
+	.extents = ext_extents,
+};

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One ops table per file system (ext2, ext4, xfs): how to bring a crash
+ * image to the state recovery leaves and judge it with the file system's
+ * own checker, how to read files out of it without mounting, and which
+ * blocks hold a file's data.
+ */
+#ifndef FSOPS_H
+#define FSOPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "locate.h"
+
+/* How long one tool run may take before the image counts as an error. */
+#define FSOPS_TIMEOUT_S 60
+
+struct file_read {
+	const char *path;	/* relative to the file-system root */
+	int exists;
+	uint64_t size;
+	unsigned char *data;	/* size bytes, malloc'd */
+};
+
+struct fs_extent {
+	uint64_t lblk, pblk, count;
+};
+
+/* Append an extent to a growing array. 0, or -1 out of memory. */
+int fs_extent_push(struct fs_extent **ext, size_t *n, size_t *cap,
+		   uint64_t lblk, uint64_t pblk, uint64_t count);
+
+struct fsops {
+	enum fs_type type;
+	/*
+	 * Recover the image in the file scratch (it may be modified) and run
+	 * the checker. 0: consistent; 1: inconsistent (why, in msg); -1: the
+	 * tools could not be run at all (msg).
+	 */
+	int (*check)(const char *scratch, const char *workdir, char *msg,
+		     size_t len);
+	/* Read files f[0..n) out of scratch. 0, or -1 with msg. */
+	int (*read)(const char *scratch, const char *workdir,
+		    struct file_read *f, size_t n, char *msg, size_t len);
+	/* Extents of path's data (file block -> device block, in units of
+	 * the file-system block size), into *ext. 0, or -1 with msg. */
+	int (*extents)(const char *scratch, const char *workdir,
+		       const char *path, struct fs_extent **ext, size_t *n,
+		       char *msg, size_t len);
+};
+
+const struct fsops *fsops_get(enum fs_type type);
+/* Reads files below a mount point (scratch = the mount point). */
+const struct fsops *fsops_mounted(void);
+void file_read_free(struct file_read *f, size_t n);
+
+/* Helpers for the ops: slurp a file; join workdir and name. */
+int fsops_slurp(const char *path, unsigned char **data, uint64_t *size);
+const char *fsops_wpath(const char *workdir, const char *name, char *buf,
+			size_t len);
+
+#endif /* FSOPS_H */

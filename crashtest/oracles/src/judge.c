@@ -1,0 +1,688 @@
+/* SPDX-License-Identifier: MIT */
+/* The judge: scratch image, verdict cache, checker and durability checks. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../scenarios/ctpattern.h"
+#include "hash.h"
+#include "judge.h"
+
+#define UNIT_ANY	0		/* metadata: always in the key */
+#define UNIT_NEVER	UINT64_MAX	/* data no promise covers */
+
+struct cache_slot {
+	uint64_t a, b;			/* key; a == b == 0: empty */
+	uint32_t verdict;		/* index + 1 */
+};
+
+struct judge {
+	const struct manifest *m;
+	const struct fsops *ops;
+	struct fs_location loc;
+	const char *workdir;
+	char scratch[4096];
+	uint64_t nunits;		/* file-system blocks */
+	uint8_t *cand;			/* block may be non-zero */
+	uint64_t *promised;		/* per block: mark that makes it count */
+	uint64_t ncand, ndata;
+	struct cache_slot *cache;
+	size_t cache_cap, cache_used;
+	struct verdict *verdicts;
+	size_t nverdicts, capverdicts;
+	struct judge_stats st;
+	/* Deferred judging (file systems whose recovery needs the kernel):
+	 * export images to a directory, or take verdicts judged elsewhere. */
+	const char *export_dir;
+	FILE *export_list;
+	struct ext_verdict *ext;
+	size_t next;
+};
+
+struct ext_verdict {
+	uint64_t a, b;
+	struct verdict v;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- scratch image ----------------------------------------------------- */
+
+static int write_image(struct judge *j, const unsigned char *region,
+		       const char *path, char *err, size_t errlen)
+{
+	const unsigned char *fs = region + j->loc.fs_start;
+	uint32_t bs = j->loc.block_size;
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0 || ftruncate(fd, (off_t)j->loc.fs_size)) {
+		snprintf(err, errlen, "scratch image %s: %s", path,
+			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	for (uint64_t u = 0; u < j->nunits;) {
+		uint64_t v = u;
+
+		if (!j->cand[u]) {
+			u++;
+			continue;
+		}
+		while (v < j->nunits && j->cand[v])
+			v++;
+		for (uint64_t off = u * bs, end = v * bs; off < end;) {
+			ssize_t n = pwrite(fd, fs + off, end - off, (off_t)off);
+
+			if (n <= 0) {
+				snprintf(err, errlen, "writing scratch image %s: %s",
+					 path, n < 0 ? strerror(errno) : "short write");
+				close(fd);
+				return -1;
+			}
+			off += (uint64_t)n;
+		}
+		u = v;
+	}
+	if (close(fd)) {
+		snprintf(err, errlen, "closing %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int write_scratch(struct judge *j, const unsigned char *region,
+			 char *err, size_t errlen)
+{
+	return write_image(j, region, j->scratch, err, errlen);
+}
+
+/* ---- setup --------------------------------------------------------------- */
+
+static int unit_zero(const unsigned char *p, uint32_t bs)
+{
+	static const unsigned char zero[4096];
+
+	for (uint32_t off = 0; off < bs; off += sizeof(zero))
+		if (memcmp(p + off, zero, bs - off < sizeof(zero) ? bs - off : sizeof(zero)))
+			return 0;
+	return 1;
+}
+
+static int alloc_common(struct judge **jp, const struct manifest *m,
+			enum fs_type fs, const unsigned char *region,
+			uint64_t size, const char *workdir, char *err,
+			size_t errlen)
+{
+	struct judge *j = calloc(1, sizeof(*j));
+
+	*jp = j;
+	if (!j) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	j->m = m;
+	j->ops = fsops_get(fs);
+	j->workdir = workdir;
+	snprintf(j->scratch, sizeof(j->scratch), "%s/scratch.img", workdir);
+	if (mkdir(workdir, 0755) && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create %s: %s", workdir,
+			 strerror(errno));
+		return -1;
+	}
+	if (fs_locate(region, size, fs, m->dev_offset, &j->loc, err, errlen))
+		return -1;
+	j->nunits = j->loc.fs_size / j->loc.block_size;
+	j->cand = calloc(j->nunits, 1);
+	j->promised = calloc(j->nunits, sizeof(*j->promised));
+	j->cache_cap = 1 << 16;
+	j->cache = calloc(j->cache_cap, sizeof(*j->cache));
+	if (!j->cand || !j->promised || !j->cache) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Path at the end of the manifest of what was called path at promise i. */
+static const char *final_path(const struct manifest *m, size_t i)
+{
+	const char *p = m->p[i].path;
+
+	for (size_t k = i + 1; k < m->n; k++)
+		if (m->p[k].kind == P_RENAME && !strcmp(m->p[k].path, p))
+			p = m->p[k].path2;
+	return p;
+}
+
+/*
+ * Data blocks of the promised files, from the final image: a block joins
+ * the verdict key only once a reached mark promises a range it holds.
+ */
+static int classify_data(struct judge *j, char *err, size_t errlen)
+{
+	const struct manifest *m = j->m;
+	uint32_t bs = j->loc.block_size;
+
+	for (size_t i = 0; i < m->n; i++) {
+		const struct promise *p = &m->p[i];
+		struct fs_extent *ext = NULL;
+		size_t n = 0;
+		int dup = 0;
+
+		if (p->kind != P_DATA && p->kind != P_ZERO)
+			continue;
+		for (size_t k = 0; k < i; k++)
+			if ((m->p[k].kind == P_DATA || m->p[k].kind == P_ZERO) &&
+			    !strcmp(final_path(m, k), final_path(m, i)))
+				dup = 1;
+		if (dup)
+			continue;
+		if (j->ops->extents(j->scratch, j->workdir, final_path(m, i),
+				    &ext, &n, err, errlen))
+			return -1;
+		for (size_t e = 0; e < n; e++)
+			for (uint64_t b = 0; b < ext[e].count; b++) {
+				uint64_t pb = ext[e].pblk + b, lb = ext[e].lblk + b;
+				uint64_t first = UNIT_NEVER;
+
+				if (pb >= j->nunits)
+					continue;
+				/* First promise (by any name) covering the block. */
+				for (size_t k = 0; k < m->n; k++) {
+					const struct promise *q = &m->p[k];
+
+					if ((q->kind != P_DATA && q->kind != P_ZERO) ||
+					    strcmp(final_path(m, k), final_path(m, i)))
+						continue;
+					if (q->off < (lb + 1) * bs &&
+					    q->off + q->len > lb * bs && q->id < first)
+						first = q->id;
+				}
+				if (j->promised[pb] == UNIT_ANY)
+					j->ndata++;
+				j->promised[pb] = first;
+			}
+		free(ext);
+	}
+	return 0;
+}
+
+int judge_new(struct judge **jp, const struct manifest *m, enum fs_type fs,
+	      const unsigned char *base, const unsigned char *final,
+	      uint64_t region_size, const uint8_t *touched,
+	      const char *workdir, char *err, size_t errlen)
+{
+	struct judge *j;
+	uint32_t bs;
+
+	if (alloc_common(jp, m, fs, final, region_size, workdir, err, errlen))
+		return -1;
+	j = *jp;
+	bs = j->loc.block_size;
+	for (uint64_t u = 0; u < j->nunits; u++) {
+		uint64_t off = j->loc.fs_start + u * bs;
+		int t = 0;
+
+		for (uint64_t p = off >> 12; p <= (off + bs - 1) >> 12; p++)
+			if (touched[p >> 3] & (1u << (p & 7)))
+				t = 1;
+		j->cand[u] = t || !unit_zero(base + off, bs);
+		j->ncand += j->cand[u];
+	}
+	if (write_scratch(j, final, err, errlen))
+		return -1;
+	/* Recover the final image first (ext4: its journal may hold the
+	 * newest block maps); a checker complaint here is not a verdict. */
+	if (j->ops->check(j->scratch, j->workdir, err, errlen) < 0)
+		return -1;
+	return classify_data(j, err, errlen);
+}
+
+int judge_new_image(struct judge **jp, const struct manifest *m,
+		    enum fs_type fs, const unsigned char *region,
+		    uint64_t region_size, const char *workdir, char *err,
+		    size_t errlen)
+{
+	struct judge *j;
+
+	if (alloc_common(jp, m, fs, region, region_size, workdir, err, errlen))
+		return -1;
+	j = *jp;
+	for (uint64_t u = 0; u < j->nunits; u++) {
+		j->cand[u] = !unit_zero(region + j->loc.fs_start +
+					u * j->loc.block_size, j->loc.block_size);
+		j->ncand += j->cand[u];
+	}
+	return 0;
+}
+
+void judge_free(struct judge *j)
+{
+	if (!j)
+		return;
+	if (j->export_list)
+		fclose(j->export_list);
+	free(j->ext);
+	free(j->cand);
+	free(j->promised);
+	free(j->cache);
+	free(j->verdicts);
+	free(j);
+}
+
+const struct judge_stats *judge_stats(const struct judge *j)
+{
+	return &j->st;
+}
+
+const struct fs_location *judge_location(const struct judge *j)
+{
+	return &j->loc;
+}
+
+uint64_t judge_candidate_blocks(const struct judge *j)
+{
+	return j->ncand;
+}
+
+uint64_t judge_data_blocks(const struct judge *j)
+{
+	return j->ndata;
+}
+
+/* ---- verdict cache ------------------------------------------------------- */
+
+static struct hash128 image_key(const struct judge *j,
+				const unsigned char *region, uint64_t last)
+{
+	const unsigned char *fs = region + j->loc.fs_start;
+	uint32_t bs = j->loc.block_size;
+	struct hash128 h;
+
+	hash_init(&h);
+	hash_u64(&h, last);
+	for (uint64_t u = 0; u < j->nunits; u++) {
+		if (!j->cand[u])
+			continue;
+		if (j->promised[u] != UNIT_ANY &&
+		    (j->promised[u] == UNIT_NEVER || j->promised[u] > last))
+			continue;
+		hash_u64(&h, u);
+		hash_bytes(&h, fs + u * bs, bs);
+	}
+	if (!h.a && !h.b)
+		h.a = 1;
+	return h;
+}
+
+static struct cache_slot *cache_find(struct judge *j, struct hash128 k)
+{
+	size_t i = (size_t)k.a & (j->cache_cap - 1);
+
+	while (j->cache[i].verdict &&
+	       (j->cache[i].a != k.a || j->cache[i].b != k.b))
+		i = (i + 1) & (j->cache_cap - 1);
+	return &j->cache[i];
+}
+
+static int cache_grow(struct judge *j)
+{
+	struct cache_slot *old = j->cache;
+	size_t oldcap = j->cache_cap;
+
+	j->cache_cap *= 2;
+	j->cache = calloc(j->cache_cap, sizeof(*j->cache));
+	if (!j->cache) {
+		j->cache = old;
+		j->cache_cap = oldcap;
+		return -1;
+	}
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].verdict)
+			*cache_find(j, (struct hash128){ old[i].a, old[i].b }) = old[i];
+	free(old);
+	return 0;
+}
+
+static int cache_put(struct judge *j, struct hash128 k, const struct verdict *v)
+{
+	struct cache_slot *s;
+
+	if (j->nverdicts == j->capverdicts) {
+		size_t cap = j->capverdicts ? 2 * j->capverdicts : 256;
+		struct verdict *nv = realloc(j->verdicts, cap * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		j->verdicts = nv;
+		j->capverdicts = cap;
+	}
+	if (2 * (j->cache_used + 1) > j->cache_cap && cache_grow(j))
+		return -1;
+	j->verdicts[j->nverdicts++] = *v;
+	s = cache_find(j, k);
+	s->a = k.a;
+	s->b = k.b;
+	s->verdict = (uint32_t)j->nverdicts;
+	j->cache_used++;
+	return 0;
+}
+
+/* ---- durability ---------------------------------------------------------- */
+
+static int check_range(const struct expect_file *f, const struct file_read *r,
+		       const struct expect_range *x, struct verdict *v)
+{
+	uint64_t end = x->off + x->len, bad;
+	size_t first;
+
+	if (r->size < end && x->seed != RANGE_ZERO) {
+		snprintf(v->msg, sizeof(v->msg),
+			 "%s: promised bytes [%" PRIu64 ", %" PRIu64 ") but the file is only %" PRIu64 " bytes",
+			 f->path, x->off, end, r->size);
+		return 1;
+	}
+	if (x->seed == RANGE_ZERO) {
+		uint64_t stop = end < r->size ? end : r->size;
+
+		for (uint64_t o = x->off; o < stop; o++)
+			if (r->data[o]) {
+				snprintf(v->msg, sizeof(v->msg),
+					 "%s: byte %" PRIu64 " is 0x%02x, promised zero in [%" PRIu64 ", %" PRIu64 ")",
+					 f->path, o, r->data[o], x->off, end);
+				return 1;
+			}
+		return 0;
+	}
+	first = ctpattern_mismatch(r->data + x->off, x->seed, x->off, x->len);
+	if (first == x->len)
+		return 0;
+	bad = 0;
+	for (uint64_t o = x->off + first; o < end; o += 64) {
+		uint64_t n = end - o < 64 ? end - o : 64;
+
+		if (ctpattern_mismatch(r->data + o, x->seed, o, n) != n)
+			bad += n;
+	}
+	snprintf(v->msg, sizeof(v->msg),
+		 "%s: promised bytes [%" PRIu64 ", %" PRIu64 ") differ from byte %" PRIu64
+		 " on (about %" PRIu64 " bytes in %" PRIu64 "-byte lines)",
+		 f->path, x->off, end, x->off + first, bad, (uint64_t)64);
+	return 1;
+}
+
+static int check_durability(struct judge *j, const struct expect *e,
+			    struct verdict *v)
+{
+	struct file_read *fr = calloc(e->n ? e->n : 1, sizeof(*fr));
+	int bad = 0;
+
+	if (!fr) {
+		snprintf(v->msg, sizeof(v->msg), "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < e->n; i++)
+		fr[i].path = e->f[i].path;
+	if (e->n && j->ops->read(j->scratch, j->workdir, fr, e->n, v->msg,
+				 sizeof(v->msg))) {
+		file_read_free(fr, e->n);
+		free(fr);
+		return -1;
+	}
+	for (size_t i = 0; i < e->n && !bad; i++) {
+		const struct expect_file *f = &e->f[i];
+
+		if (f->exists == EXIST_NO && fr[i].exists) {
+			v->mark = f->exist_id;
+			snprintf(v->msg, sizeof(v->msg),
+				 "%s exists, promised gone", f->path);
+			bad = 1;
+		} else if (f->exists == EXIST_YES && !fr[i].exists) {
+			v->mark = f->exist_id;
+			snprintf(v->msg, sizeof(v->msg),
+				 "%s does not exist, promised to", f->path);
+			bad = 1;
+		} else if (f->size_known && fr[i].exists &&
+			   fr[i].size != f->size) {
+			v->mark = f->size_id;
+			snprintf(v->msg, sizeof(v->msg),
+				 "%s is %" PRIu64 " bytes, promised %" PRIu64,
+				 f->path, fr[i].size, f->size);
+			bad = 1;
+		}
+		for (size_t k = 0; k < f->nr && !bad && fr[i].exists; k++)
+			if (check_range(f, &fr[i], &f->r[k], v)) {
+				v->mark = f->r[k].id;
+				bad = 1;
+			}
+	}
+	file_read_free(fr, e->n);
+	free(fr);
+	return bad;
+}
+
+/* ---- deferred judging ---------------------------------------------------- */
+
+int judge_export(struct judge *j, const char *dir, char *err, size_t errlen)
+{
+	char path[4096];
+
+	j->export_dir = dir;
+	snprintf(path, sizeof(path), "%s/list", dir);
+	if ((mkdir(dir, 0755) && errno != EEXIST) ||
+	    !(j->export_list = fopen(path, "w"))) {
+		snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Verdict lines: "KEY ok|fsck|durability|both|error MARK MESSAGE". */
+int judge_load_verdicts(struct judge *j, const char *path, char *err,
+			size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[2048], status[16], key[40];
+	unsigned long long mark;
+	size_t cap = 0;
+	int off;
+
+	if (!f) {
+		snprintf(err, errlen, "cannot open verdicts %s: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		struct ext_verdict x;
+
+		memset(&x, 0, sizeof(x));
+		line[strcspn(line, "\n")] = 0;
+		if (sscanf(line, "%39s %15s %llu %n", key, status, &mark, &off) != 3 ||
+		    sscanf(key, "%16" SCNx64 "%16" SCNx64, &x.a, &x.b) != 2)
+			continue;
+		x.v.mark = mark;
+		x.v.fsck_bad = !strcmp(status, "fsck") || !strcmp(status, "both");
+		x.v.durability_bad = !strcmp(status, "durability") || !strcmp(status, "both");
+		x.v.error = !strcmp(status, "error");
+		snprintf(x.v.msg, sizeof(x.v.msg), "%s", line + off);
+		if (j->next == cap) {
+			struct ext_verdict *n;
+
+			cap = cap ? 2 * cap : 256;
+			n = realloc(j->ext, cap * sizeof(*n));
+			if (!n) {
+				fclose(f);
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+			j->ext = n;
+		}
+		j->ext[j->next++] = x;
+	}
+	fclose(f);
+	if (!j->next) {
+		snprintf(err, errlen, "%s holds no verdicts", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int deferred(struct judge *j, struct hash128 key,
+		    const unsigned char *region, const uint64_t *marks,
+		    size_t nmarks, struct verdict *v)
+{
+	char name[64], path[4096];
+
+	snprintf(name, sizeof(name), "%016" PRIx64 "%016" PRIx64, key.a, key.b);
+	if (j->ext) {
+		for (size_t i = 0; i < j->next; i++)
+			if (j->ext[i].a == key.a && j->ext[i].b == key.b) {
+				uint64_t last = v->last_mark;
+
+				*v = j->ext[i].v;
+				v->last_mark = last;
+				j->st.judged++;
+				j->st.fsck_bad += (uint64_t)v->fsck_bad;
+				j->st.durability_bad += (uint64_t)v->durability_bad;
+				if (v->error)
+					j->st.errors++;
+				return v->error ? -1 : 0;
+			}
+		snprintf(v->msg, sizeof(v->msg), "no verdict for image %s", name);
+		v->error = 1;
+		j->st.errors++;
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/%s.img", j->export_dir, name);
+	if (write_image(j, region, path, v->msg, sizeof(v->msg))) {
+		v->error = 1;
+		j->st.errors++;
+		return -1;
+	}
+	fprintf(j->export_list, "%s ", name);
+	for (size_t i = 0; i < nmarks; i++)
+		fprintf(j->export_list, "%s%" PRIu64, i ? "," : "", marks[i]);
+	fprintf(j->export_list, "%s\n", nmarks ? "" : "-");
+	fflush(j->export_list);
+	j->st.exported++;
+	return 0;
+}
+
+/* ---- judging a mounted file system --------------------------------------- */
+
+int judge_mounted(const struct manifest *m, const char *root,
+		  const uint64_t *marks, size_t nmarks, struct verdict *v)
+{
+	struct judge j;
+	struct expect e;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	memset(&j, 0, sizeof(j));
+	j.m = m;
+	j.ops = fsops_mounted();
+	snprintf(j.scratch, sizeof(j.scratch), "%s", root);
+	if (manifest_expect(m, marks, nmarks, &e)) {
+		snprintf(v->msg, sizeof(v->msg), "out of memory");
+		v->error = 1;
+		return -1;
+	}
+	v->last_mark = e.last_id;
+	rc = check_durability(&j, &e, v);
+	expect_free(&e);
+	if (rc < 0)
+		v->error = 1;
+	else if (rc)
+		v->durability_bad = 1;
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- judging ------------------------------------------------------------- */
+
+int judge_image(struct judge *j, const unsigned char *region,
+		const uint64_t *marks, size_t nmarks, struct verdict *v)
+{
+	struct expect e;
+	struct hash128 key;
+	struct cache_slot *slot;
+	double t0;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	j->st.images++;
+	if (manifest_expect(j->m, marks, nmarks, &e)) {
+		snprintf(v->msg, sizeof(v->msg), "out of memory");
+		v->error = 1;
+		j->st.errors++;
+		return -1;
+	}
+	v->last_mark = e.last_id;
+	key = image_key(j, region, e.last_id);
+	slot = cache_find(j, key);
+	if (slot->verdict) {
+		*v = j->verdicts[slot->verdict - 1];
+		v->cached = 1;
+		j->st.cache_hits++;
+		expect_free(&e);
+		return v->error ? -1 : 0;
+	}
+	t0 = now_s();
+	if (j->export_dir || j->ext) {
+		rc = deferred(j, key, region, marks, nmarks, v);
+		expect_free(&e);
+		if (cache_put(j, key, v))
+			return -1;
+		return rc;
+	}
+	j->st.judged++;
+	rc = write_scratch(j, region, v->msg, sizeof(v->msg));
+	if (!rc) {
+		rc = j->ops->check(j->scratch, j->workdir, v->msg, sizeof(v->msg));
+		if (rc == 1)
+			v->fsck_bad = 1;
+	}
+	if (rc >= 0) {
+		char fsckmsg[sizeof(v->msg)];
+
+		memcpy(fsckmsg, v->msg, sizeof(fsckmsg));
+		rc = check_durability(j, &e, v);
+		if (rc == 1) {
+			v->durability_bad = 1;
+			if (v->fsck_bad) {
+				size_t l = strlen(v->msg);
+
+				snprintf(v->msg + l, sizeof(v->msg) - l,
+					 "; also fsck: %s", fsckmsg);
+			}
+		} else if (rc == 0 && v->fsck_bad) {
+			memcpy(v->msg, fsckmsg, sizeof(v->msg));
+		}
+	}
+	if (rc < 0) {
+		v->error = 1;
+		j->st.errors++;
+	}
+	j->st.fsck_bad += (uint64_t)v->fsck_bad;
+	j->st.durability_bad += (uint64_t)v->durability_bad;
+	j->st.tool_seconds += now_s() - t0;
+	expect_free(&e);
+	if (cache_put(j, key, v)) {
+		snprintf(v->msg, sizeof(v->msg), "out of memory");
+		v->error = 1;
+		return -1;
+	}
+	return v->error ? -1 : 0;
+}

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/* Human-readable violation reports with reproducers, and result.json. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static const char *mark_label(const struct pmsim_trace *t, uint64_t id)
+{
+	for (size_t i = 0; i < pmsim_trace_nmarks(t); i++)
+		if (pmsim_trace_mark(t, i)->id == id)
+			return pmsim_trace_mark(t, i)->label;
+	return "";
+}
+
+static void print_pieces(FILE *f, const struct run_info *ri,
+			 const struct pmsim_piece *p, size_t n, size_t max)
+{
+	char sym[256];
+
+	for (size_t i = 0; i < n && i < max; i++) {
+		const struct pmsim_event *e = pmsim_trace_event(ri->t, p[i].event);
+
+		fprintf(f, "    0x%" PRIx64 " +%u  (event %" PRIu64 ", %s at %s)\n",
+			p[i].addr, p[i].len, p[i].event,
+			e->type == PMTRACE_NTSTORE ? "ntstore" : "store",
+			symtab_name(ri->syms, e->pc, sym, sizeof(sym)));
+	}
+	if (n > max)
+		fprintf(f, "    ... %zu more\n", n - max);
+}
+
+int report_violation(const struct run_info *ri, const struct pmsim_violation *pv,
+		     const struct verdict *v, unsigned n, FILE *summary)
+{
+	char path[4096], repro[4096], sym[256], ids[1024] = "";
+	const struct pmsim_crash *c = &pv->crash;
+	const struct pmsim_event *last = NULL;
+	size_t used = 0;
+	FILE *f;
+
+	snprintf(repro, sizeof(repro), "%s/violations/%03u.repro", ri->outdir, n);
+	snprintf(path, sizeof(path), "%s/violations/%03u.txt", ri->outdir, n);
+	if (pmsim_repro_write(ri->t, ri->o, pv, repro)) {
+		fprintf(stderr, "ctoracle: writing %s: %s\n", repro, pmsim_errmsg());
+		return -1;
+	}
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "ctoracle: cannot create %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	for (uint64_t i = c->event; i > 0; i--) {
+		const struct pmsim_event *e = pmsim_trace_event(ri->t, i - 1);
+
+		if (e->pc) {
+			last = e;
+			break;
+		}
+	}
+	for (size_t i = 0; i < c->nmarks && used + 24 < sizeof(ids); i++)
+		used += (size_t)snprintf(ids + used, sizeof(ids) - used, "%s%" PRIu64,
+					 i ? " " : "", c->marks[i].id);
+	fprintf(f, "scenario:     %s\nkernel:       %s\nfile system:  %s\n",
+		ri->scenario, ri->kernel, ri->m->fs);
+	fprintf(f, "verdict:      %s%s\n",
+		v->durability_bad ? "DURABILITY" : "FSCK",
+		v->durability_bad && v->fsck_bad ? " + FSCK" : "");
+	fprintf(f, "what failed:  %s\n", v->msg);
+	if (v->durability_bad)
+		fprintf(f, "promised by:  mark %" PRIu64 " \"%s\"\n", v->mark,
+			mark_label(ri->t, v->mark));
+	fprintf(f, "last mark:    %" PRIu64 " \"%s\"\n", v->last_mark,
+		mark_label(ri->t, v->last_mark));
+	fprintf(f, "crash point:  after event %" PRIu64 " (trace offset %" PRIu64 "), state %" PRIu64 "\n",
+		c->event, c->offset, c->state);
+	if (last)
+		fprintf(f, "last event:   %s at %s\n",
+			last->type == PMTRACE_FENCE ? "fence" :
+			last->type == PMTRACE_FLUSH ? "flush" :
+			last->type == PMTRACE_NTSTORE ? "ntstore" : "store",
+			symtab_name(ri->syms, last->pc, sym, sizeof(sym)));
+	fprintf(f, "stores lost:  %zu pieces\n", pv->nlost);
+	print_pieces(f, ri, pv->lost, pv->nlost, 12);
+	fprintf(f, "persisted:    %zu pieces of pending stores\n", pv->npersisted);
+	fprintf(f, "reproducer:   %s\n", repro);
+	fprintf(f, "  pmsim replay %s image.raw\n", repro);
+	fprintf(f, "  ctoracle judge --manifest %s --marks '%s' image.raw\n",
+		ri->manifest_path, ids);
+	fprintf(f, "\n--- pmsim's account of the crash state\n");
+	fflush(f);
+	pmsim_violation_print(ri->t, pv, fileno(f));
+	if (fclose(f)) {
+		fprintf(stderr, "ctoracle: writing %s failed\n", path);
+		return -1;
+	}
+	if (summary)
+		fprintf(summary, "%03u %s mark=%" PRIu64 " event=%" PRIu64 " %s\n", n,
+			v->durability_bad ? "durability" : "fsck", v->mark, c->event,
+			v->msg);
+	return 0;
+}
+
+int report_json(const struct run_info *ri, const struct pmsim_result *res,
+		const struct judge *j, const struct trace_scan *sc,
+		uint64_t trace_bytes, int partial, const char *why,
+		double scan_s, double judge_s, uint64_t dur_states,
+		uint64_t fsck_states, uint64_t err_states,
+		uint64_t skipped_states)
+{
+	char path[4096];
+	const struct judge_stats *st = judge_stats(j);
+	uint64_t all = sc->stores + sc->ntstores;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/result.json", ri->outdir);
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "ctoracle: cannot create %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	fprintf(f, "{\n  \"scenario\": ");
+	json_str(f, ri->scenario);
+	fprintf(f, ",\n  \"kernel\": ");
+	json_str(f, ri->kernel);
+	fprintf(f, ",\n  \"fs\": ");
+	json_str(f, ri->m->fs);
+	fprintf(f, ",\n  \"mode\": ");
+	json_str(f, ri->mode);
+	fprintf(f, ",\n  \"crash_points_kind\": ");
+	json_str(f, ri->points);
+	fprintf(f, ",\n  \"partial\": %s", partial ? "true" : "false");
+	fprintf(f, ",\n  \"partial_reason\": ");
+	json_str(f, why ? why : "");
+	fprintf(f, ",\n  \"crash_points\": %" PRIu64, res->crash_points);
+	fprintf(f, ",\n  \"states_explored\": %" PRIu64, res->explored);
+	fprintf(f, ",\n  \"distinct_images\": %" PRIu64, res->distinct - skipped_states);
+	fprintf(f, ",\n  \"states_not_sampled\": %" PRIu64, skipped_states);
+	fprintf(f, ",\n  \"judged_with_tools\": %" PRIu64, st->judged);
+	fprintf(f, ",\n  \"verdict_cache_hits\": %" PRIu64, st->cache_hits);
+	fprintf(f, ",\n  \"exported_for_guest\": %" PRIu64, st->exported);
+	fprintf(f, ",\n  \"violations\": %" PRIu64, res->violations);
+	fprintf(f, ",\n  \"durability_violations\": %" PRIu64, dur_states);
+	fprintf(f, ",\n  \"fsck_violations\": %" PRIu64, fsck_states);
+	fprintf(f, ",\n  \"judge_errors\": %" PRIu64, err_states);
+	fprintf(f, ",\n  \"bounded\": %s", res->bounded ? "true" : "false");
+	fprintf(f, ",\n  \"bound_reason\": ");
+	json_str(f, res->bounded ? res->bound_reason : "");
+	fprintf(f, ",\n  \"seconds_scan\": %.3f", scan_s);
+	fprintf(f, ",\n  \"seconds_judge\": %.3f", judge_s);
+	fprintf(f, ",\n  \"seconds_in_checkers\": %.3f", st->tool_seconds);
+	fprintf(f, ",\n  \"images_per_second\": %.1f",
+		judge_s > 0 ? (double)(res->distinct - skipped_states) / judge_s : 0.0);
+	fprintf(f, ",\n  \"trace_bytes\": %" PRIu64, trace_bytes);
+	fprintf(f, ",\n  \"trace_events\": %zu", pmsim_trace_nevents(ri->t));
+	fprintf(f, ",\n  \"stores\": %" PRIu64 ", \"ntstores\": %" PRIu64,
+		sc->stores, sc->ntstores);
+	fprintf(f, ",\n  \"store_bytes\": %" PRIu64 ", \"ntstore_bytes\": %" PRIu64,
+		sc->store_bytes, sc->ntstore_bytes);
+	fprintf(f, ",\n  \"flushes\": %" PRIu64 ", \"fences\": %" PRIu64 ", \"marks\": %" PRIu64,
+		sc->flushes, sc->fences, sc->marks);
+	fprintf(f, ",\n  \"noise_stores\": %" PRIu64, sc->noise_stores);
+	fprintf(f, ",\n  \"noise_share\": %.4f",
+		all ? (double)sc->noise_stores / (double)all : 0.0);
+	fprintf(f, ",\n  \"stores_outside_fs\": %" PRIu64, sc->outside_stores);
+	fprintf(f, ",\n  \"fs_offset\": %" PRIu64, judge_location(j)->fs_start);
+	fprintf(f, ",\n  \"fs_bytes\": %" PRIu64, judge_location(j)->fs_size);
+	fprintf(f, ",\n  \"scratch_blocks\": %" PRIu64, judge_candidate_blocks(j));
+	fprintf(f, ",\n  \"data_blocks_keyed_when_promised\": %" PRIu64,
+		judge_data_blocks(j));
+	fprintf(f, ",\n  \"promises\": %zu\n}\n", ri->m->n);
+	if (fclose(f)) {
+		fprintf(stderr, "ctoracle: writing %s failed\n", path);
+		return -1;
+	}
+	return 0;
+}

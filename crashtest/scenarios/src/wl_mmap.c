@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Mapping workloads: stores through a shared mapping made durable by
+ * msync(), and stores through a MAP_SYNC mapping made durable by libpmem2's
+ * user-space flush (no system call at all on the durability path).
+ */
+#include <fcntl.h>
+#include <libpmem2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../ctpattern.h"
+#include "ctwl.h"
+
+#define NOPS 16
+
+/* Create name with size bytes (sparse: the stores allocate blocks) and make
+ * the name and the size durable. */
+static int create_sparse(struct ctwl *c, const char *name, size_t size)
+{
+	int fd = open(ctwl_path(c, name), O_RDWR | O_CREAT | O_TRUNC, 0644);
+	uint64_t id;
+
+	if (fd < 0)
+		return ctwl_err("creating %s", name);
+	if (ftruncate(fd, (off_t)size) || fsync(fd) ||
+	    ctwl_fsync_path(c, ".")) {
+		ctwl_err("sizing %s to %zu and fsync", name, size);
+		close(fd);
+		return -1;
+	}
+	id = ctwl_mark(c, "sparse file created and durable");
+	if (ctwl_promise(c, id, "name %s", name) ||
+	    ctwl_promise(c, id, "size %s %zu", name, size)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Operation k covers [off, off+len) inside a file of size bytes: one per
+ * chunk, starting at an odd offset so that lines are partly written. */
+static void op_range(size_t size, unsigned k, uint64_t *off, size_t *len)
+{
+	size_t chunk = size / NOPS;
+
+	*off = (uint64_t)k * chunk + (k * 24u + 3u) % 64u;
+	*len = chunk - 64 - (k * 13u) % 50u;
+}
+
+static size_t file_size(const struct ctwl *c)
+{
+	size_t sz = (c->bytes + 65535) & ~(size_t)65535;
+
+	return sz < 65536 ? 65536 : sz;
+}
+
+/* Copy into the mapping with 8-byte stores where aligned (byte stores at
+ * the edges), as a program storing words would; a plain memcpy may use
+ * rep movsb, which the tracer sees one byte at a time. */
+static void store_words(unsigned char *dst, const unsigned char *src,
+			size_t len)
+{
+	size_t i = 0;
+
+	for (; i < len && ((uintptr_t)(dst + i) & 7); i++)
+		((volatile unsigned char *)dst)[i] = src[i];
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, src + i, 8);
+		*(volatile uint64_t *)(dst + i) = w;
+	}
+	for (; i < len; i++)
+		((volatile unsigned char *)dst)[i] = src[i];
+}
+
+static int mmap_msync(struct ctwl *c)
+{
+	const char *name = "mapped";
+	size_t size = file_size(c);
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned char *map, *tmp;
+	int fd = create_sparse(c, name, size), rc = 0;
+
+	if (fd < 0)
+		return -1;
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		close(fd);
+		return ctwl_err("mmap of %s", name);
+	}
+	tmp = malloc(size);
+	if (!tmp) {
+		munmap(map, size);
+		close(fd);
+		return ctwl_err("allocating %zu bytes", size);
+	}
+	for (unsigned k = 0; k < NOPS && !rc; k++) {
+		uint64_t off, seed = ctwl_seed(c), id;
+		size_t len;
+		uintptr_t start, end;
+
+		op_range(size, k, &off, &len);
+		ctpattern_fill(tmp, seed, off, len);
+		store_words(map + off, tmp, len);
+		start = (uintptr_t)(map + off) & ~(uintptr_t)(page - 1);
+		end = (uintptr_t)(map + off + len);
+		if (msync((void *)start, end - start, MS_SYNC)) {
+			rc = ctwl_err("msync of %s", name);
+			break;
+		}
+		id = ctwl_mark(c, "msync returned");
+		rc = ctwl_promise(c, id, "data %s %llu %zu %llu", name,
+				  (unsigned long long)off, len,
+				  (unsigned long long)seed);
+	}
+	free(tmp);
+	munmap(map, size);
+	close(fd);
+	return rc;
+}
+
+static int pmem2_fail(const char *what)
+{
+	fprintf(stderr, "ctwl: %s: %s\n", what, pmem2_errormsg());
+	return -1;
+}
+
+static int map_sync(struct ctwl *c)
+{
+	const char *name = "mapsync";
+	size_t size = file_size(c);
+	struct pmem2_config *cfg = NULL;
+	struct pmem2_source *src = NULL;
+	struct pmem2_map *map = NULL;
+	unsigned char *addr, *tmp = NULL;
+	pmem2_memcpy_fn copy;
+	pmem2_persist_fn persist;
+	int fd = create_sparse(c, name, size), rc = -1, err;
+
+	if (fd < 0)
+		return -1;
+	if (pmem2_config_new(&cfg) || pmem2_source_from_fd(&src, fd) ||
+	    pmem2_config_set_required_store_granularity(cfg,
+				PMEM2_GRANULARITY_CACHE_LINE)) {
+		pmem2_fail("setting up libpmem2");
+		goto out;
+	}
+	err = pmem2_map_new(&map, cfg, src);
+	if (err == PMEM2_E_GRANULARITY_NOT_SUPPORTED ||
+	    err == PMEM2_E_NOSUPP) {
+		/* No MAP_SYNC here (stock ext2): not applicable. */
+		fprintf(stderr, "ctwl: %s: MAP_SYNC is not supported: %s\n",
+			name, pmem2_errormsg());
+		rc = CTWL_EXIT_UNSUPPORTED;
+		goto out;
+	}
+	if (err) {
+		pmem2_fail("pmem2_map_new");
+		goto out;
+	}
+	addr = pmem2_map_get_address(map);
+	copy = pmem2_get_memcpy_fn(map);
+	persist = pmem2_get_persist_fn(map);
+	tmp = malloc(size);
+	if (!tmp) {
+		ctwl_err("allocating %zu bytes", size);
+		goto out;
+	}
+	rc = 0;
+	for (unsigned k = 0; k < NOPS && !rc; k++) {
+		uint64_t off, seed = ctwl_seed(c), id;
+		size_t len;
+
+		op_range(size, k, &off, &len);
+		if (k & 1) {
+			/* Plain stores, then the user-space flush + fence. */
+			ctpattern_fill(tmp, seed, off, len);
+			store_words(addr + off, tmp, len);
+			persist(addr + off, len);
+			id = ctwl_mark(c, "stores + pmem2 persist returned");
+		} else {
+			/* libpmem2's copy: non-temporal stores + fence. */
+			ctpattern_fill(tmp, seed, off, len);
+			copy(addr + off, tmp, len, 0);
+			id = ctwl_mark(c, "pmem2 memcpy returned");
+		}
+		rc = ctwl_promise(c, id, "data %s %llu %zu %llu", name,
+				  (unsigned long long)off, len,
+				  (unsigned long long)seed);
+	}
+out:
+	free(tmp);
+	if (map)
+		pmem2_map_delete(&map);
+	pmem2_source_delete(&src);
+	pmem2_config_delete(&cfg);
+	close(fd);
+	return rc;
+}
+
+const struct ctwl_workload ctwl_mmap_msync = {
+	.name = "mmap-msync",
+	.promise = "stores through a shared mapping are durable once msync(MS_SYNC) of their pages returns",
+	.run = mmap_msync,
+};
+
+const struct ctwl_workload ctwl_map_sync = {
+	.name = "map-sync",
+	.promise = "stores through a MAP_SYNC mapping are durable once libpmem2's flush (persist or memcpy) returns",
+	.run = map_sync,
+};
