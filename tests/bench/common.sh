@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by the bench tests (sourced): TAP helpers, a scratch directory
+# Shared by the bench tests (sourced): TAP helpers (tests/lib/tap.sh), a scratch directory
 # removed on exit, and the daxwl binary the tests run for real.
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -8,21 +8,8 @@ export DAXWL
 scratch=$(mktemp -d /tmp/daxlab-benchtest.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 
-t_n=0 t_pass=0 t_fail=0
-ok() { t_n=$((t_n + 1)) t_pass=$((t_pass + 1)); echo "ok $t_n - $1"; }
-not_ok() {
-	t_n=$((t_n + 1)) t_fail=$((t_fail + 1))
-	echo "not ok $t_n - $1"
-	shift
-	local line
-	for line in "$@"; do printf '%s\n' "$line" | sed 's/^/#   /'; done
-}
-# check DESC COMMAND...: ok when COMMAND succeeds.
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc" "failed: $*"; fi
-}
+# shellcheck source=../lib/tap.sh
+. "$top/tests/lib/tap.sh"
 # refuses DESC PATTERN COMMAND...: COMMAND must fail and say PATTERN on stderr.
 refuses() {
 	local desc=$1 pat=$2 out rc=0
@@ -34,8 +21,4 @@ refuses() {
 		not_ok "$desc" "exit $rc, expected a failure saying '$pat'; stderr:" "$out"
 	fi
 }
-finish() {
-	echo "1..$t_n"
-	echo "$(basename "$0" .sh): $t_pass passed, $t_fail failed"
-	[ "$t_fail" -eq 0 ]
-}
+finish() { tap_finish "$(basename "$0" .sh)"; }

@@ -26,20 +26,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-n=0 passed=0 failed=0 skipped=0
-ok() { n=$((n + 1)) passed=$((passed + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)) failed=$((failed + 1))
-	echo "not ok $n - $1"
-	shift
-	local line
-	for line in "$@"; do printf '%s\n' "$line" | sed 's/^/#   /'; done
-}
-skip() { n=$((n + 1)) skipped=$((skipped + 1)); echo "ok $n - $1 # SKIP $2"; }
+# shellcheck source=../lib/tap.sh
+. "$top/tests/lib/tap.sh"
 finish() {
-	echo "1..$n"
-	echo "tracer: $passed passed, $failed failed, $skipped skipped"
-	[ "$failed" -eq 0 ]
+	tap_finish tracer
 	exit
 }
 skip_rest() {

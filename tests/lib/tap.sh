@@ -1,0 +1,28 @@
+# shellcheck shell=bash
+# TAP helpers for the host-side test scripts (sourced): ok, not_ok, skip,
+# check, and tap_finish LABEL, which prints the plan and the closing
+# "LABEL: N passed, N failed, N skipped" line and fails when a test did.
+
+tap_n=0 tap_pass=0 tap_fail=0 tap_skip=0
+ok() { tap_n=$((tap_n + 1)) tap_pass=$((tap_pass + 1)); echo "ok $tap_n - $1"; }
+# not_ok DESC [DETAIL-LINE...]
+not_ok() {
+	tap_n=$((tap_n + 1)) tap_fail=$((tap_fail + 1))
+	echo "not ok $tap_n - $1"
+	shift
+	local line
+	for line in "$@"; do printf '%s\n' "$line" | sed 's/^/#   /'; done
+}
+# skip DESC REASON
+skip() { tap_n=$((tap_n + 1)) tap_skip=$((tap_skip + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
+# check DESC COMMAND...: ok when COMMAND succeeds.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc" "failed: $*"; fi
+}
+tap_finish() {
+	echo "1..$tap_n"
+	echo "$1: $tap_pass passed, $tap_fail failed, $tap_skip skipped"
+	[ "$tap_fail" -eq 0 ]
+}
