@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "guest_cpu.h"
+#include "pmjson.h"
 #include "pmmark.h"
 #include "region_image.h"
 
@@ -275,21 +276,6 @@ void tracer_on_cpuid(uint64_t pc)
 	}
 }
 
-/* s as a JSON string body: quotes, backslashes and controls escaped. */
-static void put_json_string(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-}
-
 static void write_stats_json(const char *path)
 {
 	const struct trace_stats *s = trace_out_stats(tracer.out);
@@ -299,11 +285,11 @@ static void write_stats_json(const char *path)
 		tracer_log("stats=%s: %s", path, strerror(errno));
 		return;
 	}
-	fputs("{\"trace\": \"", f);
-	put_json_string(f, tracer.cfg.trace_path);
-	fputs("\", \"reason\": \"", f);
-	put_json_string(f, trace_out_reason(tracer.out));
-	fprintf(f, "\", \"started\": %s, \"partial\": %s, "
+	fputs("{\"trace\": ", f);
+	pm_json_string(f, tracer.cfg.trace_path);
+	fputs(", \"reason\": ", f);
+	pm_json_string(f, trace_out_reason(tracer.out));
+	fprintf(f, ", \"started\": %s, \"partial\": %s, "
 		"\"stores\": %" PRIu64 ", \"stores_pmem\": %" PRIu64
 		", \"ntstores_pmem\": %" PRIu64 ", \"store_bytes_pmem\": %" PRIu64
 		", \"flushes\": %" PRIu64 ", \"flushes_resolved\": %" PRIu64

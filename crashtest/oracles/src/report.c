@@ -5,23 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pmjson.h"
 #include "report.h"
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
 
 static const char *mark_label(const struct pmsim_trace *t, uint64_t id)
 {
@@ -140,18 +126,18 @@ int report_json(const struct run_info *ri, const struct pmsim_result *res,
 		return -1;
 	}
 	fprintf(f, "{\n  \"scenario\": ");
-	json_str(f, ri->scenario);
+	pm_json_string(f, ri->scenario);
 	fprintf(f, ",\n  \"kernel\": ");
-	json_str(f, ri->kernel);
+	pm_json_string(f, ri->kernel);
 	fprintf(f, ",\n  \"fs\": ");
-	json_str(f, ri->m->fs);
+	pm_json_string(f, ri->m->fs);
 	fprintf(f, ",\n  \"mode\": ");
-	json_str(f, ri->mode);
+	pm_json_string(f, ri->mode);
 	fprintf(f, ",\n  \"crash_points_kind\": ");
-	json_str(f, ri->points);
+	pm_json_string(f, ri->points);
 	fprintf(f, ",\n  \"partial\": %s", partial ? "true" : "false");
 	fprintf(f, ",\n  \"partial_reason\": ");
-	json_str(f, why ? why : "");
+	pm_json_string(f, why ? why : "");
 	fprintf(f, ",\n  \"crash_points\": %" PRIu64, res->crash_points);
 	fprintf(f, ",\n  \"states_explored\": %" PRIu64, res->explored);
 	fprintf(f, ",\n  \"distinct_images\": %" PRIu64, res->distinct - skipped_states);
@@ -165,7 +151,7 @@ int report_json(const struct run_info *ri, const struct pmsim_result *res,
 	fprintf(f, ",\n  \"judge_errors\": %" PRIu64, err_states);
 	fprintf(f, ",\n  \"bounded\": %s", res->bounded ? "true" : "false");
 	fprintf(f, ",\n  \"bound_reason\": ");
-	json_str(f, res->bounded ? res->bound_reason : "");
+	pm_json_string(f, res->bounded ? res->bound_reason : "");
 	fprintf(f, ",\n  \"seconds_scan\": %.3f", scan_s);
 	fprintf(f, ",\n  \"seconds_judge\": %.3f", judge_s);
 	fprintf(f, ",\n  \"seconds_in_checkers\": %.3f", st->tool_seconds);
