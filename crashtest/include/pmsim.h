@@ -125,12 +125,13 @@ struct pmsim_checker pmsim_exec_checker_ops(struct pmsim_exec_checker *c);
 enum pmsim_crash_points {
 	PMSIM_AT_FENCE = 0,	/* before every fence (not lfence), and at end */
 	PMSIM_AT_EVENT,		/* after every event */
-	PMSIM_AT_MARK,		/* after every mark */
+	PMSIM_AT_MARK,		/* after every mark but drain marks */
 };
 
 enum pmsim_mode {
 	PMSIM_EXHAUSTIVE = 0,	/* every reachable state */
-	PMSIM_BOUNDED,		/* at most k lines differ from nothing-persisted */
+	PMSIM_BOUNDED,		/* at most k lines differ from nothing-persisted;
+				 * k = 0: only the guaranteed-durable state */
 	PMSIM_RANDOM,		/* n random states per crash point */
 };
 
@@ -149,7 +150,8 @@ struct pmsim_opts {
 };
 
 void pmsim_opts_default(struct pmsim_opts *o);
-/* Parse "exhaustive", "bounded:K", "random:N" and "fence|event|mark". */
+/* Parse "exhaustive", "bounded:K", "durable" (= bounded:0), "random:N"
+ * and "fence|event|mark". */
 int pmsim_parse_mode(struct pmsim_opts *o, const char *s);
 int pmsim_parse_points(struct pmsim_opts *o, const char *s);
 
@@ -161,8 +163,15 @@ struct pmsim_piece {
 	uint64_t addr;
 };
 
+/*
+ * A violation is a crash state the checker rejected or, with drain set, a
+ * drain mark (pmtrace.h) whose claim is false: crash.event is right after
+ * the mark, nothing is persisted beyond what is durable, and lost lists
+ * the written-back pieces that no fence has made durable yet.
+ */
 struct pmsim_violation {
 	struct pmsim_crash crash;	/* marks point into the trace */
+	int drain;			/* a drain mark's claim failed */
 	uint64_t key;			/* image hash */
 	uint64_t window;		/* eADR: first event of the window */
 	size_t npersisted, nlost;
@@ -174,6 +183,8 @@ struct pmsim_result {
 	uint64_t explored;	/* valid states generated */
 	uint64_t distinct;	/* distinct (image, marks) checked */
 	uint64_t violations;	/* distinct states the checker rejected */
+	uint64_t drains;	/* drain marks checked */
+	uint64_t drain_violations;	/* drain marks whose claim failed */
 	int bounded;		/* a bound cut the enumeration short */
 	char bound_reason[160];
 	size_t nreports;

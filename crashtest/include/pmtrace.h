@@ -51,6 +51,27 @@ enum pmtrace_fence_kind {
 	PMTRACE_FENCE_LFENCE	= 4,	/* no persistence effect */
 };
 
+/*
+ * A MARK whose label starts with "drain:" claims that every write-back
+ * issued before it (a flushed line, a non-temporal store) is durable at
+ * that point, as a driver claims when it completes a REQ_FUA bio. The
+ * simulator checks the claim; it is not a crash point of its own. The
+ * tracer gives such marks this id.
+ */
+#define PMTRACE_DRAIN_PREFIX	"drain:"
+#define PMTRACE_MARK_DRAIN	0xfffffffffffffffeull
+
+static inline int pmtrace_is_drain_label(const char *label)
+{
+	const char *p = PMTRACE_DRAIN_PREFIX;
+
+	while (*p && *label == *p) {
+		p++;
+		label++;
+	}
+	return !*p;
+}
+
 enum pmtrace_image_kind {
 	PMTRACE_IMAGE_BYTES	= 0,	/* payload = bytes of [addr, addr+len) */
 	PMTRACE_IMAGE_FILE	= 1,	/* payload = path\0 of a raw file */
@@ -110,7 +131,7 @@ int pmtrace_write_flush(struct pmtrace_writer *w, enum pmtrace_flush_kind kind,
 int pmtrace_write_fence(struct pmtrace_writer *w, enum pmtrace_fence_kind kind,
 			uint64_t pc);
 int pmtrace_write_mark(struct pmtrace_writer *w, uint64_t id,
-		       const char *label);
+		       const char *label, uint64_t pc);
 /* Initial content; split into several records when len exceeds a u32. */
 int pmtrace_write_image(struct pmtrace_writer *w, uint64_t addr,
 			const void *data, uint64_t len);

@@ -74,5 +74,8 @@ extern const struct enum_ops enum_exhaustive, enum_bounded, enum_random;
 
 /* Record a violation of the current state. */
 int eng_report(struct eng *e);
+/* Check the claim of the drain mark just applied (p: the event after it):
+ * no written-back piece may still wait for a fence. */
+int eng_drain(struct eng *e, size_t p);
 
 #endif

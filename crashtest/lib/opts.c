@@ -31,10 +31,20 @@ int pmsim_parse_mode(struct pmsim_opts *o, const char *s)
 		o->mode = PMSIM_EXHAUSTIVE;
 		return 0;
 	}
+	if (strcmp(s, "durable") == 0) {
+		o->mode = PMSIM_BOUNDED;
+		o->mode_arg = 0;
+		return 0;
+	}
 	if (strncmp(s, "bounded:", 8) == 0) {
 		o->mode = PMSIM_BOUNDED;
+		/* bounded:0 is "durable": K = 0 is allowed here */
+		if (strcmp(s + 8, "0") == 0) {
+			o->mode_arg = 0;
+			return 0;
+		}
 		if (parse_count(s + 8, &o->mode_arg))
-			return pmsim_seterr("bad mode \"%s\": K in bounded:K must be a positive number", s);
+			return pmsim_seterr("bad mode \"%s\": K in bounded:K must be a number", s);
 		return 0;
 	}
 	if (strncmp(s, "random:", 7) == 0) {
@@ -43,7 +53,7 @@ int pmsim_parse_mode(struct pmsim_opts *o, const char *s)
 			return pmsim_seterr("bad mode \"%s\": N in random:N must be a positive number", s);
 		return 0;
 	}
-	return pmsim_seterr("unknown mode \"%s\" (exhaustive, bounded:K, random:N)", s);
+	return pmsim_seterr("unknown mode \"%s\" (exhaustive, bounded:K, durable, random:N)", s);
 }
 
 int pmsim_parse_points(struct pmsim_opts *o, const char *s)

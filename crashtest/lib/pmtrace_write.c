@@ -204,11 +204,11 @@ int pmtrace_write_fence(struct pmtrace_writer *w, enum pmtrace_fence_kind kind,
 }
 
 int pmtrace_write_mark(struct pmtrace_writer *w, uint64_t id,
-		       const char *label)
+		       const char *label, uint64_t pc)
 {
 	if (!label)
 		label = "";
-	return emit_record(w, PMTRACE_MARK, 0, id, 0, NULL, 0, label,
+	return emit_record(w, PMTRACE_MARK, 0, id, pc, NULL, 0, label,
 			   strlen(label) + 1);
 }
 

@@ -228,7 +228,7 @@ int pm_xchg(struct pm_rec *r, uint64_t addr, const void *data, size_t len)
 int64_t pm_mark(struct pm_rec *r, const char *label)
 {
 	int64_t id = r->next_mark;
-	int e = BOTH(r, pmtrace_write_mark(w_, (uint64_t)id, label));
+	int e = BOTH(r, pmtrace_write_mark(w_, (uint64_t)id, label, 0));
 
 	if (e)
 		return e;

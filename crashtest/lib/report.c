@@ -2,6 +2,7 @@
 /* Capturing a violation: the crash point and which pieces persisted. */
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine.h"
 
@@ -25,6 +26,28 @@ static void to_piece(const struct pmsim_trace *t, uint64_t line,
 	out->len = p->n;
 }
 
+static struct pmsim_violation *new_report(struct pmsim_result *res)
+{
+	/* grow as violations come: max_reports may be large */
+	if ((res->nreports & (res->nreports - 1)) == 0) {
+		size_t cap = res->nreports ? 2 * res->nreports : 1;
+		struct pmsim_violation *nv = realloc(res->reports, cap * sizeof(*nv));
+
+		if (!nv)
+			return NULL;
+		res->reports = nv;
+	}
+	memset(&res->reports[res->nreports], 0, sizeof(res->reports[0]));
+	return &res->reports[res->nreports];
+}
+
+/* Written back and waiting for a fence: NT pieces and pieces older than
+ * the line's pending flush. */
+static bool written_back(const struct line *l, const struct piece *p)
+{
+	return p->nt || p->seq < l->flush_seq;
+}
+
 int eng_report(struct eng *e)
 {
 	struct pmsim_result *res = e->res;
@@ -34,16 +57,9 @@ int eng_report(struct eng *e)
 
 	if (res->nreports >= e->o->max_reports)
 		return 0;
-	/* grow as violations come: max_reports may be large */
-	if ((res->nreports & (res->nreports - 1)) == 0) {
-		size_t cap = res->nreports ? 2 * res->nreports : 1;
-		struct pmsim_violation *nv = realloc(res->reports, cap * sizeof(*nv));
-
-		if (!nv)
-			return pmsim_seterr("out of memory");
-		res->reports = nv;
-	}
-	v = &res->reports[res->nreports];
+	v = new_report(res);
+	if (!v)
+		return pmsim_seterr("out of memory");
 	if (e->o->eadr)
 		total = s->nep;
 	else
@@ -84,6 +100,58 @@ int eng_report(struct eng *e)
 	v->crash = e->crash;
 	v->key = e->key + e->mark_salt;
 	v->window = e->o->eadr ? e->eadr_from : 0;
+	res->nreports++;
+	return 0;
+}
+
+int eng_drain(struct eng *e, size_t p)
+{
+	struct pmsim_result *res = e->res;
+	struct sim *s = e->s;
+	const struct pmsim_trace *t = s->t;
+	struct pmsim_violation *v;
+	size_t total = 0, nl = 0;
+
+	res->drains++;
+	for (size_t i = 0; i < s->nflushed; i++) {
+		const struct line *l = &s->lines[s->flushed[i]];
+
+		for (uint32_t k = 0; k < l->np; k++)
+			total += written_back(l, &l->p[k]);
+	}
+	if (total == 0)
+		return 0;
+	res->drain_violations++;
+	if (e->o->stop_on_violation)
+		e->stop = true;
+	if (res->nreports >= e->o->max_reports)
+		return 0;
+	v = new_report(res);
+	if (!v)
+		return pmsim_seterr("out of memory");
+	v->persisted = malloc(sizeof(*v->persisted));
+	v->lost = malloc(total * sizeof(*v->lost));
+	if (!v->persisted || !v->lost) {
+		free(v->persisted);
+		free(v->lost);
+		return pmsim_seterr("out of memory");
+	}
+	for (size_t i = 0; i < s->nflushed; i++) {
+		const struct line *l = &s->lines[s->flushed[i]];
+
+		for (uint32_t k = 0; k < l->np; k++)
+			if (written_back(l, &l->p[k]))
+				to_piece(t, l->addr, &l->p[k], &v->lost[nl++]);
+	}
+	qsort(v->lost, nl, sizeof(*v->lost), cmp_piece);
+	v->nlost = nl;
+	v->drain = 1;
+	v->crash.event = p;
+	v->crash.offset = p < t->nev ? t->ev[p].offset :
+		t->text ? t->ev[t->nev - 1].offset + 1 : t->len;
+	v->crash.nmarks = s->nmarks;
+	v->crash.marks = t->marks;
+	v->key = s->base_key;
 	res->nreports++;
 	return 0;
 }

@@ -32,7 +32,8 @@ static bool is_point(const struct pmsim_trace *t, enum pmsim_crash_points k,
 	case PMSIM_AT_EVENT:
 		return p > 0 && !rmw_pair_fence(t, p);
 	case PMSIM_AT_MARK:
-		return p > 0 && t->ev[p - 1].type == PMTRACE_MARK;
+		return p > 0 && t->ev[p - 1].type == PMTRACE_MARK &&
+		       !pmtrace_is_drain_label((const char *)t->ev[p - 1].payload);
 	}
 	return false;
 }
@@ -210,6 +211,12 @@ int pmsim_run(const struct pmsim_trace *tc, const struct pmsim_opts *o,
 				break;
 		}
 		if (i < n && (r = sim_apply(&s, i)))
+			break;
+		/* A drain mark is checked, not crashed at: its claim holds
+		 * in every state or in none. */
+		if (i < n && t->ev[i].type == PMTRACE_MARK && !o->eadr &&
+		    pmtrace_is_drain_label((const char *)t->ev[i].payload) &&
+		    (r = eng_drain(&e, i + 1)))
 			break;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);

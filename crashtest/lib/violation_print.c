@@ -48,9 +48,21 @@ int pmsim_violation_print(const struct pmsim_trace *t,
 
 	if (!f)
 		return pmsim_seterr("out of memory");
-	fprintf(f, "violation: crash ");
-	where(t, c->event, f);
-	fprintf(f, ", state %" PRIu64 ", image hash %016" PRIx64 "\n", c->state, v->key);
+	if (v->drain) {
+		const struct pmsim_mark *m = &c->marks[c->nmarks - 1];
+
+		fprintf(f, "violation: drain mark \"%s\" (event %" PRIu64 ") claims "
+			"every write-back durable, but %zu written-back piece%s "
+			"wait for a fence; crash ", m->label, m->event, v->nlost,
+			v->nlost == 1 ? "" : "s");
+		where(t, c->event, f);
+		fprintf(f, "\n");
+	} else {
+		fprintf(f, "violation: crash ");
+		where(t, c->event, f);
+		fprintf(f, ", state %" PRIu64 ", image hash %016" PRIx64 "\n",
+			c->state, v->key);
+	}
 	if (c->nmarks) {
 		const struct pmsim_mark *m = &c->marks[c->nmarks - 1];
 

@@ -9,7 +9,8 @@
  * under TCG, so their address is decoded from the instruction (see
  * flush_resolve.c). Fences and locked instructions are found by decoding
  * at translation time. Guest markers (cpuid, see pmmark.h) start and stop
- * tracing. README.md describes the arguments.
+ * tracing; drain= points mark where the kernel claims its write-backs
+ * durable. README.md describes the arguments.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -162,6 +163,12 @@ static void on_cpuid(unsigned vcpu, void *ud)
 	tracer_on_cpuid((uint64_t)(uintptr_t)ud);
 }
 
+static void on_drain(unsigned vcpu, void *ud)
+{
+	(void)vcpu;
+	tracer_on_drain(ud);
+}
+
 static struct insn_info *keep_info(uint64_t pc, uint64_t next_pc,
 				   const struct x86_insn *d)
 {
@@ -183,6 +190,12 @@ static void instrument(struct qemu_plugin_insn *insn)
 	struct insn_info *ii;
 	struct x86_insn d;
 
+	for (unsigned i = 0; i < tracer.cfg.ndrain; i++)
+		if (tracer.cfg.drain[i].pc == pc)
+			qemu_plugin_register_vcpu_insn_exec_cond_cb(
+				insn, on_drain, QEMU_PLUGIN_CB_NO_REGS,
+				QEMU_PLUGIN_COND_NE, tracer.on_flag, 0,
+				&tracer.cfg.drain[i]);
 	x86_decode(buf, n, &d);
 	switch (d.cls) {
 	case INSN_PLAIN:

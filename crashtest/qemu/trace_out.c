@@ -69,7 +69,7 @@ void trace_out_fail(struct trace_out *t, const char *reason)
 	t->run.active = false;	/* a partial trace ends where it stops */
 	snprintf(t->reason, sizeof(t->reason), "%s", reason);
 	/* The reserve guarantees the mark fits under max_bytes. */
-	if (pmtrace_write_mark(t->w, TRACE_MARK_PARTIAL, t->reason) == 0)
+	if (pmtrace_write_mark(t->w, TRACE_MARK_PARTIAL, t->reason, 0) == 0)
 		t->st.bytes += pmtrace_rec_bytes((uint32_t)strlen(t->reason) + 1);
 	t->st.partial = true;
 	t->stopped = true;
@@ -234,10 +234,11 @@ bool trace_out_fence(struct trace_out *t, unsigned kind, uint64_t pc)
 	return true;
 }
 
-bool trace_out_mark(struct trace_out *t, uint64_t id, const char *label)
+bool trace_out_mark(struct trace_out *t, uint64_t id, const char *label,
+		    uint64_t pc)
 {
 	if (!flush_run(t) || !reserve(t, strlen(label) + 1) ||
-	    !check(t, pmtrace_write_mark(t->w, id, label), "a mark"))
+	    !check(t, pmtrace_write_mark(t->w, id, label, pc), "a mark"))
 		return false;
 	t->st.marks++;
 	return true;

@@ -51,7 +51,8 @@ bool trace_out_flush(struct trace_out *t, unsigned kind, uint64_t pa,
 /* A flush whose address the page walk could not translate: counted only. */
 void trace_out_flush_unresolved(struct trace_out *t);
 bool trace_out_fence(struct trace_out *t, unsigned kind, uint64_t pc);
-bool trace_out_mark(struct trace_out *t, uint64_t id, const char *label);
+bool trace_out_mark(struct trace_out *t, uint64_t id, const char *label,
+		    uint64_t pc);
 
 /* Stop for good: write a PARTIAL mark with reason and refuse more events. */
 void trace_out_fail(struct trace_out *t, const char *reason);

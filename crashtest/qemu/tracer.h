@@ -55,6 +55,9 @@ void tracer_output_stopped(void);
 /* Handle a cpuid executed at pc: a marker if EAX holds PMMARK_LEAF | cmd. */
 void tracer_on_cpuid(uint64_t pc);
 
+/* The guest reached a drain= point: write its drain mark. */
+void tracer_on_drain(const struct drain_point *d);
+
 /* The guest direct-map base, resolving it on first use; false if unknown. */
 bool tracer_page_offset_base(uint64_t *pob);
 

@@ -112,6 +112,44 @@ static int set_stats(struct tracer_config *c, const char *v, char *err,
 	return 0;
 }
 
+static int set_drain(struct tracer_config *c, const char *v, char *err,
+		     size_t errlen)
+{
+	const char *colon = strchr(v, ':');
+	struct drain_point *d = &c->drain[c->ndrain];
+	char addr[32];
+	size_t n;
+
+	if (c->ndrain == DRAIN_MAX) {
+		snprintf(err, errlen, "drain=: more than %d points", DRAIN_MAX);
+		return -1;
+	}
+	n = colon ? (size_t)(colon - v) : 0;
+	if (!colon || n == 0 || n >= sizeof(addr) || !colon[1] ||
+	    strlen(colon + 1) > DRAIN_NAME_MAX) {
+		snprintf(err, errlen, "drain=%s: expected ADDR:NAME (a kernel "
+			 "instruction address and a name of at most %d "
+			 "characters)", v, DRAIN_NAME_MAX);
+		return -1;
+	}
+	memcpy(addr, v, n);
+	addr[n] = '\0';
+	if (!parse_u64_size(addr, &d->pc) || d->pc == 0) {
+		snprintf(err, errlen, "drain=%s: '%s' is not an address", v,
+			 addr);
+		return -1;
+	}
+	for (const char *p = colon + 1; *p; p++)
+		if (*p <= ' ' || *p > '~') {
+			snprintf(err, errlen, "drain=%s: the name must be "
+				 "printable, without spaces", v);
+			return -1;
+		}
+	snprintf(d->name, sizeof(d->name), "%s", colon + 1);
+	c->ndrain++;
+	return 0;
+}
+
 static const struct arg_def arg_table[] = {
 	{ "trace", false, set_trace, "trace file to write (required)" },
 	{ "region", true, set_region, "BASE:SIZE[:NAME] guest-physical pmem" },
@@ -120,6 +158,7 @@ static const struct arg_def arg_table[] = {
 	{ "system_map", false, set_system_map, "guest System.map" },
 	{ "max_trace_bytes", false, set_max_bytes, "trace size limit" },
 	{ "stats", false, set_stats, "JSON counters written at exit" },
+	{ "drain", true, set_drain, "ADDR:NAME where write-backs must be durable" },
 };
 
 #define NARGS (sizeof(arg_table) / sizeof(arg_table[0]))

@@ -15,6 +15,15 @@
 /* Kernel direct-map base without KASLR memory randomisation (4 levels). */
 #define DEFAULT_PAGE_OFFSET_BASE 0xffff888000000000ull
 
+/* drain=ADDR:NAME: reaching ADDR claims every write-back so far durable. */
+#define DRAIN_MAX	8
+#define DRAIN_NAME_MAX	47
+
+struct drain_point {
+	uint64_t pc;
+	char name[DRAIN_NAME_MAX + 1];
+};
+
 struct tracer_config {
 	const char *trace_path;			/* trace=PATH (required) */
 	struct region_set regions;		/* region=BASE:SIZE[:NAME] */
@@ -25,6 +34,8 @@ struct tracer_config {
 	const char *system_map;			/* system_map=PATH */
 	uint64_t max_trace_bytes;		/* max_trace_bytes=N, 0 = none */
 	const char *stats_path;			/* stats=PATH (JSON) */
+	struct drain_point drain[DRAIN_MAX];	/* drain=ADDR:NAME */
+	unsigned ndrain;
 };
 
 /*

@@ -16,6 +16,7 @@
 
 #include "guest_cpu.h"
 #include "pmjson.h"
+#include "pmtrace.h"
 #include "pmmark.h"
 #include "region_image.h"
 
@@ -228,14 +229,25 @@ static void read_label(uint64_t va, uint64_t len, char *out, size_t outlen)
 	out[len] = '\0';
 }
 
-static void cmd_mark(uint64_t id, uint64_t va, uint64_t len)
+static void cmd_mark(uint64_t id, uint64_t va, uint64_t len, uint64_t pc)
 {
 	char label[PMMARK_LABEL_MAX + 1];
 
 	if (tracer.state != TRACER_ON)
 		return;		/* marks only mean something in the window */
 	read_label(va, len, label, sizeof(label));
-	if (!trace_out_mark(tracer.out, id, label))
+	if (!trace_out_mark(tracer.out, id, label, pc))
+		tracer_output_stopped();
+}
+
+void tracer_on_drain(const struct drain_point *d)
+{
+	char label[sizeof(PMTRACE_DRAIN_PREFIX) + DRAIN_NAME_MAX + 1];
+
+	if (tracer.state != TRACER_ON)
+		return;
+	snprintf(label, sizeof(label), "%s%s", PMTRACE_DRAIN_PREFIX, d->name);
+	if (!trace_out_mark(tracer.out, PMTRACE_MARK_DRAIN, label, d->pc))
 		tracer_output_stopped();
 }
 
@@ -267,7 +279,7 @@ void tracer_on_cpuid(uint64_t pc)
 	switch ((uint32_t)rax & ~PMMARK_LEAF_MASK) {
 	case PMMARK_START: cmd_start(pc); break;
 	case PMMARK_STOP: cmd_stop(); break;
-	case PMMARK_MARK: cmd_mark(rbx, rcx, rdx); break;
+	case PMMARK_MARK: cmd_mark(rbx, rcx, rdx, pc); break;
 	case PMMARK_REGION: cmd_region(rbx, rcx, rdx, rsi); break;
 	default:
 		tracer_log("unknown marker command %u at 0x%" PRIx64,

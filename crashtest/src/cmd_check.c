@@ -100,6 +100,8 @@ static void mode_name(const struct pmsim_opts *o, char *buf, size_t n)
 
 	if (o->mode == PMSIM_EXHAUSTIVE)
 		snprintf(buf, n, "exhaustive, crash points: %s", pts[o->points]);
+	else if (o->mode == PMSIM_BOUNDED && o->mode_arg == 0)
+		snprintf(buf, n, "durable, crash points: %s", pts[o->points]);
 	else
 		snprintf(buf, n, "%s:%" PRIu64 ", crash points: %s",
 			 o->mode == PMSIM_BOUNDED ? "bounded" : "random",
@@ -121,9 +123,9 @@ static int reports(const struct pmsim_trace *t, const struct check_args *a,
 			printf("  reproducer: %s (pmsim replay %s -o IMAGE)\n", path, path);
 		}
 	}
-	if (res->violations > res->nreports)
+	if (res->violations + res->drain_violations > res->nreports)
 		printf("(%" PRIu64 " more violations not shown; --max-reports)\n",
-		       res->violations - res->nreports);
+		       res->violations + res->drain_violations - res->nreports);
 	return 0;
 }
 
@@ -163,11 +165,17 @@ int cmd_check(int argc, char **argv)
 		       " distinct, %" PRIu64 " violation%s (%.3f s)\n",
 		       res.crash_points, res.explored, res.distinct, res.violations,
 		       res.violations == 1 ? "" : "s", res.seconds);
+		if (res.drains)
+			printf("pmsim: %" PRIu64 " drain mark%s checked, %" PRIu64
+			       " claim%s false\n", res.drains,
+			       res.drains == 1 ? "" : "s", res.drain_violations,
+			       res.drain_violations == 1 ? "" : "s");
 		if (res.bounded)
 			printf("pmsim: BOUNDED: %s\n", res.bound_reason);
 		r = reports(t, &a, &res);
 		if (!r)
-			r = res.violations ? EXIT_VIOLATION : EXIT_OK;
+			r = res.violations || res.drain_violations ?
+			    EXIT_VIOLATION : EXIT_OK;
 	}
 	pmsim_result_free(&res);
 	pmsim_exec_checker_free(ec);

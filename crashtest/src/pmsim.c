@@ -15,7 +15,8 @@ static const struct command {
 } commands[] = {
 	{ "check", cmd_check,
 	  "check TRACE --checker CMD [--crash-points fence|event|mark]\n"
-	  "        [--mode exhaustive|bounded:K|random:N] [--seed S] [--eadr] [--per-word]\n"
+	  "        [--mode exhaustive|bounded:K|durable|random:N] [--seed S] [--eadr]\n"
+	  "        [--per-word]\n"
 	  "        [--max-states N (10000000; 0: none)] [--timeout SEC (60)] [--image FILE]\n"
 	  "        [--repro-dir DIR] [--max-reports N (10)] [--stop-on-violation]" },
 	{ "dump", cmd_dump, "dump TRACE [--events N]" },

@@ -69,8 +69,10 @@ static void usage_errors(void **state)
 	assert_non_null(strstr(output, "unknown command"));
 	assert_int_equal(run("%s/pmsim check %s/none 2>&1", bin, dir), 2);
 	assert_non_null(strstr(output, "--checker CMD is required"));
-	assert_int_equal(run("%s/pmsim check x --checker true --mode bounded:0 2>&1", bin), 2);
+	assert_int_equal(run("%s/pmsim check x --checker true --mode bounded:x 2>&1", bin), 2);
 	assert_non_null(strstr(output, "bounded:K"));
+	assert_int_equal(run("%s/pmsim check x --checker true --mode lasting 2>&1", bin), 2);
+	assert_non_null(strstr(output, "durable"));
 	assert_int_equal(run("%s/pmsim --help", bin), 0);
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The x86 persistency model, case by case (issue cases 1-16): each test
+ * The x86 persistency model, case by case (cases 1-16, then drain marks and
+ * the durable mode): each test
  * records a few events and checks the exact set of reachable crash states
  * of the words it watches.
  */
@@ -444,6 +445,177 @@ static void crash_during_recovery(void **state)
 	(void)persisted;
 }
 
+static int accept_all(void *arg, const struct pmsim_image *img,
+		      const struct pmsim_crash *c, const uint64_t *ch, size_t n)
+{
+	(void)img;
+	(void)ch;
+	(void)n;
+	++*(uint64_t *)arg;
+	/* drain marks are checked, never crashed at */
+	assert_false(c->nmarks &&
+		     pmtrace_is_drain_label(c->marks[c->nmarks - 1].label) &&
+		     c->event == c->marks[c->nmarks - 1].event + 1 &&
+		     opts.points == PMSIM_AT_MARK);
+	return 0;
+}
+
+/* Run r's trace; return the drain claims that failed, first report in *v. */
+static uint64_t drain_run(struct pm_rec *r, struct pmsim_violation *v)
+{
+	struct pmsim_trace *t;
+	struct pmsim_result res;
+	uint64_t visits = 0;
+	struct pmsim_checker chk = { .check = accept_all, .arg = &visits };
+	uint64_t bad;
+
+	assert_int_equal(pm_rec_trace(r, &t), 0);
+	assert_int_equal(pmsim_run(t, &opts, &chk, &res), 0);
+	bad = res.drain_violations;
+	assert_true(res.nreports == (bad ? 1 : 0));
+	if (bad) {
+		const struct pmsim_crash *c = &res.reports[0].crash;
+
+		/* the crash point is right after the drain mark */
+		assert_true(c->nmarks > 0);
+		assert_true(pmtrace_is_drain_label(c->marks[c->nmarks - 1].label));
+		assert_int_equal(c->event, c->marks[c->nmarks - 1].event + 1);
+		assert_true(res.reports[0].drain);
+		assert_int_equal(res.reports[0].npersisted, 0);
+		*v = res.reports[0];
+		v->crash.marks = NULL;	/* they live in the trace */
+		v->lost = malloc(v->nlost * sizeof(*v->lost));
+		assert_non_null(v->lost);
+		memcpy(v->lost, res.reports[0].lost, v->nlost * sizeof(*v->lost));
+		v->persisted = NULL;
+	}
+	assert_int_equal(res.drains, opts.eadr ? 0 : 1);
+	pmsim_result_free(&res);
+	pmsim_trace_free(t);
+	return bad;
+}
+
+/* 17. A drain mark claims every write-back so far durable: written back
+ * and not yet fenced (clwb, clflushopt, clflush, movnti) breaks the claim;
+ * a store never written back, a fence or a locked instruction does not. */
+static void drain_claims(void **state)
+{
+	struct pmsim_violation v;
+	struct pm_rec *r;
+	uint64_t one = 1;
+
+	(void)state;
+	opts.max_reports = 4;
+	r = rec_new();
+	st(r, A, 1);
+	st(r, B, 2);
+	pm_clwb(r, A);
+	pm_mark(r, "drain:fua");
+	assert_int_equal(drain_run(r, &v), 1);
+	assert_int_equal(v.nlost, 1);		/* A only: B was not written back */
+	assert_int_equal(v.lost[0].addr, A);
+	free(v.lost);
+	pm_rec_free(r);
+
+	r = rec_new();
+	nt(r, C, 3);
+	pm_mark(r, "drain:fua");
+	assert_int_equal(drain_run(r, &v), 1);
+	assert_int_equal(v.lost[0].addr, C);
+	free(v.lost);
+	pm_rec_free(r);
+
+	r = rec_new();
+	st(r, A, 1);
+	pm_clflush(r, A);
+	pm_mark(r, "drain:fua");
+	assert_int_equal(drain_run(r, &v), 1);
+	free(v.lost);
+	pm_rec_free(r);
+
+	/* each of sfence, mfence, locked RMW, xchg completes the write-backs */
+	for (int k = 0; k < 4; k++) {
+		r = rec_new();
+		st(r, A, 1);
+		pm_clflushopt(r, A);
+		nt(r, C, 3);
+		if (k == 0)
+			pm_sfence(r);
+		else if (k == 1)
+			pm_mfence(r);
+		else if (k == 2)
+			pm_rmw(r, B, &one, 8);
+		else
+			pm_xchg(r, B, &one, 8);
+		st(r, B + 8, 4);	/* later, never written back */
+		pm_mark(r, "drain:preflush");
+		assert_int_equal(drain_run(r, &v), 0);
+		pm_rec_free(r);
+	}
+
+	/* lfence does not; a mark without the prefix claims nothing */
+	r = rec_new();
+	nt(r, C, 3);
+	pm_lfence(r);
+	pm_mark(r, "drain:fua");
+	assert_int_equal(drain_run(r, &v), 1);
+	free(v.lost);
+	pm_rec_free(r);
+	r = rec_new();
+	nt(r, C, 3);
+	pm_mark(r, "drainage");
+	pm_mark(r, "drain:");
+	pm_sfence(r);
+	assert_int_equal(drain_run(r, &v), 1);	/* only "drain:" counts */
+	free(v.lost);
+	pm_rec_free(r);
+
+	/* eADR: caches are persistent, there is nothing to claim */
+	opts.eadr = 1;
+	r = rec_new();
+	nt(r, C, 3);
+	pm_mark(r, "drain:fua");
+	assert_int_equal(drain_run(r, &v), 0);
+	pm_rec_free(r);
+	opts.eadr = 0;
+
+	/* not a crash point of its own (accept_all asserts it) */
+	opts.points = PMSIM_AT_MARK;
+	r = rec_new();
+	st(r, A, 1);
+	pm_clwb(r, A);
+	pm_sfence(r);
+	pm_mark(r, "drain:fua");
+	pm_mark(r, "fsync returned");
+	assert_int_equal(drain_run(r, &v), 0);
+	pm_rec_free(r);
+}
+
+/* 18. bounded:0 ("durable"): only the guaranteed-durable state. */
+static void durable_mode(void **state)
+{
+	struct pm_rec *r = rec_new();
+
+	(void)state;
+	assert_int_equal(pmsim_parse_mode(&opts, "durable"), 0);
+	assert_int_equal(opts.mode, PMSIM_BOUNDED);
+	assert_int_equal(opts.mode_arg, 0);
+	st(r, A, 1);
+	pm_clwb(r, A);
+	nt(r, B, 2);
+	st(r, C, 3);
+	collect(r, &opts, (uint64_t[]){ A, B, C }, 3, AT_END, &out);
+	EXPECT(&out, 0, 0, 0);
+	pm_sfence(r);
+	collect(r, &opts, (uint64_t[]){ A, B, C }, 3, AT_END, &out);
+	EXPECT(&out, 1, 2, 0);
+	pm_rec_free(r);
+	assert_int_equal(pmsim_parse_mode(&opts, "bounded:0"), 0);
+	assert_int_equal(opts.mode_arg, 0);
+	assert_int_not_equal(pmsim_parse_mode(&opts, "bounded:"), 0);
+	assert_int_not_equal(pmsim_parse_mode(&opts, "bounded:-1"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +635,8 @@ int main(void)
 		cmocka_unit_test_setup(clwb_mid_line, setup),
 		cmocka_unit_test_setup(eadr, setup),
 		cmocka_unit_test_setup(crash_during_recovery, setup),
+		cmocka_unit_test_setup(drain_claims, setup),
+		cmocka_unit_test_setup(durable_mode, setup),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);

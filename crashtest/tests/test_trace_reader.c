@@ -52,7 +52,7 @@ static size_t write_all_types(unsigned char **out)
 	assert_int_equal(pmtrace_write_ntstore(w, 0x1040, "ABCDEFGH", 8, 0), 0);
 	assert_int_equal(pmtrace_write_flush(w, PMTRACE_FLUSH_CLFLUSHOPT, 0x1044, 7), 0);
 	assert_int_equal(pmtrace_write_fence(w, PMTRACE_FENCE_XCHG, 9), 0);
-	assert_int_equal(pmtrace_write_mark(w, 77, "fsync \"returned\"\n"), 0);
+	assert_int_equal(pmtrace_write_mark(w, 77, "fsync \"returned\"\n", 0), 0);
 	assert_int_equal(pmtrace_write_store(w, 0x1000, "x", 0, 0), -22);	/* EINVAL */
 	assert_int_equal(pmtrace_write_fence(w, 9, 0), -22);
 	assert_int_equal(pmtrace_writer_close(w), 0);

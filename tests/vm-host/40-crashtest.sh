@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Full-system crash test, small: one scenario (ext4 mmap + msync) traced on
-# the patched kernel must show no violation, and the same scenario on the
-# mutant kernel whose arch_wb_cache_pmem() skips its clwb loop must show
-# durability violations, each with a reproducer that `pmsim replay` turns
-# back into an image that ctoracle judges the same way again.
+# the patched kernel must show no violation and check the pmem driver's
+# flush completions (drain marks); the same scenario on the mutant kernel
+# whose arch_wb_cache_pmem() skips its clwb loop must show durability
+# violations, each with a reproducer that `pmsim replay` turns back into an
+# image that ctoracle judges the same way again; and the mutant whose
+# generic_nvdimm_flush() lost its sfences must break the flush contract.
 # Prints TAP and a closing "N passed, N failed, N skipped" line.
 set -euo pipefail
 
@@ -11,6 +13,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${DAXLAB_BUILD:-$top/build/rel}
 scenario=ext4-mmap-msync
 mutant=no-wb-cache-pmem
+fence_mutant=no-flush-fence
 
 work=$(mktemp -d /tmp/daxlab-crashtest.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -24,7 +27,9 @@ finish() {
 
 tests=("patched kernel: $scenario has crash images and no violation"
 	"mutant $mutant: $scenario shows durability violations"
-	"the mutant's reproducer replays to an image judged inconsistent again")
+	"the mutant's reproducer replays to an image judged inconsistent again"
+	"patched kernel: every pmem REQ_FUA/REQ_PREFLUSH completion keeps the flush contract"
+	"mutant $fence_mutant: pmem completes REQ_FUA bios before their data is durable")
 
 if ! "$top/scripts/kernel" path patched >/dev/null 2>&1; then
 	for t in "${tests[@]}"; do skip "$t" "the patched kernel is not built (make kernel)"; done
@@ -35,7 +40,7 @@ fi
 # here if needed; ccache keeps it to the changed file and the link).
 rc=0
 "$top/crashtest/run" --set quick --scenario "$scenario" --kernel patched \
-	--mutants "$mutant" --skip-unit --out "$work/run" >"$work/run.log" 2>&1 || rc=$?
+	--mutants "$mutant,$fence_mutant" --skip-unit --out "$work/run" >"$work/run.log" 2>&1 || rc=$?
 json=$work/run/crash.json
 if [ ! -f "$json" ]; then
 	for t in "${tests[@]}"; do not_ok "$t" "crashtest/run exited with $rc and wrote no crash.json:" "$(tail -n 20 "$work/run.log")"; done
@@ -81,5 +86,23 @@ if [ -f "$report" ] && [ -f "$vdir/violations/001.repro" ]; then
 	fi
 else
 	not_ok "${tests[2]}" "no violations/001.txt and .repro in $vdir"
+fi
+
+drains=$(jq -r '.result.drain_marks // 0' <<<"$p")
+pbad=$(jq -r '.result.flush_contract_violations // -1' <<<"$p")
+if [ "$drains" -gt 0 ] && [ "$pbad" = 0 ]; then
+	ok "${tests[3]} ($drains completions)"
+else
+	not_ok "${tests[3]}" "drain marks $drains, false claims $pbad"
+fi
+
+f=$(run_of "mutant-$fence_mutant" | jq -s -c 'map(select(.scenario == "'"$scenario"'")) | .[0] // {}')
+fbad=$(jq -r '.result.flush_contract_violations // 0' <<<"$f")
+freport=$work/run/$scenario/mutant-$fence_mutant/violations/001.txt
+if [ "$fbad" -gt 0 ] && grep -q '^verdict: *FLUSH CONTRACT' "$freport" 2>/dev/null &&
+	grep -q 'drain:pmem_fua.*pmem_submit_bio' "$freport"; then
+	ok "${tests[4]} ($fbad of $(jq -r '.result.drain_marks' <<<"$f") completions)"
+else
+	not_ok "${tests[4]}" "run: $f" "$(head -n 8 "$freport" 2>/dev/null)"
 fi
 finish

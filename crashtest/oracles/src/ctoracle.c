@@ -4,15 +4,18 @@
  *
  *   ctoracle check --trace T --manifest M --out DIR [--scenario S]
  *       [--kernel K] [--system-map F] [--crash-points fence|event|mark]
- *       [--mode exhaustive|bounded:K|random:N] [--seed S]
+ *       [--mode exhaustive|bounded:K|durable|random:N] [--seed S]
  *       [--max-states N] [--budget N] [--max-reports N] [--workdir W]
  *     Enumerate the crash images of trace T with libpmsim and judge each
  *     in process: file-system checker after recovery, and the promises of
  *     manifest M for the marks reached. Writes DIR/result.json,
  *     DIR/violations.txt and DIR/violations/NNN.{txt,repro}.
- *     --budget N spreads about N states over the whole trace: random
- *     sampling with N / (crash points) states per point (at least 1), so
- *     a bound never cuts off the end of the trace.
+ *     --budget N spreads about N states over the whole trace: the
+ *     guaranteed-durable state at every mark, then random sampling with
+ *     N / (crash points) states per point (at least 1), so a bound never
+ *     cuts off the end of the trace. Drain marks (the tracer's drain=
+ *     points) are checked too: a flush the driver completes while
+ *     written-back stores still wait for a fence breaks the flush contract.
  *     Exit 0: no violation; 1: violations; 2: could not run; 3: partial.
  *
  *     --export DIR: judge nothing, write each image with a new verdict key
@@ -210,7 +213,8 @@ static uint64_t crash_points(const struct pmsim_trace *t,
 		const struct pmsim_event *e = pmsim_trace_event(t, i);
 
 		if (kind == PMSIM_AT_EVENT ||
-		    (kind == PMSIM_AT_MARK && e->type == PMTRACE_MARK) ||
+		    (kind == PMSIM_AT_MARK && e->type == PMTRACE_MARK &&
+		     !pmtrace_is_drain_label((const char *)e->payload)) ||
 		    (kind == PMSIM_AT_FENCE && e->type == PMTRACE_FENCE &&
 		     e->kind != PMTRACE_FENCE_LFENCE))
 			n++;
@@ -238,7 +242,7 @@ static int cmd_check(const struct opts *op)
 	FILE *summary;
 	unsigned nrep = 0;
 	char budget_mode[96] = "";
-	struct pmsim_opts pass[2];
+	struct pmsim_opts pass[3];
 	int npass;
 	struct pmsim_result total = { 0 };
 	uint64_t stride = 1;
@@ -286,22 +290,28 @@ static int cmd_check(const struct opts *op)
 		uint64_t points = crash_points(t, po.points), per;
 
 		per = op->budget / 3 / (marks ? marks : 1);
+		/* The guaranteed-durable state at each mark first: it makes
+		 * the durability check of every promise deterministic. */
 		pass[0].points = PMSIM_AT_MARK;
-		pass[0].mode = PMSIM_RANDOM;
-		pass[0].mode_arg = per > 4 ? per : 4;
-		pass[0].max_states = 2 * op->budget + marks;
-		per = op->budget * 2 / 3 / (points ? points : 1);
-		pass[1] = po;
+		pass[0].mode = PMSIM_BOUNDED;
+		pass[0].mode_arg = 0;
+		pass[0].max_states = marks + 1;
+		pass[1] = pass[0];
 		pass[1].mode = PMSIM_RANDOM;
-		pass[1].mode_arg = per ? per : 1;
-		pass[1].max_states = 2 * op->budget + points;
-		npass = 2;
+		pass[1].mode_arg = per > 4 ? per : 4;
+		pass[1].max_states = 2 * op->budget + marks;
+		per = op->budget * 2 / 3 / (points ? points : 1);
+		pass[2] = po;
+		pass[2].mode = PMSIM_RANDOM;
+		pass[2].mode_arg = per ? per : 1;
+		pass[2].max_states = 2 * op->budget + points;
+		npass = 3;
 		/* More crash points than the budget: judge every stride-th. */
 		stride = per ? 1 : (points + op->budget * 2 / 3 - 1) /
 				   (op->budget * 2 / 3 ? op->budget * 2 / 3 : 1);
 		snprintf(budget_mode, sizeof(budget_mode),
-			 "random:%" PRIu64 " at marks, random:%" PRIu64
-			 " at every %s%s", pass[0].mode_arg, pass[1].mode_arg,
+			 "durable + random:%" PRIu64 " at marks, random:%" PRIu64
+			 " at every %s%s", pass[1].mode_arg, pass[2].mode_arg,
 			 stride > 1 ? "" : op->points ? op->points : "fence",
 			 stride > 1 ? "Nth fence" : "");
 		if (stride > 1)
@@ -361,6 +371,11 @@ static int cmd_check(const struct opts *op)
 		total.explored += res.explored;
 		total.distinct += res.distinct;
 		total.violations += res.violations;
+		/* every pass checks the same drain marks: count them once */
+		if (p == 0) {
+			total.drains = res.drains;
+			total.drain_violations = res.drain_violations;
+		}
 		if (res.bounded && !total.bounded) {
 			total.bounded = 1;
 			memcpy(total.bound_reason, res.bound_reason,
@@ -369,12 +384,16 @@ static int cmd_check(const struct opts *op)
 		/* Reports name states of this pass; the reproducer needs its
 		 * options. Durability violations first. */
 		ri.o = &pass[p];
+		for (size_t i = 0; i < res.nreports && p == 0; i++)
+			if (res.reports[i].drain &&
+			    report_drain(&ri, &res.reports[i], ++nrep, summary))
+				partial = 1;
 		for (int rank = 0; rank < 2; rank++)
 			for (size_t i = 0; i < res.nreports; i++) {
 				const struct pmsim_violation *pv = &res.reports[i];
 				const struct verdict *v = find_verdict(&c, &pv->crash);
 
-				if (!v || report_rank(&c, pv) != rank)
+				if (pv->drain || !v || report_rank(&c, pv) != rank)
 					continue;
 				if (report_violation(&ri, pv, v, ++nrep, summary))
 					partial = 1;
@@ -398,13 +417,13 @@ static int cmd_check(const struct opts *op)
 	fprintf(stderr, "ctoracle: %s: %" PRIu64 " crash points, %" PRIu64
 		" states, %" PRIu64 " distinct images in %.1f s (%.1f/s; %" PRIu64
 		" judged, %" PRIu64 " cached): %" PRIu64 " durability, %" PRIu64
-		" fsck violations%s%s\n",
+		" fsck, %" PRIu64 " flush-contract violations%s%s\n",
 		ri.scenario, total.crash_points, total.explored, total.distinct, t2 - t1,
 		t2 > t1 ? (double)total.distinct / (t2 - t1) : 0.0,
 		judge_stats(c.j)->judged, judge_stats(c.j)->cache_hits, c.dur,
-		c.fsck, total.bounded ? " (bounded)" : "",
+		c.fsck, total.drain_violations, total.bounded ? " (bounded)" : "",
 		c.skipped ? " (crash points sampled)" : "");
-	status = partial ? 3 : c.dur + c.fsck ? 1 : 0;
+	status = partial ? 3 : c.dur + c.fsck + total.drain_violations ? 1 : 0;
 out:
 	judge_free(c.j);
 	if (made_wd) {

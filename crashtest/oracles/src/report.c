@@ -106,6 +106,56 @@ int report_violation(const struct run_info *ri, const struct pmsim_violation *pv
 	return 0;
 }
 
+int report_drain(const struct run_info *ri, const struct pmsim_violation *pv,
+		 unsigned n, FILE *summary)
+{
+	char path[4096], repro[4096], sym[256];
+	const struct pmsim_crash *c = &pv->crash;
+	const struct pmsim_mark *m = &c->marks[c->nmarks - 1];
+	FILE *f;
+
+	snprintf(repro, sizeof(repro), "%s/violations/%03u.repro", ri->outdir, n);
+	snprintf(path, sizeof(path), "%s/violations/%03u.txt", ri->outdir, n);
+	if (pmsim_repro_write(ri->t, ri->o, pv, repro)) {
+		fprintf(stderr, "ctoracle: writing %s: %s\n", repro, pmsim_errmsg());
+		return -1;
+	}
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "ctoracle: cannot create %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	symtab_name(ri->syms, pmsim_trace_event(ri->t, m->event)->pc, sym,
+		    sizeof(sym));
+	fprintf(f, "scenario:     %s\nkernel:       %s\nfile system:  %s\n",
+		ri->scenario, ri->kernel, ri->m->fs);
+	fprintf(f, "verdict:      FLUSH CONTRACT\n");
+	fprintf(f, "what failed:  the driver completes a flush (\"%s\" at %s) "
+		"while %zu written-back pieces still wait for a fence: a crash "
+		"there loses data whose REQ_FUA/REQ_PREFLUSH bio already "
+		"completed\n", m->label, sym, pv->nlost);
+	fprintf(f, "crash point:  after event %" PRIu64 " (trace offset %" PRIu64
+		"), nothing beyond the durable state persisted\n",
+		c->event, c->offset);
+	fprintf(f, "stores lost:  %zu pieces\n", pv->nlost);
+	print_pieces(f, ri, pv->lost, pv->nlost, 12);
+	fprintf(f, "reproducer:   %s\n", repro);
+	fprintf(f, "  pmsim replay %s image.raw\n", repro);
+	fprintf(f, "\n--- pmsim's account\n");
+	fflush(f);
+	pmsim_violation_print(ri->t, pv, fileno(f));
+	if (fclose(f)) {
+		fprintf(stderr, "ctoracle: writing %s failed\n", path);
+		return -1;
+	}
+	if (summary)
+		fprintf(summary, "%03u flush-contract mark=drain event=%" PRIu64
+			" %s at %s: %zu written-back pieces not durable\n", n,
+			c->event, m->label, sym, pv->nlost);
+	return 0;
+}
+
 int report_json(const struct run_info *ri, const struct pmsim_result *res,
 		const struct judge *j, const struct trace_scan *sc,
 		uint64_t trace_bytes, int partial, const char *why,
@@ -149,6 +199,9 @@ int report_json(const struct run_info *ri, const struct pmsim_result *res,
 	fprintf(f, ",\n  \"durability_violations\": %" PRIu64, dur_states);
 	fprintf(f, ",\n  \"fsck_violations\": %" PRIu64, fsck_states);
 	fprintf(f, ",\n  \"judge_errors\": %" PRIu64, err_states);
+	fprintf(f, ",\n  \"drain_marks\": %" PRIu64, res->drains);
+	fprintf(f, ",\n  \"flush_contract_violations\": %" PRIu64,
+		res->drain_violations);
 	fprintf(f, ",\n  \"bounded\": %s", res->bounded ? "true" : "false");
 	fprintf(f, ",\n  \"bound_reason\": ");
 	pm_json_string(f, res->bounded ? res->bound_reason : "");

@@ -29,6 +29,10 @@ struct found {
 int report_violation(const struct run_info *ri, const struct pmsim_violation *pv,
 		     const struct verdict *v, unsigned n, FILE *summary);
 
+/* The same for a drain mark whose claim failed (pv->drain). */
+int report_drain(const struct run_info *ri, const struct pmsim_violation *pv,
+		 unsigned n, FILE *summary);
+
 /* Write OUTDIR/result.json. */
 int report_json(const struct run_info *ri, const struct pmsim_result *res,
 		const struct judge *j, const struct trace_scan *sc,

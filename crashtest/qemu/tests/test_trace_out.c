@@ -242,7 +242,7 @@ static void test_max_bytes(void **state)
 	assert_non_null(strstr(trace_out_reason(t), "max_trace_bytes=4096"));
 	/* Nothing more is written once stopped. */
 	assert_false(trace_out_fence(t, PMTRACE_FENCE_SFENCE, 0));
-	assert_false(trace_out_mark(t, 1, "late"));
+	assert_false(trace_out_mark(t, 1, "late", 0));
 	assert_int_equal(trace_out_close(t), 0);
 
 	load(&f);

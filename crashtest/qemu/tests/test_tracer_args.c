@@ -73,6 +73,15 @@ static void test_accepts(void **state)
 	assert_string_equal(c.regions.r[0].name, "nv0");
 	assert_int_equal(c.max_trace_bytes, 1ull << 30);
 
+	assert_int_equal(parse(&c, err, "trace=/tmp/x",
+			       "drain=0xffffffff81366acc:pmem_preflush",
+			       "drain=0xffffffff81366c0e:pmem_fua"), 0);
+	assert_int_equal(c.ndrain, 2);
+	assert_int_equal(c.drain[0].pc, 0xffffffff81366accull);
+	assert_string_equal(c.drain[0].name, "pmem_preflush");
+	assert_int_equal(c.drain[1].pc, 0xffffffff81366c0eull);
+	assert_string_equal(c.drain[1].name, "pmem_fua");
+
 	snprintf(map, sizeof(map), "%s/System.map", dir);
 	write_file(map, "ffffffff81000000 T _text\n"
 			"ffffffff82a1b2c8 D page_offset_base\n");
@@ -126,6 +135,36 @@ static void test_rejects(void **state)
 	expect_error("trace=/tmp/x", "backing=/nonexistent", NULL,
 		     "backing=/nonexistent");
 	expect_error("trace=/tmp/x", "backing=/tmp", NULL, "not a regular file");
+	expect_error("trace=/tmp/x", "drain=0xffffffff81000000", NULL,
+		     "expected ADDR:NAME");
+	expect_error("trace=/tmp/x", "drain=:fua", NULL, "expected ADDR:NAME");
+	expect_error("trace=/tmp/x", "drain=0x1000:", NULL, "expected ADDR:NAME");
+	expect_error("trace=/tmp/x", "drain=zz:fua", NULL, "'zz' is not an address");
+	expect_error("trace=/tmp/x", "drain=0:fua", NULL, "'0' is not an address");
+	expect_error("trace=/tmp/x", "drain=0x1000:a b", NULL, "printable");
+	expect_error("trace=/tmp/x", "drain=0x1000:"
+		     "a123456789012345678901234567890123456789012345678", NULL,
+		     "at most 47");
+}
+
+static void test_drain_limit(void **state)
+{
+	struct tracer_config c;
+	char err[256], args[DRAIN_MAX + 2][32];
+	char *argv[DRAIN_MAX + 2];
+
+	(void)state;
+	snprintf(args[0], sizeof(args[0]), "trace=/tmp/x");
+	for (int i = 1; i < DRAIN_MAX + 2; i++)
+		snprintf(args[i], sizeof(args[i]), "drain=0x%x:d%d", 0x1000 + i, i);
+	for (int i = 0; i < DRAIN_MAX + 2; i++)
+		argv[i] = args[i];
+	assert_int_equal(tracer_args_parse(&c, DRAIN_MAX + 1, argv, err,
+					   sizeof(err)), 0);
+	assert_int_equal(c.ndrain, DRAIN_MAX);
+	assert_int_equal(tracer_args_parse(&c, DRAIN_MAX + 2, argv, err,
+					   sizeof(err)), -1);
+	assert_non_null(strstr(err, "more than"));
 }
 
 static void test_region_mismatch(void **state)
@@ -234,6 +273,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_accepts),
 		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_drain_limit),
 		cmocka_unit_test(test_region_mismatch),
 		cmocka_unit_test(test_backing_discovery),
 		cmocka_unit_test(test_image_copy),
