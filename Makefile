@@ -6,7 +6,7 @@ export DAXLAB_CACHE := $(CACHE)
 
 COMPONENTS := workloads crashtest
 
-.PHONY: help deps build daxwl pmsim kernel test test-unit test-asan test-shell \
+.PHONY: help deps build daxwl pmsim kernel kernel-gc test test-unit test-asan test-shell \
 	test-vm bench bench-report crashtest crashtest-bench fuzz clean
 
 help:
@@ -16,6 +16,7 @@ help:
 	@echo "  make bench-report RUN=results/<id>   rebuild summary and charts from raw data"
 	@echo "  make test             unit tests (plain and ASan+UBSan), shellcheck, VM tests"
 	@echo "  make kernel           build stock and patched Linux 6.1 (cached)"
+	@echo "  make kernel-gc        remove cached kernel trees nothing current uses"
 	@echo "  make crashtest        power-fail simulation of the kernel DAX paths"
 	@echo "  make crashtest-bench  simulator and crash-test throughput"
 	@echo "  make fuzz             fuzz the trace reader (FUZZ_SECONDS=600)"
@@ -35,6 +36,9 @@ pmsim: deps
 
 kernel: deps
 	@scripts/kernel build
+
+kernel-gc:
+	@scripts/kernel gc
 
 test-unit: build
 	@tests/run-unit build/rel unit
