@@ -63,9 +63,12 @@ int report_violation(const struct run_info *ri, const struct pmsim_violation *pv
 			break;
 		}
 	}
+	/* The program's marks: drain marks promise nothing to the judge. */
 	for (size_t i = 0; i < c->nmarks && used + 24 < sizeof(ids); i++)
-		used += (size_t)snprintf(ids + used, sizeof(ids) - used, "%s%" PRIu64,
-					 i ? " " : "", c->marks[i].id);
+		if (!pmtrace_is_drain_label(c->marks[i].label))
+			used += (size_t)snprintf(ids + used, sizeof(ids) - used,
+						 "%s%" PRIu64, used ? " " : "",
+						 c->marks[i].id);
 	fprintf(f, "scenario:     %s\nkernel:       %s\nfile system:  %s\n",
 		ri->scenario, ri->kernel, ri->m->fs);
 	fprintf(f, "verdict:      %s%s\n",
