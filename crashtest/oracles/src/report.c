@@ -34,6 +34,46 @@ static void print_pieces(FILE *f, const struct run_info *ri,
 		fprintf(f, "    ... %zu more\n", n - max);
 }
 
+/* "N in FUNCTION, ..." for the pieces, so the kernel's part of a long list
+ * shows beside the program's stores. */
+static void print_writers(FILE *f, const struct run_info *ri,
+			  const struct pmsim_piece *p, size_t n)
+{
+	struct { char name[256]; size_t n; } w[16];
+	size_t nw = 0, other = 0;
+	char sym[256];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct pmsim_event *e = pmsim_trace_event(ri->t, p[i].event);
+		size_t k;
+
+		if (e->pc < 0xffff800000000000ull)
+			snprintf(sym, sizeof(sym), "user space");
+		else
+			symtab_name(ri->syms, e->pc, sym, sizeof(sym));
+		sym[strcspn(sym, "+")] = '\0';
+		for (k = 0; k < nw && strcmp(w[k].name, sym); k++)
+			;
+		if (k == nw) {
+			if (nw == 16) {
+				other++;
+				continue;
+			}
+			snprintf(w[nw].name, sizeof(w[nw].name), "%s", sym);
+			w[nw++].n = 0;
+		}
+		w[k].n++;
+	}
+	if (!nw)
+		return;
+	fprintf(f, "lost by:     ");
+	for (size_t k = 0; k < nw; k++)
+		fprintf(f, " %zu in %s%s", w[k].n, w[k].name, k + 1 < nw ? "," : "");
+	if (other)
+		fprintf(f, ", %zu elsewhere", other);
+	fprintf(f, "\n");
+}
+
 int report_violation(const struct run_info *ri, const struct pmsim_violation *pv,
 		     const struct verdict *v, unsigned n, FILE *summary)
 {
@@ -89,6 +129,7 @@ int report_violation(const struct run_info *ri, const struct pmsim_violation *pv
 			last->type == PMTRACE_NTSTORE ? "ntstore" : "store",
 			symtab_name(ri->syms, last->pc, sym, sizeof(sym)));
 	fprintf(f, "stores lost:  %zu pieces\n", pv->nlost);
+	print_writers(f, ri, pv->lost, pv->nlost);
 	print_pieces(f, ri, pv->lost, pv->nlost, 12);
 	fprintf(f, "persisted:    %zu pieces of pending stores\n", pv->npersisted);
 	fprintf(f, "reproducer:   %s\n", repro);
@@ -142,6 +183,7 @@ int report_drain(const struct run_info *ri, const struct pmsim_violation *pv,
 		"), nothing beyond the durable state persisted\n",
 		c->event, c->offset);
 	fprintf(f, "stores lost:  %zu pieces\n", pv->nlost);
+	print_writers(f, ri, pv->lost, pv->nlost);
 	print_pieces(f, ri, pv->lost, pv->nlost, 12);
 	fprintf(f, "reproducer:   %s\n", repro);
 	fprintf(f, "  pmsim replay %s image.raw\n", repro);
