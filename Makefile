@@ -7,7 +7,8 @@ export DAXLAB_CACHE := $(CACHE)
 COMPONENTS := workloads crashtest
 
 .PHONY: help deps build daxwl pmsim kernel kernel-gc test test-unit test-asan test-shell \
-	test-vm bench bench-report crashtest crashtest-bench fuzz clean
+	test-vm test-lockdep test-prefixes bench bench-report crashtest crashtest-bench \
+	fuzz clean
 
 help:
 	@echo "daxlab entry points:"
@@ -15,6 +16,8 @@ help:
 	@echo "  make bench TARGET=/mnt/pmem     ... on an existing DAX mount instead of the VM"
 	@echo "  make bench-report RUN=results/<id>   rebuild summary and charts from raw data"
 	@echo "  make test             unit tests (plain and ASan+UBSan), shellcheck, VM tests"
+	@echo "  make test-lockdep     the VM tests on the patched kernel with lockdep"
+	@echo "  make test-prefixes    build every prefix of the patch series (cached)"
 	@echo "  make kernel           build stock and patched Linux 6.1 (cached)"
 	@echo "  make kernel-gc        remove cached kernel trees nothing current uses"
 	@echo "  make crashtest        power-fail simulation of the kernel DAX paths"
@@ -52,6 +55,12 @@ test-shell: deps
 
 test-vm: build kernel
 	@tests/vm/run
+
+test-lockdep: build kernel
+	@tests/vm/run --lockdep
+
+test-prefixes: deps
+	@scripts/kernel build-prefixes
 
 test: deps
 	@tests/run-all
