@@ -134,6 +134,7 @@ static int sync_loop(struct io_ctx *c)
 struct slot {
 	uint64_t t0, off;
 	bool rd;
+	bool measured;		/* submitted after warm-up ended */
 };
 
 static int uring_loop(struct io_ctx *c)
@@ -186,6 +187,7 @@ static int uring_loop(struct io_ctx *c)
 
 			sl->off = w->off + order_next(&c->ord) * bs;
 			sl->rd = pick_read(w);
+			sl->measured = w->measuring;
 			if (!sl->rd && r->c.verify)
 				pattern_fill(iov[s].iov_base, bs, r->c.seed, sl->off);
 			if (p->buffers == BUF_REGISTERED) {
@@ -231,8 +233,10 @@ static int uring_loop(struct io_ctx *c)
 			rc = io_error(w, res < 0 ? -res : EIO, slots[s].rd, slots[s].off, res);
 			break;
 		}
-		worker_record(w, t1 - slots[s].t0, bs);
-		if (w->measuring)
+		/* Only I/Os submitted and completed inside the measured phase
+		 * count: not those in flight when warm-up ended, nor those
+		 * completing after it ended. */
+		if (slots[s].measured && worker_record(w, t1 - slots[s].t0, bs))
 			w->cnt[slots[s].rd ? CNT_READS : CNT_WRITES]++;
 		if (slots[s].rd && r->c.verify)
 			check_read(w, iov[s].iov_base, slots[s].off);

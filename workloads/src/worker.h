@@ -44,13 +44,15 @@ struct worker {
 };
 
 bool worker_next(struct worker *w);
-static inline void worker_record(struct worker *w, uint64_t ns, uint64_t bytes)
+/* Count one op of the measured phase; false (not counted) outside it. */
+static inline bool worker_record(struct worker *w, uint64_t ns, uint64_t bytes)
 {
 	if (!w->measuring || w->t_end)
-		return;
+		return false;
 	hist_add(&w->lat, ns);
 	w->ops++;
 	w->bytes += bytes;
+	return true;
 }
 
 /*

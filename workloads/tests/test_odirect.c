@@ -65,6 +65,19 @@ static void test_uring_write_plain_threads(void **state)
 	ASSERT_JQ(d, ".[0].results.verify.bad_words == 0 and (.[0].results.per_thread | length) == 2");
 }
 
+/* I/Os in flight when warm-up ends are neither counted nor timed: the
+ * counters, the histogram and the op total agree. */
+static void test_uring_warmup_runtime(void **state)
+{
+	struct tdir *d = *state;
+	const char *args[] = { "odirect", "--file", tfile(d, "f", 0), "--size", "8M", "--iodepth", "16",
+			       "--order", "rand", "--warmup", "50ms", "--runtime", "200ms", NULL };
+
+	if (!expect_run(d, args))
+		return;
+	ASSERT_JQ(d, ".[0].results | .ops > 0 and .read_ops == .ops and .lat_ns.count == .ops");
+}
+
 static void test_sync_engine(void **state)
 {
 	struct tdir *d = *state;
@@ -99,6 +112,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		BOTH(test_uring_rand_read_verify),
 		BOTH(test_uring_write_plain_threads),
+		BOTH(test_uring_warmup_runtime),
 		BOTH(test_sync_engine),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup_tmpfs, teardown_dir),
 	};
