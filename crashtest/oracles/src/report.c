@@ -74,6 +74,42 @@ static void print_writers(FILE *f, const struct run_info *ri,
 	fprintf(f, "\n");
 }
 
+/* Write violation n's reproducer and open its report; NULL on error.
+ * path and repro get the two file names (4096 bytes each). */
+static FILE *report_open(const struct run_info *ri,
+			 const struct pmsim_violation *pv, unsigned n,
+			 char *path, char *repro)
+{
+	FILE *f;
+
+	snprintf(repro, 4096, "%s/violations/%03u.repro", ri->outdir, n);
+	snprintf(path, 4096, "%s/violations/%03u.txt", ri->outdir, n);
+	if (pmsim_repro_write(ri->t, ri->o, pv, repro)) {
+		fprintf(stderr, "ctoracle: writing %s: %s\n", repro, pmsim_errmsg());
+		return NULL;
+	}
+	f = fopen(path, "w");
+	if (!f)
+		fprintf(stderr, "ctoracle: cannot create %s: %s\n", path,
+			strerror(errno));
+	return f;
+}
+
+/* End a report with pmsim's own account of the violation and close it. */
+static int report_close(FILE *f, const struct run_info *ri,
+			const struct pmsim_violation *pv, const char *path,
+			const char *what)
+{
+	fprintf(f, "\n--- pmsim's account %s\n", what);
+	fflush(f);
+	pmsim_violation_print(ri->t, pv, fileno(f));
+	if (fclose(f)) {
+		fprintf(stderr, "ctoracle: writing %s failed\n", path);
+		return -1;
+	}
+	return 0;
+}
+
 int report_violation(const struct run_info *ri, const struct pmsim_violation *pv,
 		     const struct verdict *v, unsigned n, FILE *summary)
 {
@@ -81,20 +117,10 @@ int report_violation(const struct run_info *ri, const struct pmsim_violation *pv
 	const struct pmsim_crash *c = &pv->crash;
 	const struct pmsim_event *last = NULL;
 	size_t used = 0;
-	FILE *f;
+	FILE *f = report_open(ri, pv, n, path, repro);
 
-	snprintf(repro, sizeof(repro), "%s/violations/%03u.repro", ri->outdir, n);
-	snprintf(path, sizeof(path), "%s/violations/%03u.txt", ri->outdir, n);
-	if (pmsim_repro_write(ri->t, ri->o, pv, repro)) {
-		fprintf(stderr, "ctoracle: writing %s: %s\n", repro, pmsim_errmsg());
+	if (!f)
 		return -1;
-	}
-	f = fopen(path, "w");
-	if (!f) {
-		fprintf(stderr, "ctoracle: cannot create %s: %s\n", path,
-			strerror(errno));
-		return -1;
-	}
 	for (uint64_t i = c->event; i > 0; i--) {
 		const struct pmsim_event *e = pmsim_trace_event(ri->t, i - 1);
 
@@ -136,13 +162,8 @@ int report_violation(const struct run_info *ri, const struct pmsim_violation *pv
 	fprintf(f, "  pmsim replay %s image.raw\n", repro);
 	fprintf(f, "  ctoracle judge --manifest %s --marks '%s' image.raw\n",
 		ri->manifest_path, ids);
-	fprintf(f, "\n--- pmsim's account of the crash state\n");
-	fflush(f);
-	pmsim_violation_print(ri->t, pv, fileno(f));
-	if (fclose(f)) {
-		fprintf(stderr, "ctoracle: writing %s failed\n", path);
+	if (report_close(f, ri, pv, path, "of the crash state"))
 		return -1;
-	}
 	if (summary)
 		fprintf(summary, "%03u %s mark=%" PRIu64 " event=%" PRIu64 " %s\n", n,
 			v->durability_bad ? "durability" : "fsck", v->mark, c->event,
@@ -156,20 +177,10 @@ int report_drain(const struct run_info *ri, const struct pmsim_violation *pv,
 	char path[4096], repro[4096], sym[256];
 	const struct pmsim_crash *c = &pv->crash;
 	const struct pmsim_mark *m = &c->marks[c->nmarks - 1];
-	FILE *f;
+	FILE *f = report_open(ri, pv, n, path, repro);
 
-	snprintf(repro, sizeof(repro), "%s/violations/%03u.repro", ri->outdir, n);
-	snprintf(path, sizeof(path), "%s/violations/%03u.txt", ri->outdir, n);
-	if (pmsim_repro_write(ri->t, ri->o, pv, repro)) {
-		fprintf(stderr, "ctoracle: writing %s: %s\n", repro, pmsim_errmsg());
+	if (!f)
 		return -1;
-	}
-	f = fopen(path, "w");
-	if (!f) {
-		fprintf(stderr, "ctoracle: cannot create %s: %s\n", path,
-			strerror(errno));
-		return -1;
-	}
 	symtab_name(ri->syms, pmsim_trace_event(ri->t, m->event)->pc, sym,
 		    sizeof(sym));
 	fprintf(f, "scenario:     %s\nkernel:       %s\nfile system:  %s\n",
@@ -187,13 +198,8 @@ int report_drain(const struct run_info *ri, const struct pmsim_violation *pv,
 	print_pieces(f, ri, pv->lost, pv->nlost, 12);
 	fprintf(f, "reproducer:   %s\n", repro);
 	fprintf(f, "  pmsim replay %s image.raw\n", repro);
-	fprintf(f, "\n--- pmsim's account\n");
-	fflush(f);
-	pmsim_violation_print(ri->t, pv, fileno(f));
-	if (fclose(f)) {
-		fprintf(stderr, "ctoracle: writing %s failed\n", path);
+	if (report_close(f, ri, pv, path, "of the drain mark"))
 		return -1;
-	}
 	if (summary)
 		fprintf(summary, "%03u flush-contract mark=drain event=%" PRIu64
 			" %s at %s: %zu written-back pieces not durable\n", n,
