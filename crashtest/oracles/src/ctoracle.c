@@ -352,6 +352,7 @@ static int cmd_check(const struct opts *op)
 		.mode = budget_mode[0] ? budget_mode : op->mode ? op->mode : "exhaustive",
 		.points = op->points ? op->points : "fence", .m = &m,
 		.syms = syms, .t = t,
+		.fs_addr = sc.base_addr + judge_location(c.j)->fs_start,
 	};
 	snprintf(path, sizeof(path), "%s/violations.txt", op->out);
 	summary = fopen(path, "w");

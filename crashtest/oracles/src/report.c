@@ -7,6 +7,7 @@
 
 #include "pmjson.h"
 #include "report.h"
+#include "torn.h"
 
 
 static const char *mark_label(const struct pmsim_trace *t, uint64_t id)
@@ -72,6 +73,24 @@ static void print_writers(FILE *f, const struct run_info *ri,
 	if (other)
 		fprintf(f, ", %zu elsewhere", other);
 	fprintf(f, "\n");
+}
+
+/* Sectors of the file system the crash state holds half written. */
+static void print_torn(FILE *f, const struct run_info *ri,
+		       const struct pmsim_violation *pv)
+{
+	struct torn_sector ts[4];
+	size_t n = torn_sectors(ri->t, pv, ri->fs_addr, ts, 4);
+
+	if (!n)
+		return;
+	fprintf(f, "torn sectors: %zu, at file-system offset", n);
+	for (size_t i = 0; i < n && i < 4; i++)
+		fprintf(f, "%s 0x%" PRIx64 " (%u of %u new pieces lost)",
+			i ? "," : "", ts[i].offset, ts[i].lost,
+			ts[i].lost + ts[i].persisted);
+	fprintf(f, "%s\n              a kernel write caught half done: fsdax pmem "
+		"is atomic in 8 bytes, not in sectors\n", n > 4 ? ", ..." : "");
 }
 
 /* Write violation n's reproducer and open its report; NULL on error.
@@ -156,6 +175,7 @@ int report_violation(const struct run_info *ri, const struct pmsim_violation *pv
 			symtab_name(ri->syms, last->pc, sym, sizeof(sym)));
 	fprintf(f, "stores lost:  %zu pieces\n", pv->nlost);
 	print_writers(f, ri, pv->lost, pv->nlost);
+	print_torn(f, ri, pv);
 	print_pieces(f, ri, pv->lost, pv->nlost, 12);
 	fprintf(f, "persisted:    %zu pieces of pending stores\n", pv->npersisted);
 	fprintf(f, "reproducer:   %s\n", repro);

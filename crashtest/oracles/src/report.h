@@ -17,6 +17,7 @@ struct run_info {
 	const struct symtab *syms;
 	const struct pmsim_trace *t;
 	const struct pmsim_opts *o;
+	uint64_t fs_addr;	/* where the file system starts in the trace */
 };
 
 /* A judged violation, remembered by crash point and state. */

@@ -3,7 +3,7 @@
  * ctoracle's parts: the promise manifest and the expected state at a crash,
  * finding the file system in an NVDIMM region image, and the judge on real
  * ext4 images made with e2fsprogs (consistent, a lost promised block, a
- * broken superblock, and the verdict cache).
+ * broken superblock, and the verdict cache), and torn sectors.
  */
 #include <inttypes.h>
 #include <setjmp.h>
@@ -21,6 +21,7 @@
 #include "../src/judge.h"
 #include "../src/locate.h"
 #include "../src/manifest.h"
+#include "../src/torn.h"
 
 static char tmpdir[256];
 
@@ -348,6 +349,53 @@ static void test_judge_ext4(void **state)
 	free(r);
 }
 
+/* Kernel pieces of one sector both persisted and lost make it torn;
+ * program stores, whole sectors and pieces below base do not count. */
+static void test_torn_sectors(void **state)
+{
+	static const char text[] =
+		"region 0x100000 0x10000 pmem0\n"
+		"ntstore 0x101000 8 0101010101010101 pc=0xffffffff81000010\n"
+		"ntstore 0x101008 8 0202020202020202 pc=0xffffffff81000010\n"
+		"ntstore 0x101200 8 0303030303030303 pc=0xffffffff81000010\n"
+		"ntstore 0x101208 8 0404040404040404 pc=0xffffffff81000010\n"
+		"store 0x101400 8 0505050505050505 pc=0x401000\n"
+		"store 0x101408 8 0606060606060606 pc=0x401000\n"
+		"ntstore 0x100000 8 0707070707070707 pc=0xffffffff81000010\n"
+		"ntstore 0x100008 8 0808080808080808 pc=0xffffffff81000010\n";
+	struct pmsim_trace *t;
+	struct pmsim_piece lost[] = {
+		{ 2, 0, 8, 0x101008 },	/* sector 0 of the fs: torn */
+		{ 6, 0, 8, 0x101408 },	/* a program's store: ignored */
+		{ 8, 0, 8, 0x100008 },	/* below the fs: ignored */
+	};
+	struct pmsim_piece kept[] = {
+		{ 1, 0, 8, 0x101000 },	/* event 0 is the REGION */
+		{ 3, 0, 8, 0x101200 },	/* sector 1: whole, not torn */
+		{ 4, 0, 8, 0x101208 },
+		{ 5, 0, 8, 0x101400 },
+		{ 7, 0, 8, 0x100000 },
+	};
+	struct pmsim_violation v = { .lost = lost, .nlost = 3,
+				     .persisted = kept, .npersisted = 5 };
+	struct torn_sector ts[2];
+
+	(void)state;
+	assert_int_equal(pmsim_trace_from_mem(&t, text, sizeof(text) - 1, NULL, 0), 0);
+	assert_int_equal(torn_sectors(t, &v, 0x101000, ts, 2), 1);
+	assert_int_equal(ts[0].offset, 0);
+	assert_int_equal(ts[0].lost, 1);
+	assert_int_equal(ts[0].persisted, 1);
+	/* Counted from the region base, the first sector is torn too. */
+	assert_int_equal(torn_sectors(t, &v, 0x100000, ts, 2), 2);
+	assert_int_equal(ts[0].offset, 0);
+	assert_int_equal(ts[1].offset, 0x1000);
+	/* Nothing persisted: nothing torn. */
+	v.npersisted = 0;
+	assert_int_equal(torn_sectors(t, &v, 0x100000, ts, 2), 0);
+	pmsim_trace_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +403,7 @@ int main(void)
 		cmocka_unit_test(test_manifest_names),
 		cmocka_unit_test(test_manifest_bad_line),
 		cmocka_unit_test(test_locate),
+		cmocka_unit_test(test_torn_sectors),
 		cmocka_unit_test(test_pattern),
 		cmocka_unit_test(test_judge_ext4),
 	};
