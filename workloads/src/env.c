@@ -14,14 +14,9 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "mapping.h"	/* MAP_SYNC for older libc headers */
 #include "target.h"
 
-#ifndef MAP_SHARED_VALIDATE
-#define MAP_SHARED_VALIDATE 0x03
-#endif
-#ifndef MAP_SYNC
-#define MAP_SYNC 0x80000
-#endif
 #ifndef STATX_ATTR_DAX
 #define STATX_ATTR_DAX 0x00200000
 #endif
