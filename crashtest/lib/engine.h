@@ -72,6 +72,16 @@ struct enum_ops {
 
 extern const struct enum_ops enum_exhaustive, enum_bounded, enum_random;
 
+/* File offset (text: line) of event p, or just past the last event. */
+static inline uint64_t eng_offset(const struct pmsim_trace *t, size_t p)
+{
+	if (p < t->nev)
+		return t->ev[p].offset;
+	if (t->text)
+		return t->nev ? t->ev[t->nev - 1].offset + 1 : 1;
+	return t->len;
+}
+
 /* Record a violation of the current state. */
 int eng_report(struct eng *e);
 /* Check the claim of the drain mark just applied (p: the event after it):

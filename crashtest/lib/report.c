@@ -41,13 +41,6 @@ static struct pmsim_violation *new_report(struct pmsim_result *res)
 	return &res->reports[res->nreports];
 }
 
-/* Written back and waiting for a fence: NT pieces and pieces older than
- * the line's pending flush. */
-static bool written_back(const struct line *l, const struct piece *p)
-{
-	return p->nt || p->seq < l->flush_seq;
-}
-
 int eng_report(struct eng *e)
 {
 	struct pmsim_result *res = e->res;
@@ -117,7 +110,7 @@ int eng_drain(struct eng *e, size_t p)
 		const struct line *l = &s->lines[s->flushed[i]];
 
 		for (uint32_t k = 0; k < l->np; k++)
-			total += written_back(l, &l->p[k]);
+			total += piece_written_back(l, &l->p[k]);
 	}
 	if (total == 0)
 		return 0;
@@ -140,15 +133,14 @@ int eng_drain(struct eng *e, size_t p)
 		const struct line *l = &s->lines[s->flushed[i]];
 
 		for (uint32_t k = 0; k < l->np; k++)
-			if (written_back(l, &l->p[k]))
+			if (piece_written_back(l, &l->p[k]))
 				to_piece(t, l->addr, &l->p[k], &v->lost[nl++]);
 	}
 	qsort(v->lost, nl, sizeof(*v->lost), cmp_piece);
 	v->nlost = nl;
 	v->drain = 1;
 	v->crash.event = p;
-	v->crash.offset = p < t->nev ? t->ev[p].offset :
-		t->text ? t->ev[t->nev - 1].offset + 1 : t->len;
+	v->crash.offset = eng_offset(t, p);
 	v->crash.nmarks = s->nmarks;
 	v->crash.marks = t->marks;
 	v->key = s->base_key;

@@ -154,8 +154,7 @@ static int crash_point(struct eng *e, size_t p)
 	e->res->crash_points++;
 	e->point++;
 	e->crash.event = p;
-	e->crash.offset = p < t->nev ? t->ev[p].offset :
-		t->text ? (t->nev ? t->ev[t->nev - 1].offset + 1 : 1) : t->len;
+	e->crash.offset = eng_offset(t, p);
 	e->crash.marks = t->marks;
 	if (e->o->dedup_per_point)
 		state_set_clear(&e->set);

@@ -368,7 +368,7 @@ static void make_durable(struct sim *s, struct line *l)
 	for (uint32_t i = 0; i < l->np; i++) {
 		struct piece *p = &l->p[i];
 
-		if (p->nt || p->seq < l->flush_seq) {
+		if (piece_written_back(l, p)) {
 			piece_apply(p, l->mem);
 			any = true;
 		} else {

@@ -109,6 +109,14 @@ int line_options(struct sim *s, struct line *l);
 int64_t sim_line(struct sim *s, uint64_t addr);
 /* Existing line or NULL. */
 struct line *sim_find_line(struct sim *s, uint64_t addr);
+/* Written back and waiting for a fence: an NT piece, or a piece older
+ * than the line's pending flush. The next fence makes it durable. */
+static inline bool piece_written_back(const struct line *l,
+				      const struct piece *p)
+{
+	return p->nt || p->seq < l->flush_seq;
+}
+
 /* Apply piece bytes to a line buffer. */
 static inline void piece_apply(const struct piece *p, unsigned char *line)
 {
