@@ -4,6 +4,9 @@
  *
  *   pmmark start      announce the guest's pmem regions, then start tracing
  *   pmmark stop       stop tracing
+ *   pmmark announce   announce the regions without starting a window (the
+ *                     pmcount plugin takes them once per boot, then counts
+ *                     the windows that workloads open themselves)
  *   pmmark mark ID [LABEL]
  *   pmmark regions    print the regions start would announce
  *
@@ -23,7 +26,7 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: pmmark start | stop | regions | mark ID [LABEL]\n");
+	fprintf(stderr, "usage: pmmark start | stop | announce | regions | mark ID [LABEL]\n");
 	return 2;
 }
 
@@ -96,6 +99,8 @@ int main(int argc, char **argv)
 		pmmark_start();
 		return 0;
 	}
+	if (!strcmp(argv[1], "announce") && argc == 2)
+		return for_each_region(announce_region) < 0 ? 1 : 0;
 	if (!strcmp(argv[1], "stop") && argc == 2) {
 		pmmark_stop();
 		return 0;

@@ -8,7 +8,9 @@
  * outside the tracer. Arguments travel in RBX, RCX, RDX and RSI:
  *
  *   PMMARK_START   -                      start tracing (image the regions)
- *   PMMARK_STOP    -                      stop tracing
+ *   PMMARK_STOP    -                      stop tracing; for the pmcount plugin
+ *                  RBX ops measured, RCX unit label address, RDX its length
+ *                  (pmmark_window_end; 0 ops = unknown, the tracer ignores them)
  *   PMMARK_MARK    RBX id, RCX label address, RDX label length
  *   PMMARK_REGION  RBX base, RCX size, RDX name address, RSI name length
  *                  (announce a guest-physical pmem region before START)
@@ -25,6 +27,7 @@
 #define PMMARK_LEAF		0x51500000u
 #define PMMARK_LEAF_MASK	0xfffffff0u
 #define PMMARK_LABEL_MAX	200	/* longer labels are cut */
+#define PMMARK_UNIT_MAX		32	/* window_end unit labels */
 
 enum pmmark_cmd {
 	PMMARK_START	= 1,
@@ -63,6 +66,21 @@ static inline void pmmark_start(void)
 static inline void pmmark_stop(void)
 {
 	pmmark_call(PMMARK_STOP, 0, 0, 0, 0);
+}
+
+/*
+ * Close a window that measured ops operations of unit ("fault", "msync",
+ * "io", "copy"; at most PMMARK_UNIT_MAX bytes, longer is cut). pmcount
+ * divides the window's counts by ops; to the tracer it is a plain stop.
+ */
+static inline void pmmark_window_end(uint64_t ops, const char *unit)
+{
+	size_t n = unit ? strlen(unit) : 0;
+
+	if (n > PMMARK_UNIT_MAX)
+		n = PMMARK_UNIT_MAX;
+	pmmark_touch(unit, n);
+	pmmark_call(PMMARK_STOP, ops, (uint64_t)(uintptr_t)unit, n, 0);
 }
 
 /* Record mark id with a label (NULL for none) in the trace. */

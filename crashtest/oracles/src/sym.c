@@ -11,18 +11,57 @@
 struct sym {
 	uint64_t addr;
 	char *name;
+	size_t line;	/* order in the file: ties sort the same everywhere */
+	char type;
 };
 
 struct symtab {
 	struct sym *s;
 	size_t n;
+	size_t *func;	/* index in s of each function's name */
+	size_t nfunc;
 };
 
 static int cmp(const void *a, const void *b)
 {
 	const struct sym *x = a, *y = b;
 
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Lower is a better name for a function among its aliases. */
+static unsigned alias_rank(const struct sym *x)
+{
+	unsigned u = 0;
+
+	while (x->name[u] == '_')
+		u++;
+	/* T, t, W, w: global before local, strong before weak. */
+	return 4 * u + (x->type == 'T' ? 0 : x->type == 't' ? 1 :
+			x->type == 'W' ? 2 : 3);
+}
+
+/* One entry per distinct nonzero address (weak undefined symbols are 0). */
+static int build_funcs(struct symtab *s)
+{
+	s->func = malloc((s->n ? s->n : 1) * sizeof(*s->func));
+	if (!s->func)
+		return -1;
+	for (size_t i = 0; i < s->n; i++) {
+		size_t *last = s->nfunc ? &s->func[s->nfunc - 1] : NULL;
+
+		if (!s->s[i].addr)
+			continue;
+		if (last && s->s[*last].addr == s->s[i].addr) {
+			if (alias_rank(&s->s[i]) < alias_rank(&s->s[*last]))
+				*last = i;
+			continue;
+		}
+		s->func[s->nfunc++] = i;
+	}
+	return 0;
 }
 
 int symtab_load(struct symtab **sp, const char *path, char *err, size_t len)
@@ -60,6 +99,8 @@ int symtab_load(struct symtab **sp, const char *path, char *err, size_t len)
 			s->s = ns;
 		}
 		s->s[s->n].addr = addr;
+		s->s[s->n].line = s->n;
+		s->s[s->n].type = type;
 		s->s[s->n].name = strdup(name);
 		if (!s->s[s->n].name)
 			goto oom;
@@ -71,6 +112,10 @@ int symtab_load(struct symtab **sp, const char *path, char *err, size_t len)
 		return -1;
 	}
 	qsort(s->s, s->n, sizeof(*s->s), cmp);
+	if (build_funcs(s)) {
+		snprintf(err, len, "out of memory");
+		return -1;
+	}
 	return 0;
 oom:
 	fclose(f);
@@ -85,6 +130,7 @@ void symtab_free(struct symtab *s)
 	for (size_t i = 0; i < s->n; i++)
 		free(s->s[i].name);
 	free(s->s);
+	free(s->func);
 	free(s);
 }
 
@@ -108,4 +154,38 @@ const char *symtab_name(const struct symtab *s, uint64_t addr, char *buf,
 		snprintf(buf, len, "%s+0x%" PRIx64 " (0x%" PRIx64 ")",
 			 s->s[lo - 1].name, addr - s->s[lo - 1].addr, addr);
 	return buf;
+}
+
+size_t symtab_nfuncs(const struct symtab *s)
+{
+	return s ? s->nfunc : 0;
+}
+
+uint64_t symtab_func_addr(const struct symtab *s, size_t i)
+{
+	return s->s[s->func[i]].addr;
+}
+
+const char *symtab_func_name(const struct symtab *s, size_t i)
+{
+	return s->s[s->func[i]].name;
+}
+
+long symtab_func_index(const struct symtab *s, uint64_t addr)
+{
+	size_t lo = 0, hi = symtab_nfuncs(s);
+
+	/* First function above addr; the one before it holds addr. */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (symtab_func_addr(s, mid) <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo || (lo == s->nfunc &&
+		    addr - symtab_func_addr(s, lo - 1) >= SYMTAB_LAST_SPAN))
+		return -1;
+	return (long)(lo - 1);
 }
