@@ -23,9 +23,7 @@ struct fault_params {
 };
 
 static const char *const touch_names[] = { "write", "read", "copy", NULL };
-static const char *const align_names[] = { "none", "2M", "4k", NULL };
 enum { TOUCH_WRITE, TOUCH_READ, TOUCH_COPY };
-enum { ALIGN_NONE, ALIGN_2M, ALIGN_4K };
 enum { CNT_MAP_NS, CNT_MAPS, CNT_TOUCH_NS, CNT_ALIGNED, CNT_SKEWED, CNT_SINK };
 
 #define P(f) offsetof(struct fault_params, f)
@@ -37,8 +35,8 @@ static const struct opt fault_opts[] = {
 	  .help = "page order",
 	  .choices = order_names },
 	{ .name = "align", .type = OPT_ENUM, .off = P(align),
-	  .help = "none: kernel's choice; 2M: 2 MiB-aligned (PMD faults possible); 4k: one page past 2 MiB (PTE faults only)",
-	  .choices = align_names },
+	  .help = MAP_ALIGN_HELP,
+	  .choices = map_align_names },
 	{ .name = "map-sync", .type = OPT_FLAG, .off = P(map_sync),
 	  .help = "map with MAP_SHARED_VALIDATE | MAP_SYNC" },
 	{ .name = "populate", .type = OPT_FLAG, .off = P(populate),
@@ -46,7 +44,7 @@ static const struct opt fault_opts[] = {
 	{ .name = NULL }
 };
 
-#define TWO_MB (2ull << 20)
+#define TWO_MB MAP_TWO_MB
 
 static void fault_defaults(struct common_params *c, void *p)
 {
@@ -63,11 +61,11 @@ static int fault_check(struct daxwl_run *r)
 		return err_set(&r->err, DAXWL_EUSAGE, 0,
 			       "--bs (the touch stride) must be a multiple of the page size %llu",
 			       (unsigned long long)pg);
-	if (p->align == ALIGN_2M && r->c.bs > TWO_MB)
+	if (p->align == MAP_ALIGN_2M && r->c.bs > TWO_MB)
 		return err_set(&r->err, DAXWL_EUSAGE, 0, "--bs must be at most 2M with --align 2M");
 	r->need = p->touch == TOUCH_WRITE ? TARGET_WRITE : TARGET_READ;
 	/* With --align 2M the file offsets are 2 MiB-aligned too, so PMD faults can happen. */
-	r->unit = p->align == ALIGN_2M ? TWO_MB : r->c.bs;
+	r->unit = p->align == MAP_ALIGN_2M ? TWO_MB : r->c.bs;
 	return 0;
 }
 
@@ -92,12 +90,13 @@ static int fault_worker(struct worker *w)
 	struct map_req m = {
 		.fd = r->t.fd, .off = w->off, .len = w->len,
 		.write = p->touch == TOUCH_WRITE, .map_sync = p->map_sync,
-		.populate = p->populate, .align = p->align == ALIGN_NONE ? 0 : TWO_MB,
-		.skew = p->align == ALIGN_4K ? (uint64_t)sysconf(_SC_PAGESIZE) : 0,
+		.populate = p->populate,
 	};
 	char *map = NULL, *copy = NULL;
 	struct order ord;
 	uint64_t sink = 0;
+
+	map_req_place(&m, p->align);
 
 	if (p->touch == TOUCH_COPY && !(copy = cmd_alloc_buf(bs)))
 		return err_set(&w->err, DAXWL_ERUNTIME, ENOMEM, "copy buffer");

@@ -15,7 +15,7 @@
 #include "worker.h"
 
 struct msync_params {
-	int sync, order;
+	int sync, order, align;
 	uint64_t pages;
 	bool map_sync;
 };
@@ -36,6 +36,10 @@ static const struct opt msync_opts[] = {
 	  .choices = order_names },
 	{ .name = "map-sync", .type = OPT_FLAG, .off = P(map_sync),
 	  .help = "map with MAP_SHARED_VALIDATE | MAP_SYNC" },
+	{ .name = "align", .type = OPT_ENUM, .off = P(align),
+	  .help = MAP_ALIGN_HELP ". On DAX, what one msync writes back depends on it: "
+		  "a dirty PMD entry is written back whole (2 MiB)",
+	  .choices = map_align_names },
 	{ .name = NULL }
 };
 
@@ -68,6 +72,9 @@ static int msync_check(struct daxwl_run *r)
 	if (p->map_sync && p->sync == SYNC_PERSIST)
 		return err_set(&r->err, DAXWL_EUSAGE, 0,
 			       "--map-sync is implied by --sync persist; drop it");
+	if (p->align != MAP_ALIGN_NONE && p->sync == SYNC_PERSIST)
+		return err_set(&r->err, DAXWL_EUSAGE, 0,
+			       "--align does not apply to --sync persist (libpmem2 places the mapping)");
 	r->need = TARGET_WRITE;
 	r->unit = pg * p->pages;
 	return 0;
@@ -109,6 +116,7 @@ static int msync_worker(struct worker *w)
 		struct map_req m = { .fd = r->t.fd, .off = w->off, .len = w->len,
 				     .write = true, .map_sync = p->map_sync };
 
+		map_req_place(&m, p->align);
 		map = map_file(&m);
 		if (map == MAP_FAILED) {
 			int en = errno;

@@ -48,6 +48,8 @@ const struct opt common_opts[] = {
 	  .help = "create the file with holes instead of writing it" },
 	{ .name = "human", .type = OPT_FLAG, .off = C(human),
 	  .help = "print the human table (on stderr) even when neither stdout nor stderr is a terminal" },
+	{ .name = "mark", .type = OPT_FLAG, .off = C(mark),
+	  .help = "open a pmmark window around each measured phase, for the pmcount plugin (one thread)" },
 	{ .name = NULL }
 };
 
@@ -237,6 +239,15 @@ int daxwl_main(int argc, char **argv)
 			err_set(&r->err, DAXWL_EUSAGE, errno, "cannot open --json %s", r->c.json);
 			goto fail;
 		}
+	}
+	/*
+	 * A window counts everything the guest does: with more than one
+	 * worker the counts of one phase would not divide by its own ops.
+	 */
+	if (r->c.mark && r->c.threads != 1) {
+		err_set(&r->err, DAXWL_EUSAGE, 0, "--mark needs --threads 1: a pmmark "
+			"window counts the whole guest, not one worker");
+		goto fail;
 	}
 	/* Check what can be checked before target_open creates anything. */
 	if (r->cmd->check(r) || (r->c.size && plan_regions(r)) || target_open(r) ||

@@ -21,7 +21,7 @@ struct common_params {
 	uint64_t size, bs, threads;
 	uint64_t runtime, iterations, warmup, repeat, seed;
 	const char *json;
-	bool verify, overwrite, sparse, human;
+	bool verify, overwrite, sparse, human, mark;
 };
 
 extern const struct opt common_opts[];

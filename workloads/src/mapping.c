@@ -2,6 +2,15 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <unistd.h>
+
+const char *const map_align_names[] = { "none", "2M", "4k", NULL };
+
+void map_req_place(struct map_req *m, int align)
+{
+	m->align = align == MAP_ALIGN_NONE ? 0 : MAP_TWO_MB;
+	m->skew = align == MAP_ALIGN_4K ? (uint64_t)sysconf(_SC_PAGESIZE) : 0;
+}
 
 void *map_file(const struct map_req *m)
 {

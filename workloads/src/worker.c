@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "daxwl.h"
+#include "pmmark.h"
 
 /* Start gate: threads pin themselves, then wait until all exist (or abort). */
 struct gate {
@@ -74,6 +75,9 @@ static void start_measuring(struct worker *w)
 	w->measuring = true;
 	w->phase_changed = true;
 	getrusage(RUSAGE_THREAD, &w->ru0);
+	/* The window holds the phase and nothing of the setup around it. */
+	if (w->run->c.mark)
+		pmmark_start();
 	w->t_start = now_ns();
 	if (w->run->c.runtime)
 		w->run_end = w->t_start + w->run->c.runtime;
@@ -84,6 +88,8 @@ static void stop_measuring(struct worker *w)
 	struct rusage ru;
 
 	w->t_end = now_ns();
+	if (w->run->c.mark)
+		pmmark_window_end(w->ops, w->run->cmd->name);
 	getrusage(RUSAGE_THREAD, &ru);
 	w->minflt = (uint64_t)(ru.ru_minflt - w->ru0.ru_minflt);
 	w->majflt = (uint64_t)(ru.ru_majflt - w->ru0.ru_majflt);

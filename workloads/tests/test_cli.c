@@ -180,6 +180,26 @@ static void test_json_file_and_repeat(void **state)
 	assert_true(jq_true(out, "all(.[]; .target.created == true)"));
 }
 
+/*
+ * --mark opens one pmmark window per measured phase. Outside QEMU the
+ * markers are plain cpuid, so the run is an ordinary one; with more than
+ * one thread a window could not divide by its own ops, so it is refused.
+ */
+static void test_mark(void **state)
+{
+	struct tdir *d = *state;
+	const char *two[] = { "rw", "--file", tfile(d, "f", 0), "--size", "1M", "--threads", "2",
+			      "--mark", NULL };
+	const char *one[] = { "rw", "--file", tfile(d, "f", 0), "--size", "1M", "--repeat", "2",
+			      "--mark", NULL };
+
+	ASSERT_RC(d, run_daxwl(d, two), 2);
+	ASSERT_JQ(d, ".[0].error.message | test(\"--mark needs --threads 1\")");
+	assert_int_equal(access(tfile(d, "f", 0), F_OK), -1);
+	ASSERT_RC(d, run_daxwl(d, one), 0);
+	ASSERT_JQ(d, "all(.[]; .params.mark == true and .results.ops > 0)");
+}
+
 /* Output that cannot be written is a run failure (exit 1), not a silent loss. */
 static void test_unwritable_output(void **state)
 {
@@ -235,6 +255,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_overwrite_and_extend, setup_hostfs, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_json_file_and_repeat, setup_tmpfs, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_seed_reproducible, setup_tmpfs, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_mark, setup_tmpfs, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_unwritable_output, setup_tmpfs, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_block_device_refused, setup_hostfs, teardown_dir),
 	};

@@ -52,6 +52,30 @@ static void test_persist_not_supported(void **state)
 	ASSERT_JQ(d, ".[0].error.errno == \"EOPNOTSUPP\"");
 }
 
+/*
+ * --align places the msync mapping like fault's: 4k for a PTE-mapped file,
+ * 2M for a PMD-capable one; the data written through either is intact.
+ */
+static void test_align(void **state)
+{
+	struct tdir *d = *state;
+	const char *f = tfile(d, "f", 0);
+	const char *pte[] = { "msync", "--file", f, "--size", "4M", "--pages", "2", "--align", "4k",
+			      "--iterations", "20", "--verify", NULL };
+	const char *pmd[] = { "msync", "--file", f, "--pages", "2", "--align", "2M", "--iterations", "20",
+			      "--verify", "--overwrite", NULL };
+	const char *persist[] = { "msync", "--file", f, "--sync", "persist", "--align", "4k",
+				  "--overwrite", NULL };
+
+	ASSERT_RC(d, run_daxwl(d, pte), 0);
+	ASSERT_JQ(d, ".[0].params.align == \"4k\" and .[0].results.ops == 20 and "
+		     ".[0].results.verify.bad_words == 0");
+	ASSERT_RC(d, run_daxwl(d, pmd), 0);
+	ASSERT_JQ(d, ".[0].params.align == \"2M\" and .[0].results.verify.bad_words == 0");
+	ASSERT_RC(d, run_daxwl(d, persist), 2);
+	ASSERT_JQ(d, ".[0].error.message | test(\"--align does not apply\")");
+}
+
 static void test_bad_input(void **state)
 {
 	struct tdir *d = *state;
@@ -74,6 +98,7 @@ int main(void)
 		BOTH(test_msync_rand_verify),
 		BOTH(test_fsync_fdatasync),
 		BOTH(test_persist_not_supported),
+		BOTH(test_align),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup_tmpfs, teardown_dir),
 	};
 
