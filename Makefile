@@ -14,6 +14,7 @@ help:
 	@echo "daxlab entry points:"
 	@echo "  make bench            DAX performance matrix, stock vs patched (results/<id>/)"
 	@echo "  make bench TARGET=/mnt/pmem     ... on an existing DAX mount instead of the VM"
+	@echo "  make bench CLOCK=wall           wall-clock time under TCG (default there: icount)"
 	@echo "  make bench-report RUN=results/<id>   rebuild summary and charts from raw data"
 	@echo "  make test             unit tests (plain and ASan+UBSan), shellcheck, VM tests"
 	@echo "  make test-lockdep     the VM tests on the patched kernel with lockdep"
@@ -67,7 +68,8 @@ test: deps
 
 bench: build kernel
 	@bench/run $(if $(TARGET),--target $(TARGET)) $(if $(DEVICE),--device $(DEVICE)) \
-		$(if $(DESTRUCTIVE),--destructive $(DESTRUCTIVE)) --set $(or $(BENCH),quick)
+		$(if $(DESTRUCTIVE),--destructive $(DESTRUCTIVE)) --set $(or $(BENCH),quick) \
+		$(if $(CLOCK),--clock $(CLOCK)) $(if $(ACCEL),--accel $(ACCEL))
 
 bench-report:
 	@test -n "$(RUN)" || { echo "bench-report: RUN=results/<id> is required" >&2; exit 2; }

@@ -69,9 +69,15 @@ vm_accel() {
 # first_line CMD...: the first line a command prints, or "not installed".
 first_line() { { "$@" 2>&1 || true; } | head -n1 | tr -d '\r'; }
 
-# write_env MODE ACCEL KERNELS WHERE: env.json on stdout.
+# write_env MODE ACCEL KERNELS WHERE CLOCK COUNTS: env.json on stdout.
+# CLOCK is icount or wall (bench/lib/clock.sh); COUNTS 1 when the pmcount
+# plugin counted events.
 write_env() {
-	local mode=$1 accel=$2 kernels=$3 where=$4 k kd cfg rel kjson="{}"
+	local mode=$1 accel=$2 kernels=$3 where=$4 clock=${5:-wall} counts=${6:-0} k kd cfg rel kjson="{}"
+	local plugin=null series
+	[ "$counts" != 1 ] || plugin=$(jq -cn --arg so "${PMCOUNT#"$top"/}" \
+		'{name: "pmcount", file: $so, mem: "on", system_map: true}')
+	series=$("$top/scripts/kernel" series-hash 2>/dev/null || echo unknown)
 	for k in $kernels; do
 		[ "$k" != host ] || continue
 		kd=${kdirs[$k]:-}
@@ -99,9 +105,12 @@ write_env() {
 		--arg gnuplot "$(first_line gnuplot --version)" \
 		--arg set "$set_name" --arg matrix "${matrix#"$top"/}" \
 		--arg commit "$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
-		--argjson kernels "$kjson" \
+		--argjson kernels "$kjson" --argjson clock "$(clock_json "$clock")" \
+		--argjson plugin "$plugin" --arg series "$series" \
+		--arg dirty "$(git -C "$top" status --porcelain 2>/dev/null | grep -qv '^??' && echo true || echo false)" \
 		'{date: $date, host: $host, mode: $mode, target: (if $where == "" then null else $where end),
-		  set: $set, matrix: $matrix, commit: $commit,
+		  set: $set, matrix: $matrix, commit: $commit, commit_dirty: ($dirty == "true"),
+		  series_sha256: $series, clock: $clock, plugin: $plugin,
 		  cpu: {model: $cpu, online: ($ncpu | tonumber), mem_kib: ($mem | tonumber)},
 		  host_kernel: $hkernel,
 		  accel: (if $accel == "" then null else $accel end),

@@ -45,7 +45,8 @@ output_looks_json() {
 # record_write FILE OUTPUT_JSON_FILE_OR_EMPTY, with the fields as env:
 #   R_KERNEL R_GROUP R_FS R_ACCESS R_DEVICE R_SET R_CELL R_KEY R_TOOL
 #   R_ARGS R_REP R_WARMUP(0/1) R_STATUS R_REASON R_EXIT R_TRACE(JSON or
-#   empty) R_STARTED R_WALL_S R_CPU
+#   empty) R_STARTED R_WALL_S R_CPU R_CLOCK (icount or wall: what the
+#   tool's nanoseconds are, bench/lib/clock.sh)
 # The tool's output goes in verbatim: it is already JSON.
 record_write() {
 	local file=$1 out=${2:-} status=$R_STATUS reason=${R_REASON:-} warm=false jrec=''
@@ -73,6 +74,7 @@ record_write() {
 	jfield started "${R_STARTED:-}" s
 	jfield wall_s "${R_WALL_S:-}" n
 	jfield cpu "${R_CPU:-}" s
+	jfield clock "${R_CLOCK:-wall}" s
 	jfield trace "${R_TRACE:-null}" raw
 	{
 		printf '{"bench":{%s},\n"output":' "$jrec"

@@ -36,6 +36,12 @@ refuses "TARGET and DEVICE together" "TARGET and DEVICE exclude each other" \
 	"$run" --results "$res" --set quick --target /dev/shm --device /dev/pmem0
 refuses "an unknown matrix" "no matrix 'huge'" "$run" --results "$res" --set huge
 refuses "an unknown option" "unknown argument '--fast'" "$run" --fast
+refuses "an unknown clock" "CLOCK is auto, icount or wall, not 'cycles'" \
+	"$run" --results "$res" --set quick --clock cycles
+refuses "an unknown accelerator" "ACCEL is kvm or tcg, not 'hvf'" \
+	"$run" --results "$res" --set quick --accel hvf
+refuses "CLOCK=icount under KVM" "CLOCK=icount needs QEMU's TCG, not ACCEL=kvm" \
+	"$run" --results "$res" --set quick --clock icount --accel kvm
 check "a refused run leaves no results directory behind" [ ! -e "$res" ]
 refuses "make bench-report without RUN" "RUN=results/<id> is required" make -s -C "$top" bench-report
 finish

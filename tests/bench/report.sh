@@ -64,8 +64,11 @@ check "raw records are the tool's JSON wrapped with the cell" \
 
 rc=0
 "$top/bench/report" "$scratch/run" >"$scratch/report.out" 2>&1 || rc=$?
-check "bench/report succeeds" [ "$rc" -eq 0 ]
-[ "$rc" -eq 0 ] || sed 's/^/#   /' "$scratch/report.out"
+# Cells failed on purpose: exit 1, with every output written all the same.
+check "bench/report exits 1 when cells failed, and writes its outputs" \
+	bash -c "[ $rc -eq 1 ] && [ -s '$scratch/run/summary.md' ] && [ -s '$scratch/run/results.csv' ]"
+[ "$rc" -eq 1 ] || sed 's/^/#   /' "$scratch/report.out"
+check "bench/report says which cells failed" grep -q "cells failed, are partial or unreadable" "$scratch/report.out"
 csv=$scratch/run/results.csv
 check "results.csv has one row per cell and repetition" [ "$(($(wc -l <"$csv") - 1))" -eq $((ncells * 4)) ]
 # csv_field CELL REP COLUMN [GROUP]: the column of that run (of every group
@@ -103,13 +106,19 @@ for s in "## Answers" "## Stock vs patched" "## DAX vs page cache vs O_DIRECT" "
 	"## msync cost per page" "## Device-mapper overhead" "## daxwl vs fio" "## Not supported and failed cells"; do
 	check "summary has '$s'" grep -qF "$s" "$sum"
 done
-check "summary has a PTE vs PMD row for the write touch" \
-	grep -qE '^\| host \| ext4-dax-pmem \| write \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ ± [0-9.]+ \| [0-9.]+x \|' "$sum"
+# A value is "median ± IQR/2", maybe marked "(high variance ±x %)"; a verdict
+# follows the significance rule.
+val='[0-9.]+ ± [0-9.]+( \(high variance ±[0-9.]+ %\))?'
+verdict='(([a-zA-Z-]+ )?((faster|slower) by [0-9.]+ %|[0-9.]+x (faster|slower))|no difference detected at ±[0-9.]+ % / ±[0-9.]+ %|too few repetitions to judge)'
+check "summary has a PTE vs PMD row for the write touch, with a verdict" \
+	grep -qE "^\| host \| ext4-dax-pmem \| write \| $val \| $val \| [0-9.]+x \| $verdict \|" "$sum"
+check "summary states the significance rule" grep -qF "**When a difference is a result.**" "$sum"
+check "summary says which clock the figures come from" grep -qF "**Clock: wall.**" "$sum"
 check "summary lists the unsupported and failed cells with reasons" \
 	bash -c "grep -q '| fault-write-pmd-sync | unsupported | MAP_SYNC refused' '$sum' &&
 		grep -q '| too-slow | failed | timed out' '$sum'"
-check "summary puts daxwl and fio side by side" \
-	grep -qE '^\| host \| ext4-dax-pmem \| read/seq/1m \| rw-read-seq-1m \| [0-9.]+ ± [0-9.]+ \| fio-psync-read-seq-1m \| [0-9.]+ ± [0-9.]+ \| [+-][0-9.]+ % \|$' "$sum"
+check "summary puts daxwl and fio side by side, with a verdict" \
+	grep -qE "^\| host \| ext4-dax-pmem \| read/seq/1m \| rw-read-seq-1m \| $val \| fio-psync-read-seq-1m \| $val \| [+-][0-9.]+ % \| $verdict \|\$" "$sum"
 png=$scratch/run/charts/daxwl-vs-fio.png
 check "the daxwl-vs-fio chart is a PNG and an SVG" \
 	bash -c "[ \"\$(head -c 8 '$png' | od -An -tx1 | tr -d ' ')\" = 89504e470d0a1a0a ] &&
@@ -121,12 +130,19 @@ rm -rf "$scratch/run/charts" "$csv" "$sum" "$scratch/run/plan"* "$scratch/run/pr
 "$top/bench/report" "$scratch/run" >/dev/null 2>&1 || true
 check "bench/report rebuilds the same CSV from raw/ alone" cmp -s "$csv" "$scratch/csv.first"
 
-# A broken raw record becomes a failed row, not a crash.
-echo '{"bench": ' >"$scratch/run/raw/host__ext4-dax-pmem__rw-read-seq-1m__3.json"
-"$top/bench/report" "$scratch/run" >/dev/null 2>&1 || true
-check "an unreadable raw record is a failed row" \
-	bash -c "[ '$(csv_field rw-read-seq-1m 3 status ext4-dax-pmem)' = failed ] &&
-		grep -q 'unreadable raw record' <<<'$(csv_field rw-read-seq-1m 3 reason ext4-dax-pmem)'"
+# A broken raw record makes its whole cell unreadable, not a crash and not
+# a quietly shorter cell: named in the CSV, the summary and on stderr.
+bad=host__ext4-dax-pmem__rw-read-seq-1m__3.json
+echo '{"bench": ' >"$scratch/run/raw/$bad"
+rc=0
+"$top/bench/report" "$scratch/run" >"$scratch/report.out" 2>&1 || rc=$?
+check "an unreadable raw record is an unreadable row, naming the file" \
+	bash -c "[ '$(csv_field rw-read-seq-1m 3 status ext4-dax-pmem)' = unreadable ] &&
+		grep -q 'unreadable raw record $bad' <<<'$(csv_field rw-read-seq-1m 3 reason ext4-dax-pmem)'"
+check "its cell is unreadable in every row" \
+	[ "$(csv_field rw-read-seq-1m 1 cell_status ext4-dax-pmem)" = unreadable ]
+check "the summary and stderr name the file; the exit status is 1" \
+	bash -c "[ $rc -eq 1 ] && grep -qF 'raw/$bad' '$sum' && grep -qF '$bad' '$scratch/report.out'"
 refuses "bench/report refuses a directory without raw/" "not a bench run" "$top/bench/report" "$scratch/bench"
 refuses "bench/report refuses a missing run" "is not a directory" "$top/bench/report" "$scratch/nothing"
 refuses "bench/report wants exactly one run" "usage: bench/report RUN" "$top/bench/report"
