@@ -271,9 +271,11 @@ class CellCounts:
         return self.status == "ok"
 
     def values(self, counter):
-        """Per-op values over the repetitions; [] if any lacks the counter."""
-        v = [p.get(counter) for p in self.per_op]
-        return v if v and all(x is not None for x in v) else []
+        """Per-op values over the repetitions that have the counter: byte
+        counters exist only in windows whose bytes are exact (under
+        bench/run, the first measured window of a cell; the deterministic
+        clock makes the others repeat it)."""
+        return [p[counter] for p in self.per_op if p.get(counter) is not None]
 
     def values_per(self, counter, divisors):
         """counter / divisor per repetition (divisors: one per repetition)."""
@@ -281,9 +283,10 @@ class CellCounts:
             return []
         out = []
         for r, d in zip(self.raw, divisors):
-            if r.get(counter) is None or not d:
+            if not d:
                 return []
-            out.append(r[counter] / d)
+            if r.get(counter) is not None:
+                out.append(r[counter] / d)
         return out
 
     def median(self, counter):
@@ -371,19 +374,23 @@ def join(cells, by_kernel):
                     cc.reason = f"{kc.name} line {no}: the window's ops are unknown (0)"
                     break
                 if meta["bytes"] != "exact":
+                    # "off" (the plugin counts bytes in the first window
+                    # after a mark only) or "partial" (a lower bound): this
+                    # window gives no byte figure; the others still do.
                     partial += 1
+                    ctr = {key: v for key, v in ctr.items()
+                           if not (key.startswith("mem.") and "bytes" in key)}
                 cc.ops.append(ops)
                 cc.raw.append(ctr)
             if cc.status == "unreadable":
                 problems.append(f"counts of {k} {c.group} {c.cell} unreadable: {cc.reason}")
                 continue
-            if partial:
-                # a lower bound in one repetition would skew them all: no bytes at all
-                for r in cc.raw:
-                    for key in [x for x in r if x.startswith("mem.") and "bytes" in x]:
-                        del r[key]
-                cc.notes.append(f"byte counts are not exact in {partial} of {len(wins)} "
-                                "windows (the plugin's \"bytes\"): no byte figure is used")
+            if partial == len(wins):
+                cc.notes.append("no window has exact byte counts (the plugin's \"bytes\"): "
+                                "no byte figure is used")
+            elif partial:
+                cc.notes.append(f"byte figures come from {len(wins) - partial} of {len(wins)} "
+                                "windows (the others count no bytes)")
             if unknown:
                 cc.notes.append(f"{unknown} windows give ops 0 (unknown): the tool's count is used")
             if differ:

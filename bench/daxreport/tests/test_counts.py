@@ -134,15 +134,27 @@ class TestJoin(unittest.TestCase):
         self.assertIn("3 protocol errors", cc.reason)
 
 
-    def test_partial_bytes_are_not_used(self):
+    def test_only_exact_byte_windows_are_used(self):
+        """bench/run counts bytes in the first measured window of a cell
+        only ("off" in the others); a "partial" window is a lower bound.
+        Byte figures come from the exact windows alone."""
         ws = fixtures.cell_windows(G, "c", 5, ops=100, user=1, kernel=1, pmem_load=6400,
-                                   bytes_=["exact", "exact", "partial", "exact", "exact"])
+                                   bytes_=["exact", "off", "partial", "off", "off"])
+        self.run.counts("stock", ws)
+        cc = self.report().get("stock", G, "c").counts
+        self.assertTrue(cc.ok)
+        self.assertEqual(cc.values("mem.load.pmem.bytes"), [64.0])
+        self.assertEqual(len(cc.values("insns.kernel")), 5)
+        self.assertTrue(any("from 1 of 5 windows" in n for n in cc.notes))
+
+    def test_no_exact_byte_window_gives_no_bytes(self):
+        ws = fixtures.cell_windows(G, "c", 5, ops=100, user=1, kernel=1, pmem_load=6400,
+                                   bytes_=["partial", "off", "off", "off", "off"])
         self.run.counts("stock", ws)
         cc = self.report().get("stock", G, "c").counts
         self.assertTrue(cc.ok)
         self.assertIsNone(cc.median("mem.load.pmem.bytes"))
-        self.assertIsNotNone(cc.median("insns.kernel"))
-        self.assertTrue(any("not exact in 1 of 5" in n for n in cc.notes))
+        self.assertTrue(any("no window has exact byte counts" in n for n in cc.notes))
 
     def test_unknown_ops_take_the_tools(self):
         ws = fixtures.cell_windows(G, "c", 5, ops=0, user=4096, kernel=4096)
