@@ -388,9 +388,12 @@ def join(cells, by_kernel):
             if partial == len(wins):
                 cc.notes.append("no window has exact byte counts (the plugin's \"bytes\"): "
                                 "no byte figure is used")
-            elif partial:
+            elif partial and not (wins[0][1]["bytes"] == "exact" and
+                                  all(m["bytes"] == "off" for _, m, _ in wins[1:])):
+                # Exact bytes in the first window and "off" in the rest is
+                # what bench/run asks for (mem=first): nothing to say.
                 cc.notes.append(f"byte figures come from {len(wins) - partial} of {len(wins)} "
-                                "windows (the others count no bytes)")
+                                "windows (the others count no bytes or a lower bound)")
             if unknown:
                 cc.notes.append(f"{unknown} windows give ops 0 (unknown): the tool's count is used")
             if differ:

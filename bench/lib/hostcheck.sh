@@ -76,7 +76,7 @@ write_env() {
 	local mode=$1 accel=$2 kernels=$3 where=$4 clock=${5:-wall} counts=${6:-0} k kd cfg rel kjson="{}"
 	local plugin=null series
 	[ "$counts" != 1 ] || plugin=$(jq -cn --arg so "${PMCOUNT#"$top"/}" \
-		'{name: "pmcount", file: $so, mem: "on", system_map: true}')
+		'{name: "pmcount", file: $so, mem: "first", system_map: true}')
 	series=$("$top/scripts/kernel" series-hash 2>/dev/null || echo unknown)
 	for k in $kernels; do
 		[ "$k" != host ] || continue

@@ -50,6 +50,8 @@ static struct {
 	GPtrArray *tails;			/* struct pmc_tail, until exit */
 	/* mem=on: are memory callbacks wanted, in the code, on their way? */
 	bool mem_want, mem_installed, reset_pending;
+	/* mem=first: no window has opened since the last MARK. */
+	bool fresh_mark;
 	uint64_t resets;
 	/* Byte counts of the open window: settled once known exact or not. */
 	bool bytes_settled;
@@ -142,7 +144,7 @@ static void on_mem(unsigned vcpu, qemu_plugin_meminfo_t info, uint64_t va,
 	v[1] += size - in;
 }
 
-/* --- translation ---------------------------------------------------------- */
+/* --- translation -------------------------------------------------------- */
 
 /* The event counter an instruction adds to, or -1. */
 static int event_counter(const struct x86_insn *d)
@@ -300,7 +302,7 @@ static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	g_free(note);
 }
 
-/* --- memory callback toggling ---------------------------------------------- */
+/* --- memory callback toggling ------------------------------------------- */
 
 static void on_exit_cb(qemu_plugin_id_t id, void *ud);
 
@@ -342,8 +344,8 @@ static void on_reset_done(qemu_plugin_id_t id)
 	pc.mem_installed = pc.mem_want;
 	pc.resets++;
 	register_callbacks();
-	if (pmc_session_open_window(pc.session) && !pc.bytes_settled &&
-	    pc.mem_installed)
+	if (pc.session && pmc_session_open_window(pc.session) &&
+	    !pc.bytes_settled && pc.mem_installed)
 		settle_bytes(raw_insns(0));
 }
 
@@ -355,7 +357,7 @@ static void on_reset_done(qemu_plugin_id_t id)
  */
 static void want_mem(bool want)
 {
-	if (pc.cfg.mem != PMC_MEM_ON)
+	if (pc.cfg.mem != PMC_MEM_ON && pc.cfg.mem != PMC_MEM_FIRST)
 		return;
 	pc.mem_want = want;
 	if (pc.reset_pending || want == pc.mem_installed)
@@ -364,7 +366,7 @@ static void want_mem(bool want)
 	qemu_plugin_reset(pc.id, on_reset_done);
 }
 
-/* --- markers ----------------------------------------------------------------- */
+/* --- markers ------------------------------------------------------------ */
 
 /* The counters as they stood before the marker's cpuid; *raw without tail. */
 static void snapshot(unsigned vcpu, const struct pmc_tail *tail,
@@ -421,6 +423,18 @@ static void marker_start(unsigned vcpu, const struct pmc_tail *tail)
 	case PMC_MEM_ALWAYS:
 		pc.bytes = PMC_BYTES_EXACT;
 		break;
+	case PMC_MEM_FIRST:
+		/*
+		 * Under icount the windows after the first of a label repeat
+		 * it: their bytes are left out, and so is what counting them
+		 * costs (two resets and a callback per access).
+		 */
+		if (!pc.fresh_mark) {
+			pc.bytes = PMC_BYTES_OFF;
+			break;
+		}
+		pc.fresh_mark = false;
+		/* fall through */
 	case PMC_MEM_ON:
 		pc.bytes = PMC_BYTES_EXACT;
 		pc.bytes_settled = pc.mem_installed && !pc.reset_pending;
@@ -488,6 +502,8 @@ static void on_cpuid(unsigned vcpu, void *ud)
 	char label[PMMARK_LABEL_MAX + 1];
 	uint64_t rax, rbx, rcx, rdx, rsi;
 
+	if (!pc.session)
+		return;		/* after exit: nothing to count into */
 	if (!guest_read_reg(GREG_RAX, &rax) ||
 	    ((uint32_t)rax & PMMARK_LEAF_MASK) != PMMARK_LEAF)
 		return;
@@ -507,6 +523,7 @@ static void on_cpuid(unsigned vcpu, void *ud)
 	case PMMARK_MARK:
 		read_guest_text(rcx, rdx, label, sizeof(label));
 		pmc_session_mark(pc.session, rbx, label);
+		pc.fresh_mark = true;
 		break;
 	case PMMARK_REGION:
 		marker_region(rbx, rcx, rdx, rsi, tail->pc);
@@ -518,7 +535,7 @@ static void on_cpuid(unsigned vcpu, void *ud)
 	}
 }
 
-/* --- install and exit ---------------------------------------------------------- */
+/* --- install and exit --------------------------------------------------- */
 
 static void write_stats(const char *path, bool open_at_exit)
 {
@@ -537,7 +554,8 @@ static void write_stats(const char *path, bool open_at_exit)
 		", \"bytes_partial_windows\": %" PRIu64 ", \"system_map\": ",
 		pmc_session_windows(pc.session), pmc_session_errors(pc.session),
 		open_at_exit ? "true" : "false", pmc_mem_mode_name(pc.cfg.mem),
-		pc.cfg.mem == PMC_MEM_ON ? "true" : "false", pc.resets,
+		pc.cfg.mem == PMC_MEM_ON || pc.cfg.mem == PMC_MEM_FIRST ? "true" : "false",
+		pc.resets,
 		pc.partial_windows);
 	if (pc.cfg.system_map)
 		pm_json_string(f, pc.cfg.system_map);

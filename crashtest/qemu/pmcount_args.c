@@ -63,14 +63,14 @@ static int set_mem(struct pmcount_config *c, const char *v, char *err,
 		   size_t errlen)
 {
 	static const enum pmc_mem_mode modes[] = { PMC_MEM_ON, PMC_MEM_OFF,
-						   PMC_MEM_ALWAYS };
+						   PMC_MEM_ALWAYS, PMC_MEM_FIRST };
 
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
 		if (!strcmp(v, pmc_mem_mode_name(modes[i]))) {
 			c->mem = modes[i];
 			return 0;
 		}
-	snprintf(err, errlen, "mem=%s: expected on, off or always", v);
+	snprintf(err, errlen, "mem=%s: expected on, off, always or first", v);
 	return -1;
 }
 
@@ -84,7 +84,7 @@ static const struct pmc_arg pmc_args[] = {
 	{ "counts", false, true, set_counts, "PATH" },
 	{ "stats", false, false, set_stats, "PATH" },
 	{ "system_map", false, false, set_system_map, "PATH" },
-	{ "mem", false, false, set_mem, "on|off|always" },
+	{ "mem", false, false, set_mem, "on|off|always|first" },
 	{ "region", true, false, set_region, "BASE:SIZE[:NAME]" },
 };
 
@@ -96,6 +96,7 @@ const char *pmc_mem_mode_name(enum pmc_mem_mode m)
 	case PMC_MEM_ON: return "on";
 	case PMC_MEM_OFF: return "off";
 	case PMC_MEM_ALWAYS: return "always";
+	case PMC_MEM_FIRST: return "first";
 	}
 	return "?";
 }

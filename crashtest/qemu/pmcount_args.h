@@ -18,6 +18,7 @@ enum pmc_mem_mode {
 	PMC_MEM_ON,	/* only while a window is open (qemu_plugin_reset) */
 	PMC_MEM_OFF,	/* never: no byte counts */
 	PMC_MEM_ALWAYS,	/* for the whole run: no toggling, costs the boot */
+	PMC_MEM_FIRST,	/* like on, in the first window after each MARK only */
 };
 
 struct pmcount_config {

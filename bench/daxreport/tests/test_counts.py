@@ -147,6 +147,14 @@ class TestJoin(unittest.TestCase):
         self.assertEqual(len(cc.values("insns.kernel")), 5)
         self.assertTrue(any("from 1 of 5 windows" in n for n in cc.notes))
 
+    def test_first_window_bytes_is_the_normal_case(self):
+        ws = fixtures.cell_windows(G, "c", 5, ops=100, user=1, kernel=1, pmem_load=6400,
+                                   bytes_=["exact", "off", "off", "off", "off"])
+        self.run.counts("stock", ws)
+        cc = self.report().get("stock", G, "c").counts
+        self.assertEqual(cc.values("mem.load.pmem.bytes"), [64.0])
+        self.assertFalse(any("byte" in n for n in cc.notes), cc.notes)
+
     def test_no_exact_byte_window_gives_no_bytes(self):
         ws = fixtures.cell_windows(G, "c", 5, ops=100, user=1, kernel=1, pmem_load=6400,
                                    bytes_=["partial", "off", "off", "off", "off"])

@@ -39,7 +39,7 @@ sync
 for ((i = 0; i < runs; i++)); do
 	"$seq" "$mnt/seq" "$@"
 done
-"$pmmark" mark 4 "protocol errors"
+"$pmmark" mark 5 "protocol errors"
 "$pmmark" stop
 "$pmmark" start
 "$pmmark" start

@@ -8,7 +8,7 @@
  * FILE: at least 1 MiB on a DAX file system (mapped MAP_SYNC), already
  * written so that its blocks exist. Defaults K=64 M=32 N=512 B=65536.
  * Every page is faulted in before the first window, so the windows hold
- * the sequence and nothing of the setup. Three windows, each after a mark:
+ * the sequence and nothing of the setup. Four windows, each after a mark:
  *
  *   mark 1 "pmcount-seq"  K clwb, K clflushopt, K clflush (one line each,
  *                         pmem), M sfence, M mfence, M lfence, M lock add
@@ -16,7 +16,11 @@
  *                         pmem, memcpy of B bytes from DRAM to pmem;
  *                         window_end(K, "seq")
  *   mark 2 "empty"        nothing; window_end(0, "empty")
- *   mark 3 "pwrite"       pwrite 4 KiB to FILE, fsync; window_end(1, "io")
+ *   mark 3 "same block"   START, one 8-byte store to pmem, STOP (pmmark_stop:
+ *                         ops 0, unit ""), all inline: one translation
+ *                         block, so the store runs before the START's
+ *                         memory-callback reset can take effect
+ *   mark 4 "pwrite"       pwrite 4 KiB to FILE, fsync; window_end(1, "io")
  *
  * In user mode the first window has exactly K, K, K, M, M, M, 2M and N of
  * those events, 8N NT bytes to pmem and at least B store bytes to pmem.
@@ -43,6 +47,7 @@
 #define FLUSH_OFF	0		/* K lines per flush kind: 3 * 64 K */
 #define NT_OFF		(256u << 10)	/* N * 8 bytes */
 #define COPY_OFF	(512u << 10)	/* B bytes */
+#define BLOCK_OFF	(1000u << 10)	/* the same-block window's store */
 
 static uint64_t dram_word;
 static char src[512u << 10];
@@ -150,7 +155,12 @@ int main(int argc, char **argv)
 	pmmark_start();
 	pmmark_window_end(0, "empty");
 
-	pmmark_mark(3, "pwrite");
+	pmmark_mark(3, "same block");
+	pmmark_start();
+	*(volatile uint64_t *)(p + BLOCK_OFF) = 0x626c6f636bull;
+	pmmark_stop();
+
+	pmmark_mark(4, "pwrite");
 	pmmark_start();
 	if (pwrite(fd, block, sizeof(block), MAP_BYTES - sizeof(block)) !=
 	    (ssize_t)sizeof(block) || fsync(fd)) {

@@ -111,6 +111,10 @@ static void test_accepts(void **state)
 	assert_string_equal(c.regions.r[0].name, "nv0");
 	pmcount_args_free(&c);
 	assert_string_equal(pmc_mem_mode_name(PMC_MEM_ALWAYS), "always");
+	assert_int_equal(parse(&c, err, "counts=/tmp/c", "mem=first", NULL, NULL), 0);
+	assert_int_equal(c.mem, PMC_MEM_FIRST);
+	pmcount_args_free(&c);
+	assert_string_equal(pmc_mem_mode_name(PMC_MEM_FIRST), "first");
 }
 
 static void expect_error(const char *a0, const char *a1, const char *a2,
@@ -146,7 +150,7 @@ static void test_rejects(void **state)
 	expect_error("counts=/tmp/c", "stats=/tmp/c", NULL,
 		     "stats=/tmp/c: the same file as counts=");
 	expect_error("counts=/tmp/c", "mem=maybe", NULL,
-		     "mem=maybe: expected on, off or always");
+		     "mem=maybe: expected on, off, always or first");
 	expect_error("counts=/tmp/c", "mem=on", "mem=off", "mem= given twice");
 	expect_error("counts=/tmp/c", "region=0x1000", NULL, "region=0x1000");
 	snprintf(missing, sizeof(missing), "system_map=%s/nothere", dir);
