@@ -8,6 +8,7 @@
 
 #include <glib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <qemu-plugin.h>
@@ -54,6 +55,18 @@ int guest_cpu_init(char *err, size_t errlen)
 bool guest_cpu_ready(void)
 {
 	return ready;
+}
+
+void guest_cpu_init_or_exit(const char *who)
+{
+	char err[256];
+
+	if (ready)
+		return;
+	if (guest_cpu_init(err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", who, err);
+		exit(EXIT_FAILURE);
+	}
 }
 
 bool guest_read_reg(enum guest_reg r, uint64_t *val)

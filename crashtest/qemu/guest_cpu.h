@@ -34,6 +34,12 @@ enum guest_reg {
 int guest_cpu_init(char *err, size_t errlen);
 bool guest_cpu_ready(void);
 
+/*
+ * The vCPU init callback of a plugin: guest_cpu_init() once, or exit QEMU
+ * with "WHO: why" on stderr (the plugin API has no way to fail later).
+ */
+void guest_cpu_init_or_exit(const char *who);
+
 /* Read one register (zero-extended); false if QEMU refuses. */
 bool guest_read_reg(enum guest_reg r, uint64_t *val);
 

@@ -603,16 +603,9 @@ static void on_exit_cb(qemu_plugin_id_t id, void *ud)
 
 static void on_vcpu_init(qemu_plugin_id_t id, unsigned vcpu)
 {
-	char err[256];
-
 	(void)id;
 	(void)vcpu;
-	if (guest_cpu_ready())
-		return;
-	if (guest_cpu_init(err, sizeof(err))) {
-		pmc_log("%s", err);
-		exit(EXIT_FAILURE);	/* no plugin API to fail later */
-	}
+	guest_cpu_init_or_exit("pmcount");
 }
 
 static int install_fail(const char *msg)

@@ -14,7 +14,6 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${DAXLAB_BUILD:-$top/build/rel}
 plugin=$build/crashtest/qemu/libpmtrace.so
 pmsim=$build/crashtest/pmsim
-qemu=${DAXLAB_QEMU:-qemu-system-x86_64}
 guest_script=$top/crashtest/qemu/tests/guest-trace.sh
 
 work=$(mktemp -d /tmp/daxlab-tracer.XXXXXX)
@@ -28,6 +27,8 @@ trap cleanup EXIT
 
 # shellcheck source=../lib/tap.sh
 . "$top/tests/lib/tap.sh"
+# shellcheck source=../lib/plugin.sh
+. "$top/tests/lib/plugin.sh"
 finish() {
 	tap_finish tracer
 	exit
@@ -51,19 +52,7 @@ if [ ! -f "$plugin" ]; then
 		"bad argument fails the load" "-smp 2 fails the load" "${vm_tests[@]}"
 fi
 
-# load_fails DESC NEEDLE PLUGIN-ARGS [QEMU-ARG...]: QEMU must exit non-zero
-# with the plugin's one-line message containing NEEDLE.
-load_fails() {
-	local desc=$1 needle=$2 args=$3 out rc=0
-	shift 3
-	out=$(timeout 20 "$qemu" -nodefaults -display none -machine pc -accel tcg \
-		-plugin "$plugin,$args" "$@" 2>&1) || rc=$?
-	if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && grep -q "^pmtrace: .*$needle" <<<"$out"; then
-		ok "$desc"
-	else
-		not_ok "$desc" "exit status $rc, output:" "$out"
-	fi
-}
+load_fails() { plugin_load_fails "$plugin" "$@"; }
 load_fails "bad argument fails the load" "unknown argument 'colour=blue'" \
 	"trace=$work/x.trace,colour=blue" -smp 1
 load_fails "-smp 2 fails the load" "needs -smp 1" "trace=$work/x.trace" -smp 2

@@ -16,7 +16,6 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${DAXLAB_BUILD:-$top/build/rel}
 plugin=$build/crashtest/qemu/libpmcount.so
-qemu=${DAXLAB_QEMU:-qemu-system-x86_64}
 guest_script=$top/crashtest/qemu/tests/guest-count.sh
 # pmcount-seq's parameters: K flushes of each kind, M fences of each kind
 # and M locked RMW of each kind, N movnti, a memcpy of B bytes.
@@ -31,6 +30,8 @@ trap cleanup EXIT
 
 # shellcheck source=../lib/tap.sh
 . "$top/tests/lib/tap.sh"
+# shellcheck source=../lib/plugin.sh
+. "$top/tests/lib/plugin.sh"
 finish() {
 	tap_finish pmcount
 	exit
@@ -57,22 +58,10 @@ if [ ! -f "$plugin" ]; then
 		"-smp 2 fails the load" "${vm_tests[@]}"
 fi
 
-# load_fails DESC NEEDLE PLUGIN-ARGS [QEMU-ARG...]: QEMU must exit non-zero
-# with the plugin's one-line message containing NEEDLE.
-load_fails() {
-	local desc=$1 needle=$2 args=$3 out rc=0
-	shift 3
-	out=$(timeout 20 "$qemu" -nodefaults -display none -machine pc -accel tcg \
-		-plugin "$plugin,$args" "$@" 2>&1) || rc=$?
-	if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && grep -q "^pmcount: .*$needle" <<<"$out"; then
-		ok "$desc"
-	else
-		not_ok "$desc" "exit status $rc, output:" "$out"
-	fi
-}
+load_fails() { plugin_load_fails "$plugin" "$@"; }
 load_fails "bad argument fails the load" "unknown argument 'colour=blue'" \
 	"counts=$work/x.jsonl,colour=blue" -smp 1
-load_fails "bad mem= value fails the load" "mem=sometimes: expected on, off or always" \
+load_fails "bad mem= value fails the load" "mem=sometimes: expected on, off, always or first" \
 	"counts=$work/x.jsonl,mem=sometimes" -smp 1
 load_fails "-smp 2 fails the load" "needs -smp 1" "counts=$work/x.jsonl" -smp 2
 
