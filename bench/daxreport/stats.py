@@ -17,6 +17,7 @@ each side, 2000 times, fixed seed, so a report is reproducible byte for
 byte). Everything else is "no difference detected at this noise", the
 noise being each side's (max - min) / median.
 """
+import functools
 import math
 import random
 import statistics
@@ -109,7 +110,6 @@ class Comparison:
         self.ratio = None
         if self.med_a not in (None, 0) and self.med_b is not None:
             self.ratio = self.med_b / self.med_a
-        self.ci = None
         self.p = None
         if not self.a or not self.b or self.ratio is None:
             self.kind = NA
@@ -120,8 +120,15 @@ class Comparison:
         else:
             self.kind = RESULT
             self.p = extreme_p(self.na, self.nb)
+
+    @functools.cached_property
+    def ci(self):
+        """The bootstrap interval, computed when a table shows it: the
+        report compares thousands of per-function counts and prints the
+        interval of few (2000 resamples each would take minutes)."""
         if self.kind in (RESULT, NONE):
-            self.ci = bootstrap_ratio(self.a, self.b)
+            return bootstrap_ratio(self.a, self.b)
+        return None
 
     @property
     def is_result(self):

@@ -2,7 +2,7 @@
 # The guest kernel's own counters: fs_dax tracepoints (PTE and PMD faults,
 # their results and fallbacks) and, where the kernel has them, the pmem
 # dax_operations events. Only the traced warm-up run of each cell pays
-# for tracing; the measured repetitions run with tracing off.
+# for tracing; the measured repetitions run with the events disabled.
 
 TRACEFS=${TRACEFS:-/sys/kernel/tracing}
 TRACE_SYSTEMS=()
@@ -24,10 +24,18 @@ trace_init() {
 		{ echo "bench: the kernel has no fs_dax or pmem trace events" >&2; return 1; }
 	echo 0 >"$TRACEFS/tracing_on"
 	echo 16384 >"$TRACEFS/buffer_size_kb" 2>/dev/null || true
-	for s in "${TRACE_SYSTEMS[@]}"; do echo 1 >"$TRACEFS/events/$s/enable"; done
 }
 
-trace_start() { : >"$TRACEFS/trace"; echo 1 >"$TRACEFS/tracing_on"; }
+# trace_events 0|1: disable or enable the event systems. tracing_on=0
+# alone is not enough between warm-ups: an enabled event still runs its
+# probe up to the ring buffer (about 250 instructions per DAX fault or
+# read under QEMU -icount), which the measured repetitions must not pay.
+trace_events() {
+	local s
+	for s in "${TRACE_SYSTEMS[@]}"; do echo "$1" >"$TRACEFS/events/$s/enable"; done
+}
+
+trace_start() { : >"$TRACEFS/trace"; trace_events 1; echo 1 >"$TRACEFS/tracing_on"; }
 
 # trace_stop_json: stop tracing and print the counts as one JSON object:
 #   {"systems": [...], "events": {"dax_pmd_fault_done": N, ...},
@@ -35,6 +43,7 @@ trace_start() { : >"$TRACEFS/trace"; echo 1 >"$TRACEFS/tracing_on"; }
 # The result of a fault event is the VM_FAULT flags it printed last.
 trace_stop_json() {
 	echo 0 >"$TRACEFS/tracing_on"
+	trace_events 0
 	local overrun=0 f v
 	for f in "$TRACEFS"/per_cpu/cpu*/stats; do
 		[ -e "$f" ] || continue

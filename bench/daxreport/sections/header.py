@@ -75,7 +75,7 @@ def method(ctx):
             "median ± half the interquartile range of those repetitions. Workloads run pinned "
             "to one guest CPU (taskset; daxwl also pins its thread) and QEMU to one host CPU. "
             f"Files are {size}, timed runs last {rt} (sized for TCG). The VM's file systems are "
-            "made with 2 MiB alignment hints (mkfs.ext4 -E stride=512,stripe_width=512, mkfs.xfs "
+            "made with 2 MiB alignment hints (mkfs.ext4 -E stride=512,stripe_width=512,lazy_itable_init=0,lazy_journal_init=0, mkfs.xfs "
             "-d agcount=2,su=2m,sw=1,extszinherit=512 -l size=64m; ext2 without, its PMD patch "
             "aligns by itself). Every throughput is also a ratio to `daxwl membw` of the same "
             "boot: reads to its load bandwidth, writes and flushes to its non-temporal store "
