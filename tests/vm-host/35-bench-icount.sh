@@ -20,7 +20,7 @@ tol=0.005	# 0.5 %: the issue's bar for "deterministic"
 cat >"$work/matrix" <<'MATRIX'
 set reps 3
 set warmup 1
-set size 8M
+set size 16M
 set runtime 50ms
 set nvdimm 1
 set nvdimm_size 1G
