@@ -12,7 +12,7 @@ guest instruction, ns per fault *are* instructions per fault.
 
 Which clock: each raw record's ``bench.clock`` ("icount" or "wall"); a
 record without one takes env.json's ``clock.mode``; without both it is
-wall (runs made before the field existed, like results/reference). A run
+wall (runs made before the field existed). A run
 whose records disagree is "mixed": its cells are compared only with cells
 of the same clock.
 """

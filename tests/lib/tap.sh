@@ -26,3 +26,12 @@ tap_finish() {
 	echo "$1: $tap_pass passed, $tap_fail failed, $tap_skip skipped"
 	[ "$tap_fail" -eq 0 ]
 }
+# tap_skip_rest LABEL REASON DESC...: skip each DESC because of REASON,
+# then finish with tap_finish LABEL and exit with its status.
+tap_skip_rest() {
+	local label=$1 reason=$2 desc
+	shift 2
+	for desc in "$@"; do skip "$desc" "$reason"; done
+	tap_finish "$label"
+	exit
+}

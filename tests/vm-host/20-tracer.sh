@@ -33,12 +33,7 @@ finish() {
 	tap_finish tracer
 	exit
 }
-skip_rest() {
-	local reason=$1 desc
-	shift
-	for desc in "$@"; do skip "$desc" "$reason"; done
-	finish
-}
+skip_rest() { tap_skip_rest tracer "$@"; }
 
 vm_tests=("traced guest run completes" "trace registers the region and its image"
 	"pmseq events decode in program order" "every flush resolves to a physical address"

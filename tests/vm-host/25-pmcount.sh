@@ -36,12 +36,7 @@ finish() {
 	tap_finish pmcount
 	exit
 }
-skip_rest() {
-	local reason=$1 desc
-	shift
-	for desc in "$@"; do skip "$desc" "$reason"; done
-	finish
-}
+skip_rest() { tap_skip_rest pmcount "$@"; }
 
 vm_tests=("counted guest run completes" "sequence window counts are exact"
 	"empty window counts next to nothing" "a window inside one translation block counts its store"

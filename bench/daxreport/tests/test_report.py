@@ -295,15 +295,16 @@ class TestCountsSections(Fixture):
 
 
 class TestReference(unittest.TestCase):
-    """results/reference: a wall-clock run without counts still gives every
-    section and answer it had."""
+    """results/reference, a real quick-set run in deterministic mode with the
+    pmcount plugin's counts: every section and the known answers, exact."""
 
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
         cls.path = os.path.join(cls.tmp.name, "reference")
         os.makedirs(cls.path)
-        for f in ("env.json", "plan.env", "matrix", "plan.tsv"):
+        for f in ("env.json", "plan.env", "matrix", "plan.tsv",
+                  "counts-stock.jsonl", "counts-patched.jsonl"):
             shutil.copy(os.path.join(REFERENCE, f), cls.path)
         shutil.copytree(os.path.join(REFERENCE, "raw"), os.path.join(cls.path, "raw"))
         cls.rc, cls.err = run_main(cls.path)
@@ -328,23 +329,36 @@ class TestReference(unittest.TestCase):
         ans = section(self.md, "Answers")
         for s in ("**PMD against PTE faults**", "**DAX read against page-cache read**",
                   "**Stock against patched:**", "**msync cost per page:**",
-                  "**Device-mapper overhead**", "**daxwl against fio**"):
+                  "**Device-mapper overhead**", "**daxwl against fio**",
+                  "**Exact answers from the event counts**"):
             self.assertIn(s, ans)
         self.assertIn("ext2-dax-pmem fault-write-pmd: stock 0 PMD faults; patched 8 PMD faults",
                       ans)
         self.assertIn("ext2-dax-pmem fault-write-pmd-sync: stock unsupported; patched ok", ans)
-        self.assertIn("- stock ext4 DAX: 127 µs/page at 1 page, 0.711 µs/page at 256 pages", ans)
-        self.assertRegex(ans, r"- patched ext2: PMD-capable 6\.93 GB/s vs PTE-only 0\.396 GB/s "
-                              r"\(17\.49x\): PMD-capable 17\.49x faster")
-        self.assertIn("- stock ext2: PMD-capable 0.408 GB/s vs PTE-only 0.411 GB/s (0.992x): "
-                      "no difference detected at this noise", ans)
+        self.assertIn("- stock ext4 DAX PTE-mapped: 5,107 insns/page at 1 page, "
+                      "1,719 insns/page at 256 pages", ans)
+        self.assertRegex(ans, r"- patched ext2: PMD-capable 12\.5 B/insn vs PTE-only 0\.93 B/insn "
+                              r"\(13\.41x\): PMD-capable 13\.41x fewer instructions")
+        self.assertNotIn("GB/s", ans)
+
+    def test_exact_answers(self):
+        ans = section(self.md, "Answers")
+        # One PMD fault per 2 MiB on patched ext2; stock ext2 has none.
+        self.assertRegex(ans, r"- patched ext2 write fault, per 2 MiB touched: PMD-capable "
+                              r"mapping 1 fault \(calls: dax_iomap_fault 1, dax_iomap_pmd_fault 1")
+        self.assertRegex(ans, r"- stock ext2 write fault, per 2 MiB touched: PMD-capable "
+                              r"mapping 512 faults")
+        # A PTE-mapped DAX msync writes back exactly the dirtied lines.
+        self.assertIn("- stock ext4 DAX, PTE mapping, 16 dirtied pages (1024 lines) per msync: "
+                      "cache-line flushes 1,024 (clwb 1,024", ans)
 
     def test_header_and_rows(self):
-        self.assertIn("| cells | 134: 128 ok, 6 not supported, 0 failed, 0 unreadable |", self.md)
-        self.assertIn("**Clock: wall.**", self.md)
+        self.assertIn("| cells | 140: 134 ok, 6 not supported, 0 failed, 0 unreadable |", self.md)
+        self.assertIn("**Clock: icount", self.md)
         rows = csv_rows(self.path)
-        self.assertEqual(len(rows), 804)
-        self.assertIn("gbps", rows[0])
+        self.assertEqual(len(rows), 840)
+        self.assertIn("bytes_per_insn", rows[0])
+        self.assertTrue(all(r["clock"] == "icount" for r in rows))
 
 
 class TestMixedClocks(unittest.TestCase):
