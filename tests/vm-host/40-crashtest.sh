@@ -29,7 +29,7 @@ tests=("patched kernel: $scenario has crash images and no violation"
 	"mutant $mutant: $scenario shows durability violations"
 	"the mutant's reproducer replays to an image judged inconsistent again"
 	"patched kernel: every pmem REQ_FUA/REQ_PREFLUSH completion keeps the flush contract"
-	"mutant $fence_mutant: pmem completes REQ_FUA bios before their data is durable")
+	"mutant $fence_mutant: pmem completes REQ_FUA/REQ_PREFLUSH bios before their data is durable")
 
 if ! "$top/scripts/kernel" path patched >/dev/null 2>&1; then
 	for t in "${tests[@]}"; do skip "$t" "the patched kernel is not built (make kernel)"; done
@@ -100,7 +100,7 @@ f=$(run_of "mutant-$fence_mutant" | jq -s -c 'map(select(.scenario == "'"$scenar
 fbad=$(jq -r '.result.flush_contract_violations // 0' <<<"$f")
 freport=$work/run/$scenario/mutant-$fence_mutant/violations/001.txt
 if [ "$fbad" -gt 0 ] && grep -q '^verdict: *FLUSH CONTRACT' "$freport" 2>/dev/null &&
-	grep -q 'drain:pmem_fua.*pmem_submit_bio' "$freport"; then
+	grep -qE 'drain:pmem_(fua|preflush).*pmem_submit_bio' "$freport"; then
 	ok "${tests[4]} ($fbad of $(jq -r '.result.drain_marks' <<<"$f") completions)"
 else
 	not_ok "${tests[4]}" "run: $f" "$(head -n 8 "$freport" 2>/dev/null)"
