@@ -147,6 +147,13 @@ struct pmsim_opts {
 	int stop_on_violation;
 	int dedup_per_point;	/* forget seen images at each crash point */
 	uint64_t stop_event;	/* simulate only events [0, stop_event) */
+	/*
+	 * 0: visit every crash point. N: visit N of the T crash points, evenly
+	 * spread and always including the last: point i (0-based) is visited
+	 * when floor((i+1)*N/T) > floor(i*N/T). Points not visited build no
+	 * state. Drain marks are checked all the same.
+	 */
+	uint64_t max_points;
 };
 
 void pmsim_opts_default(struct pmsim_opts *o);
@@ -154,6 +161,15 @@ void pmsim_opts_default(struct pmsim_opts *o);
  * and "fence|event|mark". */
 int pmsim_parse_mode(struct pmsim_opts *o, const char *s);
 int pmsim_parse_points(struct pmsim_opts *o, const char *s);
+
+/*
+ * The number of crash points pmsim_run visits for t and o: every point of
+ * the kind o->points among events [0, o->stop_event), the end included
+ * where the kind has one, or o->max_points of them when that is smaller.
+ * With o->max_points = 0 it is the total a caller can size a budget by.
+ */
+int pmsim_count_points(const struct pmsim_trace *t, const struct pmsim_opts *o,
+		       uint64_t *n);
 
 /* One 8-byte-or-smaller piece of a store, named by its event and offset. */
 struct pmsim_piece {
@@ -178,15 +194,22 @@ struct pmsim_violation {
 	struct pmsim_piece *persisted, *lost;
 };
 
+/*
+ * A run is complete when points_checked == points_total and bounded is 0:
+ * then every crash point was visited and every state the mode asks for
+ * was generated. Otherwise bound_reason says what cut it short.
+ */
 struct pmsim_result {
-	uint64_t crash_points;
+	uint64_t crash_points;	/* crash points visited */
+	uint64_t points_total;	/* crash points of the trace (before sampling) */
+	uint64_t points_checked;	/* visited and enumerated to the end */
 	uint64_t explored;	/* valid states generated */
 	uint64_t distinct;	/* distinct (image, marks) checked */
 	uint64_t violations;	/* distinct states the checker rejected */
 	uint64_t drains;	/* drain marks checked */
 	uint64_t drain_violations;	/* drain marks whose claim failed */
 	int bounded;		/* a bound cut the enumeration short */
-	char bound_reason[160];
+	char bound_reason[256];
 	size_t nreports;
 	struct pmsim_violation *reports;
 	double seconds;

@@ -43,11 +43,21 @@ int eng_visit(struct eng *e)
 	if (e->ndep && !deps_ok(e))
 		return VISIT_GO;	/* not a reachable state */
 	if (e->o->max_states && res->explored >= e->o->max_states) {
+		int len;
+
 		res->bounded = 1;
-		snprintf(res->bound_reason, sizeof(res->bound_reason),
-			 "stopped at --max-states %" PRIu64 " (crash point %" PRIu64
-			 " of the trace, event %" PRIu64 ")", e->o->max_states,
-			 e->point, e->crash.event);
+		e->cut = true;
+		len = snprintf(res->bound_reason, sizeof(res->bound_reason),
+			       "stopped at --max-states %" PRIu64 " in crash point %" PRIu64
+			       " (event %" PRIu64 ")", e->o->max_states, e->point,
+			       e->crash.event);
+		/* Exhaustive: the states of that point are known up front. */
+		if (e->space && e->o->mode == PMSIM_EXHAUSTIVE && !e->o->eadr &&
+		    len > 0 && (size_t)len < sizeof(res->bound_reason))
+			snprintf(res->bound_reason + len,
+				 sizeof(res->bound_reason) - (size_t)len,
+				 " after %" PRIu64 " of at most %" PRIu64 " states there",
+				 res->explored - e->point_explored0, e->space);
 		e->stop = true;
 		return VISIT_STOP;
 	}
@@ -85,26 +95,13 @@ int eng_visit(struct eng *e)
 	return VISIT_GO;
 }
 
-static bool in_region(const struct pmsim_region *r, uint64_t addr, size_t len)
-{
-	return addr >= r->base && addr - r->base < r->size &&
-	       len <= r->size - (addr - r->base);
-}
-
-const unsigned char *pmsim_image_ptr(const struct pmsim_image *cimg,
+const unsigned char *pmsim_image_ptr(const struct pmsim_image *img,
 				     uint64_t addr, size_t len)
 {
-	struct pmsim_image *img = (struct pmsim_image *)cimg;	/* lookup cache */
-	const struct pmsim_trace *t = img->s->t;
+	struct sim *s = img->s;
+	int ri = trace_find_region(s->t, addr, len, &s->image_region);
 
-	if (img->last < t->nreg && in_region(&t->reg[img->last], addr, len))
-		return img->s->img[img->last] + (addr - t->reg[img->last].base);
-	for (size_t i = 0; i < t->nreg; i++)
-		if (in_region(&t->reg[i], addr, len)) {
-			img->last = i;
-			return img->s->img[i] + (addr - t->reg[i].base);
-		}
-	return NULL;
+	return ri < 0 ? NULL : s->img[ri] + (addr - s->t->reg[ri].base);
 }
 
 size_t pmsim_image_nregions(const struct pmsim_image *img)

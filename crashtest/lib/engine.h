@@ -13,7 +13,6 @@
 
 struct pmsim_image {
 	struct sim *s;
-	size_t last;		/* region of the previous lookup */
 };
 
 /* A clflush constraint restricted to this crash point's dirty lines. */
@@ -43,6 +42,10 @@ struct eng {
 	uint64_t eadr_from;	/* eADR: first event of the window */
 	size_t eadr_j;		/* eADR: pieces persisted in the window */
 	bool stop;		/* a bound or a violation ends the run */
+	bool cut;		/* this point is not enumerated to the end */
+	uint64_t space;		/* states at this point: product of option
+				 * counts, saturated (0: not known) */
+	uint64_t point_explored0;	/* res->explored when the point began */
 	int err;
 };
 

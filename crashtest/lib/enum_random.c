@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Random: n states per crash point, each line's option drawn uniformly;
  * reproducible from --seed and the crash point. */
+#include <inttypes.h>
+
 #include "engine.h"
 
 static uint64_t next(uint64_t *x)
@@ -16,18 +18,32 @@ static int run_random(struct eng *e)
 {
 	uint64_t x = mix64(e->o->seed ^ mix64(e->crash.event + 1)) | 1;
 	uint64_t before = e->res->explored;
+	uint64_t want = e->o->mode_arg;
+	uint64_t cap = want > UINT64_MAX / 16 ? UINT64_MAX : 16 * want;
+	uint64_t tries;
 
 	/* One crash point with nothing dirty has a single state. */
 	if (e->nd == 0) {
 		eng_visit(e);
 		return 0;
 	}
-	for (uint64_t tries = 0; e->res->explored - before < e->o->mode_arg &&
-	     tries < 16 * e->o->mode_arg; tries++) {
+	for (tries = 0; e->res->explored - before < want && tries < cap; tries++) {
 		for (size_t i = 0; i < e->nd; i++)
 			eng_set(e, i, (uint32_t)(next(&x) % e->dl[i]->o.n));
 		if (eng_visit(e) == VISIT_STOP)
 			return 0;
+	}
+	/* Most draws broke the clflush rule: fewer states than asked. */
+	if (e->res->explored - before < want) {
+		e->cut = true;
+		if (!e->res->bounded) {
+			e->res->bounded = 1;
+			snprintf(e->res->bound_reason, sizeof(e->res->bound_reason),
+				 "random: %" PRIu64 " of %" PRIu64 " reachable states drawn in %"
+				 PRIu64 " tries at crash point %" PRIu64 " (event %" PRIu64 ")",
+				 e->res->explored - before, want, tries, e->point,
+				 e->crash.event);
+		}
 	}
 	return 0;
 }

@@ -45,7 +45,7 @@ struct pmsim_trace {
 	bool text;
 	bool stored;		/* a STORE/NTSTORE was seen (IMAGE must precede) */
 	unsigned flags;
-	size_t last_region;	/* lookup cache */
+	size_t last_region;	/* lookup cache while parsing */
 	char *path, *dir;
 	char **names;		/* owned strings of text traces */
 	size_t nnames;
@@ -61,7 +61,8 @@ int trace_parse_text(struct pmsim_trace *t, const char *text, size_t len);
 struct pmsim_trace *trace_alloc(const char *path, const char *dir,
 				unsigned flags);
 /* Region index containing [addr, addr+len), or -1. */
-int trace_find_region(struct pmsim_trace *t, uint64_t addr, uint64_t len);
+int trace_find_region(const struct pmsim_trace *t, uint64_t addr, uint64_t len,
+		      size_t *hint);
 /* Resolve an IMAGE kind 1 path against the trace directory (malloc'd). */
 char *trace_image_path(const struct pmsim_trace *t, const char *p);
 

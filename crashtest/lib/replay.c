@@ -157,7 +157,7 @@ static int build_eadr(struct sim *s, uint64_t window,
 	return 0;
 }
 
-static int build(struct pmsim_trace *t, const struct pmsim_opts *o,
+static int build(const struct pmsim_trace *t, const struct pmsim_opts *o,
 		 uint64_t event, uint64_t window, const struct pmsim_piece *given,
 		 size_t n, unsigned char ***data)
 {
@@ -209,7 +209,7 @@ int pmsim_build_image(const struct pmsim_trace *t, const struct pmsim_opts *o,
 		      uint64_t event, const struct pmsim_piece *persisted,
 		      size_t npersisted, unsigned char ***data)
 {
-	return build((struct pmsim_trace *)t, o, event, 0, persisted, npersisted, data);
+	return build(t, o, event, 0, persisted, npersisted, data);
 }
 
 void pmsim_image_data_free(const struct pmsim_trace *t, unsigned char **data)

@@ -8,35 +8,13 @@
 #include <time.h>
 
 #include "engine.h"
+#include "points.h"
 
 static const struct enum_ops *const modes[] = {
 	[PMSIM_EXHAUSTIVE] = &enum_exhaustive,
 	[PMSIM_BOUNDED] = &enum_bounded,
 	[PMSIM_RANDOM] = &enum_random,
 };
-
-/* Is "before event p" (p == n: the end) a crash point? A locked RMW or
- * xchg (STORE + FENCE) is one instruction: its point is before the STORE,
- * and there is none inside it. */
-static bool is_point(const struct pmsim_trace *t, enum pmsim_crash_points k,
-		     size_t p, size_t n)
-{
-	switch (k) {
-	case PMSIM_AT_FENCE:
-		if (p == n)
-			return true;
-		if (p + 1 < n && rmw_pair_fence(t, p + 1))
-			return true;
-		return t->ev[p].type == PMTRACE_FENCE &&
-		       t->ev[p].kind != PMTRACE_FENCE_LFENCE && !rmw_pair_fence(t, p);
-	case PMSIM_AT_EVENT:
-		return p > 0 && !rmw_pair_fence(t, p);
-	case PMSIM_AT_MARK:
-		return p > 0 && t->ev[p - 1].type == PMTRACE_MARK &&
-		       !pmtrace_is_drain_label((const char *)t->ev[p - 1].payload);
-	}
-	return false;
-}
 
 /* Marks executed before event p. */
 static size_t marks_before(const struct pmsim_trace *t, uint64_t p)
@@ -60,6 +38,19 @@ static void set_marks(struct eng *e, size_t nmarks)
 	e->mark_salt = mix64(nmarks + 0x6d61726bull);
 }
 
+/* eADR: fold piece j of the window into the durable base. */
+static void eadr_persist(struct sim *s, size_t j)
+{
+	struct line *l = &s->lines[s->ep_line[j]];
+	uint64_t h;
+
+	piece_apply(&s->ep[j], l->mem);
+	h = line_hash(l->addr, l->mem);
+	s->base_key += h - l->hash_base;
+	l->hash_base = h;
+	sim_touch(s, l);
+}
+
 /* eADR: every prefix of the window's pieces, in program order. The marks a
  * state has reached are those before the first piece it lacks. */
 static void eadr_point(struct eng *e, size_t p)
@@ -73,14 +64,7 @@ static void eadr_point(struct eng *e, size_t p)
 	if ((e->point == 1 || s->nep == 0) && eng_visit(e) == VISIT_STOP)
 		return;
 	for (size_t j = 0; j < s->nep; j++) {
-		struct line *l = &s->lines[s->ep_line[j]];
-		uint64_t h;
-
-		piece_apply(&s->ep[j], l->mem);
-		h = line_hash(l->addr, l->mem);
-		s->base_key += h - l->hash_base;
-		l->hash_base = h;
-		sim_touch(s, l);
+		eadr_persist(s, j);
 		e->key = s->base_key;
 		e->eadr_j = j + 1;
 		set_marks(e, j + 1 < s->nep ?
@@ -88,6 +72,18 @@ static void eadr_point(struct eng *e, size_t p)
 		if (eng_visit(e) == VISIT_STOP)
 			return;
 	}
+	s->nep = 0;
+	e->eadr_from = p;
+}
+
+/* eADR, a crash point not sampled: its window becomes durable unvisited,
+ * so the next visited point's window starts here. */
+static void eadr_skip(struct eng *e, size_t p)
+{
+	struct sim *s = e->s;
+
+	for (size_t j = 0; j < s->nep; j++)
+		eadr_persist(s, j);
 	s->nep = 0;
 	e->eadr_from = p;
 }
@@ -110,19 +106,25 @@ static int prepare(struct eng *e)
 		e->dcap = c;
 	}
 	e->nd = s->ndirty;
+	e->space = 1;
 	for (size_t i = 0; i < e->nd; i++) {
 		struct line *l = &s->lines[s->dirty[i]];
 
 		if (line_options(s, l))
 			return -1;
-		if (l->o.truncated && !e->res->bounded) {
-			e->res->bounded = 1;
-			snprintf(e->res->bound_reason, sizeof(e->res->bound_reason),
-				 "line 0x%" PRIx64 " has more than %u crash options at event %"
-				 PRIu64 "; only the first %u were explored",
-				 l->addr, MAX_LINE_OPTIONS, e->crash.event,
-				 MAX_LINE_OPTIONS);
+		if (l->o.truncated) {
+			e->cut = true;
+			if (!e->res->bounded) {
+				e->res->bounded = 1;
+				snprintf(e->res->bound_reason, sizeof(e->res->bound_reason),
+					 "line 0x%" PRIx64 " has more than %u crash options at event %"
+					 PRIu64 "; only the first %u were explored",
+					 l->addr, MAX_LINE_OPTIONS, e->crash.event,
+					 MAX_LINE_OPTIONS);
+			}
 		}
+		e->space = l->o.n && e->space > UINT64_MAX / l->o.n ?
+			   UINT64_MAX : e->space * l->o.n;
 		e->dl[i] = l;
 		e->cur[i] = 0;
 	}
@@ -153,6 +155,9 @@ static int crash_point(struct eng *e, size_t p)
 
 	e->res->crash_points++;
 	e->point++;
+	e->cut = false;
+	e->space = 0;
+	e->point_explored0 = e->res->explored;
 	e->crash.event = p;
 	e->crash.offset = eng_offset(t, p);
 	e->crash.marks = t->marks;
@@ -160,37 +165,39 @@ static int crash_point(struct eng *e, size_t p)
 		state_set_clear(&e->set);
 	if (e->o->eadr) {
 		eadr_point(e, p);
-		return e->err;
+	} else {
+		set_marks(e, e->s->nmarks);
+		if (prepare(e))
+			return -1;
+		e->key = e->s->base_key;
+		modes[e->o->mode]->run(e);
+		for (size_t i = 0; i < e->nd; i++)
+			eng_set(e, i, 0);	/* back to the durable image */
 	}
-	set_marks(e, e->s->nmarks);
-	if (prepare(e))
-		return -1;
-	e->key = e->s->base_key;
-	modes[e->o->mode]->run(e);
-	for (size_t i = 0; i < e->nd; i++)
-		eng_set(e, i, 0);	/* back to the durable image */
+	if (!e->err && !e->cut && !e->stop)
+		e->res->points_checked++;
 	return e->err;
 }
 
-int pmsim_run(const struct pmsim_trace *tc, const struct pmsim_opts *o,
+int pmsim_run(const struct pmsim_trace *t, const struct pmsim_opts *o,
 	      const struct pmsim_checker *chk, struct pmsim_result *res)
 {
-	struct pmsim_trace *t = (struct pmsim_trace *)tc;	/* lookup cache */
 	struct timespec t0, t1;
 	struct sim s;
 	struct eng e = { 0 };
-	size_t n = t->nev;
+	uint64_t pidx = 0;
+	size_t n;
 	int r = 0;
 
 	memset(res, 0, sizeof(*res));
-	if (o->mode > PMSIM_RANDOM || o->points > PMSIM_AT_MARK)
-		return pmsim_seterr("invalid options");
+	if (pms_check_opts(o))
+		return -1;
 	if (!chk || !chk->check)
 		return pmsim_seterr("no checker");
-	if (n >= UINT32_MAX - 1)
-		return pmsim_seterr("%s: too many events (%zu)", t->path, n);
-	if (o->stop_event < n)
-		n = (size_t)o->stop_event;
+	if (t->nev >= UINT32_MAX - 1)
+		return pmsim_seterr("%s: too many events (%zu)", t->path, t->nev);
+	n = pms_nevents(t, o);
+	res->points_total = pms_points_total(t, o);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (sim_init(&s, t, o))
 		return -1;
@@ -204,10 +211,14 @@ int pmsim_run(const struct pmsim_trace *tc, const struct pmsim_opts *o,
 	e.res = res;
 	e.img.s = &s;
 	for (size_t i = 0; i <= n && !e.stop; i++) {
-		if (is_point(t, o->points, i, n)) {
-			r = crash_point(&e, i);
-			if (r || e.stop)
-				break;
+		if (pms_is_point(t, o->points, i, n)) {
+			if (pms_sampled(pidx++, res->points_total, o->max_points)) {
+				r = crash_point(&e, i);
+				if (r || e.stop)
+					break;
+			} else if (o->eadr) {
+				eadr_skip(&e, i);
+			}
 		}
 		if (i < n && (r = sim_apply(&s, i)))
 			break;

@@ -61,7 +61,7 @@ static int load_image_file(struct sim *s, const struct pmsim_event *e)
 	return ret;
 }
 
-int sim_init(struct sim *s, struct pmsim_trace *t, const struct pmsim_opts *o)
+int sim_init(struct sim *s, const struct pmsim_trace *t, const struct pmsim_opts *o)
 {
 	memset(s, 0, sizeof(*s));
 	s->t = t;
@@ -196,7 +196,7 @@ int64_t sim_line(struct sim *s, uint64_t addr)
 		s->lcap = n;
 	}
 	/* Regions are 64-byte aligned, so a line lies in exactly one. */
-	ri = trace_find_region(s->t, addr, LINE_SIZE);
+	ri = trace_find_region(s->t, addr, LINE_SIZE, &s->last_region);
 	if (ri < 0)
 		return pmsim_seterr("cache line 0x%" PRIx64 " is not inside one region "
 				    "(regions must be 64-byte aligned)", addr);

@@ -56,8 +56,10 @@ struct clflush_dep {
 };
 
 struct sim {
-	struct pmsim_trace *t;
+	const struct pmsim_trace *t;
 	const struct pmsim_opts *o;
+	size_t last_region;		/* region lookup hint of the model */
+	size_t image_region;		/* ... and of pmsim_image_ptr() */
 	unsigned char **img;		/* per region */
 	struct line *lines;
 	size_t nlines, lcap;
@@ -77,7 +79,7 @@ struct sim {
 	size_t nep, epcap;
 };
 
-int sim_init(struct sim *s, struct pmsim_trace *t, const struct pmsim_opts *o);
+int sim_init(struct sim *s, const struct pmsim_trace *t, const struct pmsim_opts *o);
 void sim_free(struct sim *s);
 /*
  * Is event p the FENCE of a locked RMW or xchg whose STORE is event p-1?

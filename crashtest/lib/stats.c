@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Trace statistics (`pmsim stats`): what is in it and how hard it is. */
-#include "sim.h"
+#include "points.h"
 
-int pmsim_trace_stats(const struct pmsim_trace *tc, struct pmsim_stats *st)
+int pmsim_trace_stats(const struct pmsim_trace *t, struct pmsim_stats *st)
 {
-	struct pmsim_trace *t = (struct pmsim_trace *)tc;
 	struct pmsim_opts o;
 	struct sim s;
 	int r = 0;
@@ -30,10 +29,7 @@ int pmsim_trace_stats(const struct pmsim_trace *tc, struct pmsim_stats *st)
 	if (sim_init(&s, t, &o))
 		return -1;
 	for (size_t i = 0; i <= t->nev && !r; i++) {
-		if (i == t->nev || (t->ev[i].type == PMTRACE_FENCE &&
-				    t->ev[i].kind != PMTRACE_FENCE_LFENCE &&
-				    !rmw_pair_fence(t, i)) ||
-		    (i + 1 < t->nev && rmw_pair_fence(t, i + 1))) {
+		if (pms_is_point(t, PMSIM_AT_FENCE, i, t->nev)) {
 			st->fence_points++;
 			if (s.ndirty > st->max_dirty_lines)
 				st->max_dirty_lines = s.ndirty;

@@ -87,21 +87,22 @@ void trace_where(const struct pmsim_trace *t, const struct pmsim_event *e,
 			 t->path, e->offset, t->nev);
 }
 
-int trace_find_region(struct pmsim_trace *t, uint64_t addr, uint64_t len)
+int trace_find_region(const struct pmsim_trace *t, uint64_t addr, uint64_t len,
+		      size_t *hint)
 {
 	const struct pmsim_region *r;
 
-	if (t->last_region < t->nreg) {
-		r = &t->reg[t->last_region];
+	if (*hint < t->nreg) {
+		r = &t->reg[*hint];
 		if (addr >= r->base && addr - r->base < r->size &&
 		    len <= r->size - (addr - r->base))
-			return (int)t->last_region;
+			return (int)*hint;
 	}
 	for (size_t i = 0; i < t->nreg; i++) {
 		r = &t->reg[i];
 		if (addr >= r->base && addr - r->base < r->size &&
 		    len <= r->size - (addr - r->base)) {
-			t->last_region = i;
+			*hint = i;
 			return (int)i;
 		}
 	}
@@ -213,7 +214,7 @@ static int check_image_file(struct pmsim_trace *t, struct pmsim_event *e)
 	for (const unsigned char *c = e->payload; *c; c++)
 		if (*c < ' ')
 			return pmsim_seterr("%s: image file path has a control character", WHERE);
-	ri = trace_find_region(t, e->addr, 1);
+	ri = trace_find_region(t, e->addr, 1, &t->last_region);
 	if (ri < 0)
 		return pmsim_seterr("%s: image file at 0x%" PRIx64 " is outside every region",
 				    WHERE, e->addr);
@@ -245,7 +246,7 @@ static int check_image_file(struct pmsim_trace *t, struct pmsim_event *e)
 static int check_in_region(struct pmsim_trace *t, struct pmsim_event *e,
 			   uint64_t len, const char *what)
 {
-	int ri = trace_find_region(t, e->addr, len);
+	int ri = trace_find_region(t, e->addr, len, &t->last_region);
 
 	if (ri < 0)
 		return pmsim_seterr("%s: %s of %" PRIu64 " bytes at 0x%" PRIx64

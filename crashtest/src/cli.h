@@ -3,7 +3,15 @@
 #ifndef PMSIM_CLI_H
 #define PMSIM_CLI_H
 
-enum { EXIT_OK = 0, EXIT_VIOLATION = 1, EXIT_ERROR = 2 };
+/* The project's exit statuses (PMSIM.md, "Exit status"). */
+enum {
+	EXIT_OK = 0,		/* consistent, and every crash point checked */
+	EXIT_VIOLATION = 1,	/* violations found, or the run failed */
+	EXIT_ERROR = 2,		/* usage or bad input */
+	EXIT_UNSUPPORTED = 3,	/* not supported here */
+	EXIT_INCOMPLETE = 4,	/* a bound or sampling left states unchecked */
+	EXIT_NOSPACE = 5,	/* not enough disk space or memory */
+};
 
 int cmd_check(int argc, char **argv);
 int cmd_dump(int argc, char **argv);

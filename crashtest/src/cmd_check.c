@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ static int parse(int argc, char **argv, struct check_args *a)
 		{ "repro-dir", required_argument, NULL, 'r' },
 		{ "max-reports", required_argument, NULL, 'R' },
 		{ "stop-on-violation", no_argument, NULL, 'x' },
+		{ "max-points", required_argument, NULL, 'P' },
 		{ 0 }
 	};
 	unsigned long long v;
@@ -45,7 +47,7 @@ static int parse(int argc, char **argv, struct check_args *a)
 	a->o.max_states = DEFAULT_MAX_STATES;
 	a->timeout = 60;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:p:m:s:ewM:t:i:r:R:x", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:p:m:s:ewM:t:i:r:R:xP:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': a->checker = optarg; break;
 		case 'p':
@@ -82,6 +84,11 @@ static int parse(int argc, char **argv, struct check_args *a)
 			a->o.max_reports = (unsigned)v;
 			break;
 		case 'x': a->o.stop_on_violation = 1; break;
+		case 'P':
+			if (cli_number("--max-points", optarg, &v))
+				return EXIT_ERROR;
+			a->o.max_points = v;
+			break;
 		default:
 			return cli_error("check: bad option (see pmsim --help)");
 		}
@@ -137,6 +144,7 @@ int cmd_check(int argc, char **argv)
 	struct pmsim_checker chk;
 	struct pmsim_result res;
 	char mode[96];
+	bool complete;
 	int r = parse(argc, argv, &a);
 
 	if (r)
@@ -172,10 +180,19 @@ int cmd_check(int argc, char **argv)
 			       res.drain_violations == 1 ? "" : "s");
 		if (res.bounded)
 			printf("pmsim: BOUNDED: %s\n", res.bound_reason);
+		complete = !res.bounded && res.points_checked == res.points_total;
+		if (!complete)
+			printf("pmsim: INCOMPLETE: %" PRIu64 " of %" PRIu64
+			       " crash points checked (%.1f%%)%s\n",
+			       res.points_checked, res.points_total,
+			       res.points_total ? 100.0 * (double)res.points_checked /
+			       (double)res.points_total : 0.0,
+			       res.crash_points < res.points_total ?
+			       "; --max-points sampled the others out" : "");
 		r = reports(t, &a, &res);
 		if (!r)
-			r = res.violations || res.drain_violations ?
-			    EXIT_VIOLATION : EXIT_OK;
+			r = res.violations || res.drain_violations ? EXIT_VIOLATION :
+			    complete ? EXIT_OK : EXIT_INCOMPLETE;
 	}
 	pmsim_result_free(&res);
 	pmsim_exec_checker_free(ec);

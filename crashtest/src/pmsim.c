@@ -18,7 +18,8 @@ static const struct command {
 	  "        [--mode exhaustive|bounded:K|durable|random:N] [--seed S] [--eadr]\n"
 	  "        [--per-word]\n"
 	  "        [--max-states N (10000000; 0: none)] [--timeout SEC (60)] [--image FILE]\n"
-	  "        [--repro-dir DIR] [--max-reports N (10)] [--stop-on-violation]" },
+	  "        [--repro-dir DIR] [--max-reports N (10)] [--stop-on-violation]\n"
+	  "        [--max-points N (0: all)]" },
 	{ "dump", cmd_dump, "dump TRACE [--events N]" },
 	{ "replay", cmd_replay, "replay REPRO [-o] IMAGE" },
 	{ "stats", cmd_stats, "stats TRACE [--json]" },

@@ -116,12 +116,38 @@ static void check_repro_replay(void **state)
 			     bin, dir, dir), 0);
 	assert_int_equal(run("cmp %s/img %s/img2", dir, dir), 0);
 	assert_int_equal(run("%s/pmsim replay %s/repro/violation-1.repro a b 2>&1", bin, dir), 2);
-	/* mode names and the bound show up in the summary */
+	/* mode names and the bound show up in the summary; a bound that
+	 * left states unchecked is not "consistent": exit 4 */
 	assert_int_equal(run("%s/pmsim check %s/good.pmt --checker true --mode random:3 --seed 9 "
-			     "--max-states 4 2>&1", bin, dir), 0);
+			     "--max-states 4 2>&1", bin, dir), 4);
 	assert_non_null(strstr(output, "BOUNDED: stopped at --max-states 4"));
+	assert_non_null(strstr(output, "INCOMPLETE: 1 of 7 crash points checked (14.3%)"));
 	assert_int_equal(run("%s/pmsim dump %s/good.pmt | grep -c '^fence sfence'", bin, dir), 0);
 	assert_int_equal(atoi(output), 6);
+}
+
+/* Only a run that checked every crash point exits 0. */
+static void incomplete_exits_4(void **state)
+{
+	(void)state;
+	assert_int_equal(run("%s/examples/applog-trace -n 2 %s/inc.pmt", bin, dir), 0);
+	assert_int_equal(run("%s/pmsim check %s/inc.pmt --checker true 2>&1", bin, dir), 0);
+	assert_null(strstr(output, "INCOMPLETE"));
+	assert_int_equal(run("%s/pmsim check %s/inc.pmt --checker true --max-states 1 2>&1",
+			     bin, dir), 4);
+	assert_non_null(strstr(output, "INCOMPLETE: 0 of 5 crash points checked (0.0%)"));
+	/* random:N far beyond the states there: the state cap cuts it */
+	assert_int_equal(run("%s/pmsim check %s/inc.pmt --checker true --max-states 50 "
+			     "--mode random:18446744073709551615 2>&1", bin, dir), 4);
+	assert_non_null(strstr(output, "INCOMPLETE"));
+	/* sampling crash points is incomplete too, and says so */
+	assert_int_equal(run("%s/pmsim check %s/inc.pmt --checker true --max-points 2 2>&1",
+			     bin, dir), 4);
+	assert_non_null(strstr(output, "2 of 5 crash points checked (40.0%); --max-points"));
+	/* a violation outranks incompleteness */
+	assert_int_equal(run("%s/examples/applog-trace --buggy -n 2 %s/incb.pmt", bin, dir), 0);
+	assert_int_equal(run("%s/pmsim check %s/incb.pmt --checker %s/examples/applog-check "
+			     "--max-points 4 2>/dev/null", bin, dir, bin), 1);
 }
 
 static void bad_checkers(void **state)
@@ -142,6 +168,7 @@ int main(void)
 		cmocka_unit_test(usage_errors),
 		cmocka_unit_test(bad_traces),
 		cmocka_unit_test(check_repro_replay),
+		cmocka_unit_test(incomplete_exits_4),
 		cmocka_unit_test(bad_checkers),
 	};
 

@@ -282,6 +282,215 @@ static void million_states(void **state)
 	pm_rec_free(r);
 }
 
+/* Crash events seen by the checker, in order. */
+struct events_seen {
+	uint64_t ev[64];
+	size_t n;
+};
+
+static int note_event(void *arg, const struct pmsim_image *img,
+		      const struct pmsim_crash *c, const uint64_t *ch, size_t n)
+{
+	struct events_seen *s = arg;
+
+	(void)img;
+	(void)ch;
+	(void)n;
+	if (s->n == 0 || s->ev[s->n - 1] != c->event) {
+		assert_true(s->n < 64);
+		s->ev[s->n++] = c->event;
+	}
+	return 0;
+}
+
+static void run_events(struct pmsim_trace *t, const struct pmsim_opts *o,
+		       struct events_seen *s, struct pmsim_result *res)
+{
+	struct pmsim_checker chk = { .check = note_event, .arg = s };
+	struct pmsim_opts po = *o;
+
+	/* every point checks at least one state */
+	po.dedup_per_point = 1;
+	s->n = 0;
+	assert_int_equal(pmsim_run(t, &po, &chk, res), 0);
+}
+
+/*
+ * Events: 0 region, 1 store, 2 clwb, 3 sfence, 4 mark "one",
+ * 5 mark "drain: x", 6 store+7 rmw fence (one instruction), 8 lfence,
+ * 9 store, 10 mfence, 11 mark "two".
+ */
+static struct pmsim_trace *points_trace(void)
+{
+	struct pm_rec *r = rec_new();
+	struct pmsim_trace *t;
+	uint64_t v = 1;
+
+	pm_store(r, LINE(0), &v, 8);
+	pm_clwb(r, LINE(0));
+	pm_sfence(r);
+	pm_mark(r, "one");
+	pm_mark(r, "drain: x");
+	pm_rmw(r, LINE(2), &v, 8);
+	pm_lfence(r);
+	pm_store(r, LINE(1), &v, 8);
+	pm_mfence(r);
+	pm_mark(r, "two");
+	assert_int_equal(pm_rec_trace(r, &t), 0);
+	assert_int_equal(pmsim_trace_nevents(t), 12);
+	pm_rec_free(r);
+	return t;
+}
+
+/* pmsim_count_points is the number of points pmsim_run visits, for every
+ * kind: marks without drain marks and without an end point, events
+ * without the point inside a locked RMW, fences with the RMW's point
+ * before its STORE. */
+static void count_points_is_run(void **state)
+{
+	static const struct {
+		enum pmsim_crash_points k;
+		uint64_t n;
+		uint64_t ev[12];
+	} want[] = {
+		{ PMSIM_AT_FENCE, 4, { 3, 6, 10, 12 } },
+		{ PMSIM_AT_EVENT, 11, { 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12 } },
+		{ PMSIM_AT_MARK, 2, { 5, 12 } },
+	};
+	struct pmsim_trace *t = points_trace();
+	struct events_seen seen;
+	struct pmsim_result res;
+	struct pmsim_opts o;
+	uint64_t n;
+
+	(void)state;
+	for (size_t k = 0; k < 3; k++) {
+		pmsim_opts_default(&o);
+		o.points = want[k].k;
+		assert_int_equal(pmsim_count_points(t, &o, &n), 0);
+		assert_int_equal(n, want[k].n);
+		run_events(t, &o, &seen, &res);
+		assert_int_equal(res.crash_points, n);
+		assert_int_equal(res.points_total, n);
+		assert_int_equal(res.points_checked, n);
+		assert_int_equal(seen.n, n);
+		assert_memory_equal(seen.ev, want[k].ev, n * sizeof(uint64_t));
+		pmsim_result_free(&res);
+		/* stop_event: the end point moves with it */
+		o.stop_event = 4;
+		assert_int_equal(pmsim_count_points(t, &o, &n), 0);
+		run_events(t, &o, &seen, &res);
+		assert_int_equal(res.crash_points, n);
+		pmsim_result_free(&res);
+	}
+	o.mode = (enum pmsim_mode)7;
+	assert_int_equal(pmsim_count_points(t, &o, &n), -1);
+	pmsim_trace_free(t);
+}
+
+/* max_points: that many points, evenly spread, the last one included,
+ * and no state built at the others. */
+static void max_points_samples(void **state)
+{
+	struct pmsim_trace *t = points_trace();
+	struct events_seen seen;
+	struct pmsim_result res;
+	struct pmsim_opts o;
+	uint64_t n;
+
+	(void)state;
+	pmsim_opts_default(&o);
+	o.points = PMSIM_AT_EVENT;
+	o.max_points = 3;	/* of 11: points 4, 8 and 11 (1-based) */
+	assert_int_equal(pmsim_count_points(t, &o, &n), 0);
+	assert_int_equal(n, 3);
+	run_events(t, &o, &seen, &res);
+	assert_int_equal(seen.n, 3);
+	assert_int_equal(seen.ev[0], 4);
+	assert_int_equal(seen.ev[1], 9);
+	assert_int_equal(seen.ev[2], 12);
+	assert_int_equal(res.crash_points, 3);
+	assert_int_equal(res.points_total, 11);
+	assert_int_equal(res.points_checked, 3);
+	assert_false(res.bounded);
+	/* drain marks are checked all the same */
+	assert_int_equal(res.drains, 1);
+	pmsim_result_free(&res);
+	o.max_points = 1;	/* just the end */
+	run_events(t, &o, &seen, &res);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(seen.ev[0], 12);
+	pmsim_result_free(&res);
+	o.max_points = 1000;	/* more than there are: all */
+	assert_int_equal(pmsim_count_points(t, &o, &n), 0);
+	assert_int_equal(n, 11);
+	run_events(t, &o, &seen, &res);
+	assert_int_equal(seen.n, 11);
+	pmsim_result_free(&res);
+	pmsim_trace_free(t);
+}
+
+/* eADR with sampling: a skipped point's window becomes durable, so the
+ * next visited point starts from the full image of the skipped one. */
+static void max_points_eadr(void **state)
+{
+	struct marks_seen m = { .n = 0 };
+	struct pmsim_checker chk = { .check = note_marks, .arg = &m };
+	struct pmsim_result res;
+	struct pmsim_trace *t;
+	struct pmsim_opts o;
+	struct pm_rec *r = rec_new();
+	uint64_t one = 1, two = 2;
+
+	(void)state;
+	pm_store(r, LINE(0), &one, 8);
+	pm_sfence(r);
+	pm_store(r, LINE(1), &two, 8);
+	assert_int_equal(pm_rec_trace(r, &t), 0);
+	pmsim_opts_default(&o);
+	o.eadr = 1;
+	o.max_points = 1;	/* of 2: only the end */
+	assert_int_equal(pmsim_run(t, &o, &chk, &res), 0);
+	/* A + B: A durable from the skipped point, then B or not */
+	assert_int_equal(m.n, 2);
+	assert_int_equal(m.v[0][0], 1);
+	assert_int_equal(m.v[1][0], 3);
+	assert_int_equal(res.points_total, 2);
+	assert_int_equal(res.points_checked, 1);
+	pmsim_result_free(&res);
+	pmsim_trace_free(t);
+	pm_rec_free(r);
+}
+
+/* A bound leaves points unchecked, and the result says how many. */
+static void coverage_when_bounded(void **state)
+{
+	struct pmsim_opts o;
+	struct pm_rec *r = three_lines(0);
+	uint64_t v = 5;
+
+	(void)state;
+	pm_sfence(r);		/* point 1: 27 states; point 2 (end): 27 */
+	pm_store(r, LINE(3), &v, 8);
+	pmsim_opts_default(&o);
+	collect(r, &o, W, 1, AT_ALL, &out);
+	assert_false(out.res.bounded);
+	assert_int_equal(out.res.points_total, 2);
+	assert_int_equal(out.res.points_checked, 2);
+	o.max_states = 10;
+	collect(r, &o, W, 1, AT_ALL, &out);
+	assert_true(out.res.bounded);
+	assert_int_equal(out.res.points_total, 2);
+	assert_int_equal(out.res.points_checked, 0);
+	assert_non_null(strstr(out.res.bound_reason, "after 10 of at most 27 states"));
+	o.max_states = 30;	/* the first point, then 3 of the second's 54 */
+	collect(r, &o, W, 1, AT_ALL, &out);
+	assert_true(out.res.bounded);
+	assert_int_equal(out.res.points_checked, 1);
+	assert_int_equal(out.res.crash_points, 2);
+	pm_rec_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +503,10 @@ int main(void)
 		cmocka_unit_test(crash_point_kinds),
 		cmocka_unit_test(eadr_marks),
 		cmocka_unit_test(million_states),
+		cmocka_unit_test(count_points_is_run),
+		cmocka_unit_test(max_points_samples),
+		cmocka_unit_test(max_points_eadr),
+		cmocka_unit_test(coverage_when_bounded),
 	};
 
 	return cmocka_run_group_tests_name("enum", tests, NULL, NULL);
