@@ -35,7 +35,7 @@ static void clear_changed(struct sim *s)
 	s->all_changed = false;
 }
 
-int eng_visit(struct eng *e)
+int pms_eng_visit(struct eng *e)
 {
 	struct pmsim_result *res = e->res;
 	int r;
@@ -62,7 +62,7 @@ int eng_visit(struct eng *e)
 		return VISIT_STOP;
 	}
 	res->explored++;
-	r = state_set_insert(&e->set, e->key + e->mark_salt);
+	r = pms_state_set_insert(&e->set, e->key + e->mark_salt);
 	if (r < 0) {
 		e->err = pmsim_seterr("out of memory for the state set");
 		e->stop = true;
@@ -82,7 +82,7 @@ int eng_visit(struct eng *e)
 	}
 	if (r > 0) {
 		res->violations++;
-		if (eng_report(e)) {
+		if (pms_eng_report(e)) {
 			e->err = -1;
 			e->stop = true;
 			return VISIT_STOP;
@@ -99,7 +99,7 @@ const unsigned char *pmsim_image_ptr(const struct pmsim_image *img,
 				     uint64_t addr, size_t len)
 {
 	struct sim *s = img->s;
-	int ri = trace_find_region(s->t, addr, len, &s->image_region);
+	int ri = pms_trace_find_region(s->t, addr, len, &s->image_region);
 
 	return ri < 0 ? NULL : s->img[ri] + (addr - s->t->reg[ri].base);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The crash-state engine: the enumeration modes pick an option per dirty
- * line (eng_set) and submit the resulting state (eng_visit), which checks
+ * line (eng_set) and submit the resulting state (pms_eng_visit), which checks
  * the cross-line clflush rule, de-duplicates by image hash and calls the
  * checker. One ops table per mode, as with fio's ioengines.
  */
@@ -61,11 +61,11 @@ static inline void eng_set(struct eng *e, size_t i, uint32_t c)
 	memcpy(l->mem, l->o.content + (size_t)c * LINE_SIZE, LINE_SIZE);
 	e->key += l->o.hash[c] - l->o.hash[old];
 	e->cur[i] = c;
-	sim_touch(e->s, l);
+	pms_sim_touch(e->s, l);
 }
 
 /* Submit the current state; VISIT_STOP when the run must end. */
-int eng_visit(struct eng *e);
+int pms_eng_visit(struct eng *e);
 
 struct enum_ops {
 	const char *name;
@@ -73,7 +73,7 @@ struct enum_ops {
 	int (*run)(struct eng *e);
 };
 
-extern const struct enum_ops enum_exhaustive, enum_bounded, enum_random;
+extern const struct enum_ops pms_enum_exhaustive, pms_enum_bounded, pms_enum_random;
 
 /* File offset (text: line) of event p, or just past the last event. */
 static inline uint64_t eng_offset(const struct pmsim_trace *t, size_t p)
@@ -86,9 +86,9 @@ static inline uint64_t eng_offset(const struct pmsim_trace *t, size_t p)
 }
 
 /* Record a violation of the current state. */
-int eng_report(struct eng *e);
+int pms_eng_report(struct eng *e);
 /* Check the claim of the drain mark just applied (p: the event after it):
  * no written-back piece may still wait for a fence. */
-int eng_drain(struct eng *e, size_t p);
+int pms_eng_drain(struct eng *e, size_t p);
 
 #endif

@@ -5,7 +5,7 @@
 
 static int walk(struct eng *e, size_t from, uint64_t depth)
 {
-	if (eng_visit(e) == VISIT_STOP)
+	if (pms_eng_visit(e) == VISIT_STOP)
 		return VISIT_STOP;
 	if (depth == e->o->mode_arg)
 		return VISIT_GO;
@@ -26,7 +26,7 @@ static int run_bounded(struct eng *e)
 	return 0;
 }
 
-const struct enum_ops enum_bounded = {
+const struct enum_ops pms_enum_bounded = {
 	.name = "bounded",
 	.run = run_bounded,
 };

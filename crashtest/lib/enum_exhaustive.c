@@ -36,17 +36,17 @@ static int run_exhaustive(struct eng *e)
 	if (ahead && e->nd)
 		memcpy(ahead, e->cur, e->nd * sizeof(*ahead));
 	for (int d = 0; d < LOOKAHEAD && more; d++) {
-		state_set_prefetch(&e->set, kahead + e->mark_salt);
+		pms_state_set_prefetch(&e->set, kahead + e->mark_salt);
 		more = step(e, ahead, &kahead);
 	}
 	for (;;) {
 		size_t i;
 
 		if (more) {
-			state_set_prefetch(&e->set, kahead + e->mark_salt);
+			pms_state_set_prefetch(&e->set, kahead + e->mark_salt);
 			more = step(e, ahead, &kahead);
 		}
-		if (eng_visit(e) == VISIT_STOP)
+		if (pms_eng_visit(e) == VISIT_STOP)
 			break;
 		for (i = 0; i < e->nd; i++) {
 			if (e->cur[i] + 1 < e->dl[i]->o.n) {
@@ -62,7 +62,7 @@ static int run_exhaustive(struct eng *e)
 	return 0;
 }
 
-const struct enum_ops enum_exhaustive = {
+const struct enum_ops pms_enum_exhaustive = {
 	.name = "exhaustive",
 	.run = run_exhaustive,
 };

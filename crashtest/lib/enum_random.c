@@ -24,13 +24,13 @@ static int run_random(struct eng *e)
 
 	/* One crash point with nothing dirty has a single state. */
 	if (e->nd == 0) {
-		eng_visit(e);
+		pms_eng_visit(e);
 		return 0;
 	}
 	for (tries = 0; e->res->explored - before < want && tries < cap; tries++) {
 		for (size_t i = 0; i < e->nd; i++)
 			eng_set(e, i, (uint32_t)(next(&x) % e->dl[i]->o.n));
-		if (eng_visit(e) == VISIT_STOP)
+		if (pms_eng_visit(e) == VISIT_STOP)
 			return 0;
 	}
 	/* Most draws broke the clflush rule: fewer states than asked. */
@@ -48,7 +48,7 @@ static int run_random(struct eng *e)
 	return 0;
 }
 
-const struct enum_ops enum_random = {
+const struct enum_ops pms_enum_random = {
 	.name = "random",
 	.run = run_random,
 };

@@ -52,19 +52,19 @@ struct pmsim_trace {
 };
 
 /* Validate one parsed event and append it. where() formats the location. */
-int trace_add(struct pmsim_trace *t, struct pmsim_event *e);
+int pms_trace_add(struct pmsim_trace *t, struct pmsim_event *e);
 /* Location prefix for errors about event e ("offset 0x.. (event N)"). */
-void trace_where(const struct pmsim_trace *t, const struct pmsim_event *e,
+void pms_trace_where(const struct pmsim_trace *t, const struct pmsim_event *e,
 		 char *buf, size_t size);
-int trace_parse_binary(struct pmsim_trace *t);
-int trace_parse_text(struct pmsim_trace *t, const char *text, size_t len);
-struct pmsim_trace *trace_alloc(const char *path, const char *dir,
+int pms_trace_parse_binary(struct pmsim_trace *t);
+int pms_trace_parse_text(struct pmsim_trace *t, const char *text, size_t len);
+struct pmsim_trace *pms_trace_alloc(const char *path, const char *dir,
 				unsigned flags);
 /* Region index containing [addr, addr+len), or -1. */
-int trace_find_region(const struct pmsim_trace *t, uint64_t addr, uint64_t len,
+int pms_trace_find_region(const struct pmsim_trace *t, uint64_t addr, uint64_t len,
 		      size_t *hint);
 /* Resolve an IMAGE kind 1 path against the trace directory (malloc'd). */
-char *trace_image_path(const struct pmsim_trace *t, const char *p);
+char *pms_trace_image_path(const struct pmsim_trace *t, const char *p);
 
 /* 64-bit line hash used for image keys. */
 static inline uint64_t mix64(uint64_t h)

@@ -126,7 +126,7 @@ static void fill(struct line *l, const struct groups *g, const uint16_t *c,
 	memcpy(o->choice + (size_t)k * g->n, c, g->n * sizeof(*c));
 }
 
-int line_options(struct sim *s, struct line *l)
+int pms_line_options(struct sim *s, struct line *l)
 {
 	struct lopts *o = &l->o;
 	uint16_t c[MAX_GROUPS] = { 0 };

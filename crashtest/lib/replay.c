@@ -63,7 +63,7 @@ static int choose_line(struct sim *s, struct line *l,
 	uint16_t want[16] = { 0 };
 	bool ended[16] = { 0 };
 
-	if (line_options(s, l))
+	if (pms_line_options(s, l))
 		return -1;
 	if (l->o.truncated)
 		return pmsim_seterr("line 0x%" PRIx64 " has too many crash options to replay",
@@ -176,12 +176,12 @@ static int build(const struct pmsim_trace *t, const struct pmsim_opts *o,
 		return pmsim_seterr("crash event %" PRIu64 " is past the end of the trace (%zu events)",
 				    event, t->nev);
 	}
-	if (sim_init(&s, t, o)) {
+	if (pms_sim_init(&s, t, o)) {
 		free(set);
 		return -1;
 	}
 	for (uint64_t i = 0; i < event && !r; i++)
-		r = sim_apply(&s, (size_t)i);
+		r = pms_sim_apply(&s, (size_t)i);
 	if (!r)
 		r = o->eadr ? build_eadr(&s, window, set, n) : build_cached(&s, set, n);
 	if (!r) {
@@ -198,7 +198,7 @@ static int build(const struct pmsim_trace *t, const struct pmsim_opts *o,
 		if (!out)
 			r = pmsim_seterr("out of memory");
 	}
-	sim_free(&s);
+	pms_sim_free(&s);
 	free(set);
 	if (!r)
 		*data = out;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Replaying events through the x86 persistency model (DESIGN.md): pieces
+ * Replaying events through the x86 persistency model (PMSIM.md): pieces
  * enter their line's list; a flush marks how much of a line the next fence
  * makes durable; a fence moves durable pieces into the region buffers.
  */
@@ -19,7 +19,7 @@ static int load_image_file(struct sim *s, const struct pmsim_event *e)
 	const struct pmsim_region *r = &s->t->reg[e->region];
 	unsigned char *dst = s->img[e->region] + (e->addr - r->base);
 	uint64_t room = r->size - (e->addr - r->base), done = 0;
-	char *path = trace_image_path(s->t, (const char *)e->payload);
+	char *path = pms_trace_image_path(s->t, (const char *)e->payload);
 	int fd, ret = 0;
 
 	if (!path)
@@ -61,7 +61,7 @@ static int load_image_file(struct sim *s, const struct pmsim_event *e)
 	return ret;
 }
 
-int sim_init(struct sim *s, const struct pmsim_trace *t, const struct pmsim_opts *o)
+int pms_sim_init(struct sim *s, const struct pmsim_trace *t, const struct pmsim_opts *o)
 {
 	memset(s, 0, sizeof(*s));
 	s->t = t;
@@ -74,7 +74,7 @@ int sim_init(struct sim *s, const struct pmsim_trace *t, const struct pmsim_opts
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 		if (m == MAP_FAILED) {
-			sim_free(s);
+			pms_sim_free(s);
 			return pmsim_seterr("region %s: cannot map %" PRIu64 " bytes: %s",
 					    t->reg[i].name, t->reg[i].size, strerror(errno));
 		}
@@ -89,21 +89,21 @@ int sim_init(struct sim *s, const struct pmsim_trace *t, const struct pmsim_opts
 			memcpy(s->img[e->region] + (e->addr - t->reg[e->region].base),
 			       e->payload, e->len);
 		} else if (load_image_file(s, e)) {
-			sim_free(s);
+			pms_sim_free(s);
 			return -1;
 		}
 	}
 	s->ltab_size = 1024;
 	s->ltab = calloc(s->ltab_size, sizeof(*s->ltab));
 	if (!s->ltab) {
-		sim_free(s);
+		pms_sim_free(s);
 		return pmsim_seterr("out of memory");
 	}
 	s->all_changed = true;
 	return 0;
 }
 
-void sim_free(struct sim *s)
+void pms_sim_free(struct sim *s)
 {
 	if (s->img)
 		for (size_t i = 0; i < s->t->nreg; i++)
@@ -159,7 +159,7 @@ static int grow_table(struct sim *s)
 	return 0;
 }
 
-struct line *sim_find_line(struct sim *s, uint64_t addr)
+struct line *pms_sim_find_line(struct sim *s, uint64_t addr)
 {
 	size_t k = slot_of(addr, s->ltab_size);
 
@@ -173,7 +173,7 @@ struct line *sim_find_line(struct sim *s, uint64_t addr)
 	return NULL;
 }
 
-int64_t sim_line(struct sim *s, uint64_t addr)
+int64_t pms_sim_line(struct sim *s, uint64_t addr)
 {
 	size_t k = slot_of(addr, s->ltab_size);
 	struct line *l;
@@ -196,7 +196,7 @@ int64_t sim_line(struct sim *s, uint64_t addr)
 		s->lcap = n;
 	}
 	/* Regions are 64-byte aligned, so a line lies in exactly one. */
-	ri = trace_find_region(s->t, addr, LINE_SIZE, &s->last_region);
+	ri = pms_trace_find_region(s->t, addr, LINE_SIZE, &s->last_region);
 	if (ri < 0)
 		return pmsim_seterr("cache line 0x%" PRIx64 " is not inside one region "
 				    "(regions must be 64-byte aligned)", addr);
@@ -227,7 +227,7 @@ static int push_u32(uint32_t **a, size_t *n, size_t *cap, uint32_t v)
 	return 0;
 }
 
-void sim_touch(struct sim *s, struct line *l)
+void pms_sim_touch(struct sim *s, struct line *l)
 {
 	if (l->changed || s->all_changed)
 		return;
@@ -318,7 +318,7 @@ static int apply_store(struct sim *s, const struct pmsim_event *e, uint32_t seq)
 		if (wend > end)
 			wend = end;
 		if (li < 0 || (a & LINE_MASK) != s->lines[li].addr) {
-			li = sim_line(s, a & LINE_MASK);
+			li = pms_sim_line(s, a & LINE_MASK);
 			if (li < 0)
 				return -1;
 			/* NT stores take the line's older cached stores along */
@@ -340,7 +340,7 @@ static int apply_store(struct sim *s, const struct pmsim_event *e, uint32_t seq)
 
 static int apply_flush(struct sim *s, const struct pmsim_event *e, uint32_t seq)
 {
-	struct line *l = sim_find_line(s, e->addr & LINE_MASK);
+	struct line *l = pms_sim_find_line(s, e->addr & LINE_MASK);
 
 	if (s->o->eadr || !l || l->np == 0)
 		return 0;	/* nothing pending: nothing to write back */
@@ -384,7 +384,7 @@ static void make_durable(struct sim *s, struct line *l)
 
 		s->base_key += h - l->hash_base;
 		l->hash_base = h;
-		sim_touch(s, l);
+		pms_sim_touch(s, l);
 	}
 	if (keep == 0 && l->dirty_pos >= 0) {
 		uint32_t last = s->dirty[--s->ndirty];
@@ -403,7 +403,7 @@ static void apply_fence(struct sim *s)
 	s->nclf = 0;
 }
 
-int sim_apply(struct sim *s, size_t i)
+int pms_sim_apply(struct sim *s, size_t i)
 {
 	const struct pmsim_event *e = &s->t->ev[i];
 	uint32_t seq = (uint32_t)i + 1;

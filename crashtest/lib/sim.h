@@ -79,8 +79,8 @@ struct sim {
 	size_t nep, epcap;
 };
 
-int sim_init(struct sim *s, const struct pmsim_trace *t, const struct pmsim_opts *o);
-void sim_free(struct sim *s);
+int pms_sim_init(struct sim *s, const struct pmsim_trace *t, const struct pmsim_opts *o);
+void pms_sim_free(struct sim *s);
 /*
  * Is event p the FENCE of a locked RMW or xchg whose STORE is event p-1?
  * The pair is one instruction: the fence takes effect before the store
@@ -102,15 +102,15 @@ static inline bool rmw_pair_fence(const struct pmsim_trace *t, size_t p)
 }
 
 /* Apply event i to the model. */
-int sim_apply(struct sim *s, size_t i);
+int pms_sim_apply(struct sim *s, size_t i);
 /* Record that a line's bytes in the image changed. */
-void sim_touch(struct sim *s, struct line *l);
+void pms_sim_touch(struct sim *s, struct line *l);
 /* Build the options of a dirty line (cached until the line changes). */
-int line_options(struct sim *s, struct line *l);
+int pms_line_options(struct sim *s, struct line *l);
 /* Index of the line at addr, creating it; -1 on error. */
-int64_t sim_line(struct sim *s, uint64_t addr);
+int64_t pms_sim_line(struct sim *s, uint64_t addr);
 /* Existing line or NULL. */
-struct line *sim_find_line(struct sim *s, uint64_t addr);
+struct line *pms_sim_find_line(struct sim *s, uint64_t addr);
 /* Written back and waiting for a fence: an NT piece, or a piece older
  * than the line's pending flush. The next fence makes it durable. */
 static inline bool piece_written_back(const struct line *l,

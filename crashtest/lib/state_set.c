@@ -37,7 +37,7 @@ static void table_free(uint64_t *t, size_t n)
 		munmap(t, n * sizeof(uint64_t));
 }
 
-int state_set_init(struct state_set *s)
+int pms_state_set_init(struct state_set *s)
 {
 	s->size = 1 << 12;
 	s->used = 0;
@@ -45,13 +45,13 @@ int state_set_init(struct state_set *s)
 	return s->slot ? 0 : -1;
 }
 
-void state_set_free(struct state_set *s)
+void pms_state_set_free(struct state_set *s)
 {
 	table_free(s->slot, s->size);
 	s->slot = NULL;
 }
 
-void state_set_clear(struct state_set *s)
+void pms_state_set_clear(struct state_set *s)
 {
 	if (s->used) {
 		memset(s->slot, 0, s->size * sizeof(*s->slot));
@@ -72,7 +72,7 @@ static int grow(struct state_set *s)
 
 		if (!k)
 			continue;
-		for (j = state_set_slot(&n, k); n.slot[j]; j = (j + 1) & (n.size - 1))
+		for (j = pms_state_set_slot(&n, k); n.slot[j]; j = (j + 1) & (n.size - 1))
 			;
 		n.slot[j] = k;
 	}
@@ -82,13 +82,13 @@ static int grow(struct state_set *s)
 	return 0;
 }
 
-int state_set_insert(struct state_set *s, uint64_t key)
+int pms_state_set_insert(struct state_set *s, uint64_t key)
 {
 	size_t j;
 
 	if (!key)
 		key = 1;	/* 0 marks an empty slot */
-	for (j = state_set_slot(s, key); s->slot[j]; j = (j + 1) & (s->size - 1))
+	for (j = pms_state_set_slot(s, key); s->slot[j]; j = (j + 1) & (s->size - 1))
 		if (s->slot[j] == key)
 			return 0;
 	s->slot[j] = key;

@@ -12,14 +12,14 @@ struct state_set {
 	size_t size, used;
 };
 
-int state_set_init(struct state_set *s);
-void state_set_free(struct state_set *s);
-void state_set_clear(struct state_set *s);
+int pms_state_set_init(struct state_set *s);
+void pms_state_set_free(struct state_set *s);
+void pms_state_set_clear(struct state_set *s);
 /* 1 if newly inserted, 0 if present, -1 on allocation failure. */
-int state_set_insert(struct state_set *s, uint64_t key);
+int pms_state_set_insert(struct state_set *s, uint64_t key);
 
 /* Slot of a key: shared by insert and prefetch. */
-static inline size_t state_set_slot(const struct state_set *s, uint64_t key)
+static inline size_t pms_state_set_slot(const struct state_set *s, uint64_t key)
 {
 	key = key ? key : 1;	/* 0 marks an empty slot */
 	key ^= key >> 33;
@@ -31,7 +31,7 @@ static inline size_t state_set_slot(const struct state_set *s, uint64_t key)
 /* Start loading a key's slot: the table is large, so the insert of the
  * next state would otherwise wait for memory. A macro: as an inline
  * function GCC finds it free of side effects and drops the call. */
-#define state_set_prefetch(s, key) \
-	__builtin_prefetch(&(s)->slot[state_set_slot((s), (key))])
+#define pms_state_set_prefetch(s, key) \
+	__builtin_prefetch(&(s)->slot[pms_state_set_slot((s), (key))])
 
 #endif

@@ -26,7 +26,7 @@ int pmsim_trace_stats(const struct pmsim_trace *t, struct pmsim_stats *st)
 	}
 	/* Replay the model to see how many lines are pending at each fence. */
 	pmsim_opts_default(&o);
-	if (sim_init(&s, t, &o))
+	if (pms_sim_init(&s, t, &o))
 		return -1;
 	for (size_t i = 0; i <= t->nev && !r; i++) {
 		if (pms_is_point(t, PMSIM_AT_FENCE, i, t->nev)) {
@@ -35,9 +35,9 @@ int pmsim_trace_stats(const struct pmsim_trace *t, struct pmsim_stats *st)
 				st->max_dirty_lines = s.ndirty;
 		}
 		if (i < t->nev)
-			r = sim_apply(&s, i);
+			r = pms_sim_apply(&s, i);
 	}
 	st->lines_touched = s.nlines;
-	sim_free(&s);
+	pms_sim_free(&s);
 	return r;
 }

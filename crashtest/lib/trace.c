@@ -16,7 +16,7 @@
 
 #include "internal.h"
 
-struct pmsim_trace *trace_alloc(const char *path, const char *dir,
+struct pmsim_trace *pms_trace_alloc(const char *path, const char *dir,
 				unsigned flags)
 {
 	struct pmsim_trace *t = calloc(1, sizeof(*t));
@@ -77,7 +77,7 @@ const struct pmsim_mark *pmsim_trace_mark(const struct pmsim_trace *t,
 	return i < t->nmarks ? &t->marks[i] : NULL;
 }
 
-void trace_where(const struct pmsim_trace *t, const struct pmsim_event *e,
+void pms_trace_where(const struct pmsim_trace *t, const struct pmsim_event *e,
 		 char *buf, size_t size)
 {
 	if (t->text)
@@ -87,7 +87,7 @@ void trace_where(const struct pmsim_trace *t, const struct pmsim_event *e,
 			 t->path, e->offset, t->nev);
 }
 
-int trace_find_region(const struct pmsim_trace *t, uint64_t addr, uint64_t len,
+int pms_trace_find_region(const struct pmsim_trace *t, uint64_t addr, uint64_t len,
 		      size_t *hint)
 {
 	const struct pmsim_region *r;
@@ -109,7 +109,7 @@ int trace_find_region(const struct pmsim_trace *t, uint64_t addr, uint64_t len,
 	return -1;
 }
 
-char *trace_image_path(const struct pmsim_trace *t, const char *p)
+char *pms_trace_image_path(const struct pmsim_trace *t, const char *p)
 {
 	char *out;
 
@@ -127,7 +127,7 @@ static const char *where_of(const struct pmsim_trace *t,
 {
 	static _Thread_local char buf[320];
 
-	trace_where(t, e, buf, sizeof(buf));
+	pms_trace_where(t, e, buf, sizeof(buf));
 	return buf;
 }
 
@@ -214,12 +214,12 @@ static int check_image_file(struct pmsim_trace *t, struct pmsim_event *e)
 	for (const unsigned char *c = e->payload; *c; c++)
 		if (*c < ' ')
 			return pmsim_seterr("%s: image file path has a control character", WHERE);
-	ri = trace_find_region(t, e->addr, 1, &t->last_region);
+	ri = pms_trace_find_region(t, e->addr, 1, &t->last_region);
 	if (ri < 0)
 		return pmsim_seterr("%s: image file at 0x%" PRIx64 " is outside every region",
 				    WHERE, e->addr);
 	r = &t->reg[ri];
-	path = trace_image_path(t, (const char *)e->payload);
+	path = pms_trace_image_path(t, (const char *)e->payload);
 	if (!path)
 		return pmsim_seterr("%s: out of memory", WHERE);
 	if (stat(path, &st) < 0) {
@@ -246,7 +246,7 @@ static int check_image_file(struct pmsim_trace *t, struct pmsim_event *e)
 static int check_in_region(struct pmsim_trace *t, struct pmsim_event *e,
 			   uint64_t len, const char *what)
 {
-	int ri = trace_find_region(t, e->addr, len, &t->last_region);
+	int ri = pms_trace_find_region(t, e->addr, len, &t->last_region);
 
 	if (ri < 0)
 		return pmsim_seterr("%s: %s of %" PRIu64 " bytes at 0x%" PRIx64
@@ -255,7 +255,7 @@ static int check_in_region(struct pmsim_trace *t, struct pmsim_event *e,
 	return 0;
 }
 
-int trace_add(struct pmsim_trace *t, struct pmsim_event *e)
+int pms_trace_add(struct pmsim_trace *t, struct pmsim_event *e)
 {
 	int r = 0;
 
@@ -337,9 +337,9 @@ static int finish_parse(struct pmsim_trace *t, const char *text, size_t len)
 {
 	if (len >= PMTRACE_MAGIC_LEN &&
 	    memcmp(text, PMTRACE_MAGIC, PMTRACE_MAGIC_LEN) == 0)
-		return trace_parse_binary(t);
+		return pms_trace_parse_binary(t);
 	t->text = true;
-	return trace_parse_text(t, text, len);
+	return pms_trace_parse_text(t, text, len);
 }
 
 static char *dir_of(const char *path)
@@ -379,7 +379,7 @@ int pmsim_trace_open(struct pmsim_trace **tp, const char *path)
 		return pmsim_seterr("%s: mmap: %s", path, strerror(errno));
 	madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
 	dir = dir_of(path);
-	t = dir ? trace_alloc(path, dir, 0) : NULL;
+	t = dir ? pms_trace_alloc(path, dir, 0) : NULL;
 	free(dir);
 	if (!t) {
 		munmap(map, (size_t)st.st_size);
@@ -390,10 +390,10 @@ int pmsim_trace_open(struct pmsim_trace **tp, const char *path)
 		t->data = map;
 		t->len = (size_t)st.st_size;
 		t->mapped = true;
-		r = trace_parse_binary(t);
+		r = pms_trace_parse_binary(t);
 	} else {
 		t->text = true;
-		r = trace_parse_text(t, map, (size_t)st.st_size);
+		r = pms_trace_parse_text(t, map, (size_t)st.st_size);
 		munmap(map, (size_t)st.st_size);
 	}
 	if (r) {
@@ -407,7 +407,7 @@ int pmsim_trace_open(struct pmsim_trace **tp, const char *path)
 int pmsim_trace_from_mem(struct pmsim_trace **tp, const void *data,
 			 size_t len, const char *dir, unsigned flags)
 {
-	struct pmsim_trace *t = trace_alloc(NULL, dir, flags);
+	struct pmsim_trace *t = pms_trace_alloc(NULL, dir, flags);
 	int r;
 
 	if (!t)

@@ -28,7 +28,7 @@ static int parse_header(struct pmsim_trace *t)
 	return 0;
 }
 
-int trace_parse_binary(struct pmsim_trace *t)
+int pms_trace_parse_binary(struct pmsim_trace *t)
 {
 	const unsigned char *base = t->data;
 	size_t off = PMTRACE_HEADER_SIZE, len = t->len;
@@ -70,7 +70,7 @@ int trace_parse_binary(struct pmsim_trace *t)
 			if (h[i])
 				return pmsim_seterr("%s: offset 0x%zx (event %zu): padding is not zero",
 						    t->path, off, t->nev);
-		r = trace_add(t, &e);
+		r = pms_trace_add(t, &e);
 		if (r)
 			return r;
 		off += rec;

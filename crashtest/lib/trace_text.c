@@ -329,9 +329,9 @@ static int parse_line(struct lexer *lx, struct pmsim_event *e, size_t *at)
 
 /*
  * Events are validated with payloads still in the arena; the pointer we
- * hand trace_add is temporary, so payloads are re-pointed at the end.
+ * hand pms_trace_add is temporary, so payloads are re-pointed at the end.
  */
-int trace_parse_text(struct pmsim_trace *t, const char *text, size_t len)
+int pms_trace_parse_text(struct pmsim_trace *t, const char *text, size_t len)
 {
 	const char *p = text, *end = text + len;
 	size_t *at = NULL, nat = 0, atcap = 0;
@@ -374,7 +374,7 @@ int trace_parse_text(struct pmsim_trace *t, const char *text, size_t len)
 						(const char *)t->data + at[i] + 8;
 			seen = t->data;
 		}
-		r = trace_add(t, &e);
+		r = pms_trace_add(t, &e);
 		if (r)
 			break;
 		if (nat == atcap) {

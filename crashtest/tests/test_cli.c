@@ -150,6 +150,17 @@ static void incomplete_exits_4(void **state)
 			     "--max-points 4 2>/dev/null", bin, dir, bin), 1);
 }
 
+/* Only the API is global in libpmsim: internals are pms_* and local, so
+ * they cannot clash with a program's own symbols. */
+static void library_exports_api_only(void **state)
+{
+	(void)state;
+	assert_int_equal(run("nm -g --defined-only %s/libpmsim.a | awk 'NF == 3 { print $3 }' | "
+			     "grep -v -E '^(pmsim_|pm_|pmtrace_)'", bin), 1);
+	assert_string_equal(output, "");
+	assert_int_equal(run("nm -g --defined-only %s/libpmsim.a | grep -c ' T pmsim_run$'", bin), 0);
+}
+
 static void bad_checkers(void **state)
 {
 	(void)state;
@@ -169,6 +180,7 @@ int main(void)
 		cmocka_unit_test(bad_traces),
 		cmocka_unit_test(check_repro_replay),
 		cmocka_unit_test(incomplete_exits_4),
+		cmocka_unit_test(library_exports_api_only),
 		cmocka_unit_test(bad_checkers),
 	};
 

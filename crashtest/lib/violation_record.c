@@ -41,7 +41,7 @@ static struct pmsim_violation *new_report(struct pmsim_result *res)
 	return &res->reports[res->nreports];
 }
 
-int eng_report(struct eng *e)
+int pms_eng_report(struct eng *e)
 {
 	struct pmsim_result *res = e->res;
 	struct sim *s = e->s;
@@ -97,7 +97,7 @@ int eng_report(struct eng *e)
 	return 0;
 }
 
-int eng_drain(struct eng *e, size_t p)
+int pms_eng_drain(struct eng *e, size_t p)
 {
 	struct pmsim_result *res = e->res;
 	struct sim *s = e->s;

@@ -11,9 +11,9 @@
 #include "points.h"
 
 static const struct enum_ops *const modes[] = {
-	[PMSIM_EXHAUSTIVE] = &enum_exhaustive,
-	[PMSIM_BOUNDED] = &enum_bounded,
-	[PMSIM_RANDOM] = &enum_random,
+	[PMSIM_EXHAUSTIVE] = &pms_enum_exhaustive,
+	[PMSIM_BOUNDED] = &pms_enum_bounded,
+	[PMSIM_RANDOM] = &pms_enum_random,
 };
 
 /* Marks executed before event p. */
@@ -48,7 +48,7 @@ static void eadr_persist(struct sim *s, size_t j)
 	h = line_hash(l->addr, l->mem);
 	s->base_key += h - l->hash_base;
 	l->hash_base = h;
-	sim_touch(s, l);
+	pms_sim_touch(s, l);
 }
 
 /* eADR: every prefix of the window's pieces, in program order. The marks a
@@ -61,7 +61,7 @@ static void eadr_point(struct eng *e, size_t p)
 	e->key = s->base_key;
 	set_marks(e, s->nep ? marks_before(s->t, s->ep[0].seq - 1) : s->nmarks);
 	/* With nothing persisted the image is the previous point's full one. */
-	if ((e->point == 1 || s->nep == 0) && eng_visit(e) == VISIT_STOP)
+	if ((e->point == 1 || s->nep == 0) && pms_eng_visit(e) == VISIT_STOP)
 		return;
 	for (size_t j = 0; j < s->nep; j++) {
 		eadr_persist(s, j);
@@ -69,7 +69,7 @@ static void eadr_point(struct eng *e, size_t p)
 		e->eadr_j = j + 1;
 		set_marks(e, j + 1 < s->nep ?
 			  marks_before(s->t, s->ep[j + 1].seq - 1) : s->nmarks);
-		if (eng_visit(e) == VISIT_STOP)
+		if (pms_eng_visit(e) == VISIT_STOP)
 			return;
 	}
 	s->nep = 0;
@@ -110,7 +110,7 @@ static int prepare(struct eng *e)
 	for (size_t i = 0; i < e->nd; i++) {
 		struct line *l = &s->lines[s->dirty[i]];
 
-		if (line_options(s, l))
+		if (pms_line_options(s, l))
 			return -1;
 		if (l->o.truncated) {
 			e->cut = true;
@@ -162,7 +162,7 @@ static int crash_point(struct eng *e, size_t p)
 	e->crash.offset = eng_offset(t, p);
 	e->crash.marks = t->marks;
 	if (e->o->dedup_per_point)
-		state_set_clear(&e->set);
+		pms_state_set_clear(&e->set);
 	if (e->o->eadr) {
 		eadr_point(e, p);
 	} else {
@@ -199,10 +199,10 @@ int pmsim_run(const struct pmsim_trace *t, const struct pmsim_opts *o,
 	n = pms_nevents(t, o);
 	res->points_total = pms_points_total(t, o);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (sim_init(&s, t, o))
+	if (pms_sim_init(&s, t, o))
 		return -1;
-	if (state_set_init(&e.set)) {
-		sim_free(&s);
+	if (pms_state_set_init(&e.set)) {
+		pms_sim_free(&s);
 		return pmsim_seterr("out of memory");
 	}
 	e.s = &s;
@@ -220,13 +220,13 @@ int pmsim_run(const struct pmsim_trace *t, const struct pmsim_opts *o,
 				eadr_skip(&e, i);
 			}
 		}
-		if (i < n && (r = sim_apply(&s, i)))
+		if (i < n && (r = pms_sim_apply(&s, i)))
 			break;
 		/* A drain mark is checked, not crashed at: its claim holds
 		 * in every state or in none. */
 		if (i < n && t->ev[i].type == PMTRACE_MARK && !o->eadr &&
 		    pmtrace_is_drain_label((const char *)t->ev[i].payload) &&
-		    (r = eng_drain(&e, i + 1)))
+		    (r = pms_eng_drain(&e, i + 1)))
 			break;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -235,7 +235,7 @@ int pmsim_run(const struct pmsim_trace *t, const struct pmsim_opts *o,
 	free(e.dl);
 	free(e.cur);
 	free(e.dep);
-	state_set_free(&e.set);
-	sim_free(&s);
+	pms_state_set_free(&e.set);
+	pms_sim_free(&s);
 	return r ? -1 : 0;
 }
