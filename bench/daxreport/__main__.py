@@ -40,7 +40,7 @@ def main(argv):
     if rep.exit_status():
         unread = [c for c in bad if c.status == "unreadable"]
         say(f"{len(bad)} cells failed, are partial or unreadable ({len(unread)} unreadable), "
-            f"{len(rep.problems)} records unattributable, {len(rep.count_problems)} count "
+            f"{len(rep.problems)} other files unreadable, {len(rep.count_problems)} count "
             "problems; see summary.md")
         for c in unread[:10]:
             say(f"unreadable: {c.kernel} {c.group} {c.cell}: " + ", ".join(c.unreadable_files()))

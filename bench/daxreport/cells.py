@@ -62,6 +62,21 @@ class Cell:
     def unreadable_files(self):
         return [r["file"] for r in self.runs() if r.get("status") == "unreadable"] + self.missing
 
+    def missing_rows(self):
+        """A CSV row for each record that should exist and does not, so that
+        the CSV names the file as the summary does."""
+        out = []
+        for f in self.missing:
+            parts = loadmod.split_name(f)
+            rep = parts[3] if parts else None
+            row = {"kernel": self.kernel, "group": self.group, "cell": self.cell, "rep": rep,
+                   "warmup": rep == 0 if rep is not None else None, "status": "unreadable",
+                   "reason": f"missing raw record {f}", "file": f, "clock": None}
+            for k in ("fs", "access", "device", "set", "key", "tool"):
+                row[k] = self.attr(k)
+            out.append(row)
+        return out
+
     @property
     def status(self):
         runs = self.runs()

@@ -6,6 +6,8 @@ under icount, so that a spreadsheet cannot mistake an instruction count
 for time. A mixed run has both sets; each row fills the set of its clock.
 Every row says its clock, its own status and its cell's status (a row can
 be ok in a cell that is unreadable because another of its records is).
+A record the plan says should exist and that is missing gets a row of its
+own, status unreadable, naming the file.
 Event counts per operation (counts.py) are added to measured repetitions
 when the run has them.
 """
@@ -57,6 +59,7 @@ def write(run, rows, cells, clock, with_counts):
         if c.counts is not None and c.counts.ok:
             for i, rep in enumerate(c.reps):
                 counts_of[id(rep)] = (c.counts.ops[i], c.counts.per_op[i])
+    rows = rows + [m for c in cells.values() for m in c.missing_rows()]
     rows = sorted(rows, key=lambda r: (cellsmod.kernel_key(r["kernel"]), r["group"],
                                        r.get("cell") or "", r.get("rep") or 0))
     head = fields(clock, with_counts)

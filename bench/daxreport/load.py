@@ -31,6 +31,11 @@ import os
 from . import units
 
 STATUSES = ("ok", "unsupported", "failed")
+TOOLS = ("daxwl", "fio")
+# Every field bench/lib/record.sh has always written ("clock" came later and
+# may be absent): a record without one of them is not a whole record.
+FIELDS = ("kernel", "group", "fs", "access", "device", "set", "cell", "key", "tool", "args",
+          "rep", "warmup", "status", "reason", "exit_code", "started", "wall_s", "cpu", "trace")
 
 
 def is_num(x):
@@ -38,52 +43,71 @@ def is_num(x):
 
 
 def read_env(run):
-    """env.json as a dict, and a list of problems (a damaged env.json is
-    reported, not fatal: every figure comes from raw/)."""
+    """(env.json as a dict, warnings, problems). Every figure comes from
+    raw/, so a damaged env.json costs the host and version details; but a
+    record without its own clock takes env.json's, so an env.json that
+    exists and cannot be read is a problem (exit 1), not a warning."""
     f = os.path.join(run, "env.json")
     if not os.path.exists(f):
-        return {}, []
+        return {}, [], []
     try:
         with open(f) as fh:
             env = json.load(fh)
         if not isinstance(env, dict):
             raise ValueError("not a JSON object")
     except (OSError, ValueError) as e:
-        return {}, [f"env.json: unreadable ({e}); host and version details are missing"]
-    probs = []
+        return {}, [], [f"env.json: unreadable ({e}); host and version details are missing, "
+                        "and records without a clock of their own are taken as wall-clock"]
+    warns = []
     mode, _ = units.env_clock(env)
     if mode is not None and mode not in units.CLOCKS:
-        probs.append(f"env.json: unknown clock mode {mode!r}; records decide")
-    return env, probs
+        warns.append(f"env.json: unknown clock mode {mode!r}; records decide")
+    return env, warns, []
 
 
 def read_params(run):
-    """plan.env (MATRIX_SET_reps=5 ...) as {'reps': '5', ...}."""
+    """plan.env (MATRIX_SET_reps=5 ...) as ({'reps': '5', ...}, problems).
+    bench/run always writes reps and warmup: without them no missing
+    record could be noticed, so a plan.env that lacks them is a problem."""
     p = {}
     f = os.path.join(run, "plan.env")
-    if os.path.exists(f):
+    if not os.path.exists(f):
+        return p, []
+    try:
         with open(f) as fh:
             for line in fh:
                 if "=" in line:
                     k, v = line.strip().split("=", 1)
                     p[k.replace("MATRIX_SET_", "")] = v.strip("'\"")
-    return p
+    except (OSError, UnicodeDecodeError) as e:
+        return {}, [f"plan.env: unreadable ({e}); missing records cannot be told"]
+    probs = [f"plan.env: no whole number for {k} ({p.get(k)!r}); missing records cannot be told"
+             for k in ("reps", "warmup") if not (p.get(k) or "").isdigit()]
+    return p, probs
 
 
 def read_plan(run):
-    """plan.tsv -> {(group, cell): {group, fs, access, device, set, cell, key, tool}}:
-    what each cell was meant to be, for cells whose records cannot say."""
-    plan = {}
+    """plan.tsv -> ({(group, cell): {group, fs, access, device, set, cell, key,
+    tool}}, problems): what each cell was meant to be, for cells whose
+    records cannot say. A line that is not a whole plan line is a problem:
+    a cell it named could be missing unnoticed."""
+    plan, probs = {}, []
     f = os.path.join(run, "plan.tsv")
-    if os.path.exists(f):
+    if not os.path.exists(f):
+        return plan, probs
+    try:
         with open(f) as fh:
-            for line in fh:
-                p = line.rstrip("\n").split("\t")
-                if len(p) >= 9:
-                    d = dict(zip(("group", "fs", "access", "device", "set", "cell", "key",
-                                  "tool"), p[1:9]))
-                    plan[(d["group"], d["cell"])] = d
-    return plan
+            lines = fh.read().splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        return {}, [f"plan.tsv: unreadable ({e}); missing cells cannot be told"]
+    for n, line in enumerate(lines, 1):
+        p = line.split("\t")
+        if len(p) < 9 or not all(p[1:9]):
+            probs.append(f"plan.tsv line {n}: not a plan line; a cell it named could be missing")
+            continue
+        d = dict(zip(("group", "fs", "access", "device", "set", "cell", "key", "tool"), p[1:9]))
+        plan[(d["group"], d["cell"])] = d
+    return plan, probs
 
 
 def split_name(base):
@@ -185,6 +209,15 @@ def trace_metrics(trace, m):
     if not isinstance(ev, dict) or not isinstance(res, dict) or \
             not all(is_num(v) for v in list(ev.values()) + list(res.values())):
         raise Unreadable("trace counters are garbled")
+    # bench/lib/trace.sh counts every *_fault_done event once in events and
+    # once under its result: the two must add up.
+    by_event = {}
+    for k, v in res.items():
+        by_event[k.split("/")[0]] = by_event.get(k.split("/")[0], 0) + v
+    for e in set(by_event) | {e for e in ev if e.endswith("_fault_done")}:
+        if by_event.get(e, 0) != ev.get(e, 0):
+            raise Unreadable(f"trace counters contradict themselves ({e}: {ev.get(e, 0)} "
+                             f"events, {by_event.get(e, 0)} results)")
     m["trace"] = True
     m["trace_pte_fault_done"] = ev.get("dax_pte_fault_done", 0)
     m["trace_pmd_fault_done"] = ev.get("dax_pmd_fault_done", 0)
@@ -199,12 +232,20 @@ def trace_metrics(trace, m):
     m["trace_events"] = ev
 
 
-def unreadable_row(base, parts, why):
+def unreadable_row(base, parts, why, m=None):
+    """The row of a record that cannot be read in full: no figure, only who
+    it is (from its name) and what its cell is (from whatever it said)."""
     k, g, c, rep = parts
-    return {"kernel": k, "group": g, "cell": c, "rep": rep, "warmup": rep == 0,
-            "status": "unreadable", "reason": f"unreadable raw record {base}: {why}",
-            "file": base, "tool": "", "key": "", "fs": "", "access": "", "device": "",
-            "set": "", "clock": None}
+    row = {"kernel": k, "group": g, "cell": c, "rep": rep, "warmup": rep == 0,
+           "status": "unreadable", "reason": f"unreadable raw record {base}: {why}",
+           "file": base, "tool": "", "key": "", "fs": "", "access": "", "device": "",
+           "set": "", "clock": None}
+    for f in ("fs", "access", "device", "set", "key", "tool"):
+        if isinstance((m or {}).get(f), str):
+            row[f] = m[f]
+    if (m or {}).get("clock") in units.CLOCKS:
+        row["clock"] = m["clock"]
+    return row
 
 
 def read_record(path, env_clock):
@@ -214,11 +255,19 @@ def read_record(path, env_clock):
     parts = split_name(base)
     try:
         with open(path) as fh:
-            rec = json.load(fh)
+            text = fh.read()
+        if not text.strip():
+            raise Unreadable("empty file")
+        rec = json.loads(text)
         if not isinstance(rec, dict) or not isinstance(rec.get("bench"), dict):
             raise Unreadable("no 'bench' object")
         b = rec["bench"]
+        lacking = [k for k in FIELDS if k not in b] + ([] if "output" in rec else ["output"])
+        if lacking:
+            raise Unreadable("not a whole record, it lacks " + ", ".join(lacking))
     except (OSError, ValueError, Unreadable) as e:
+        if isinstance(e, ValueError):
+            e = f"not JSON ({e})"
         return unreadable_row(base, parts, e) if parts else None
     m = {k: b.get(k) for k in ("kernel", "group", "fs", "access", "device", "set",
                                "cell", "key", "tool", "rep", "warmup", "status",
@@ -237,6 +286,8 @@ def read_record(path, env_clock):
             raise Unreadable(f"unknown clock {clock!r}")
         if m["status"] not in STATUSES:
             raise Unreadable(f"unknown status {m['status']!r}")
+        if m["tool"] not in TOOLS:
+            raise Unreadable(f"unknown tool {m['tool']!r}")
         m["warmup"] = bool(m.get("warmup")) or m["rep"] == 0
         reason = m.get("reason") or ""
         if m["status"] == "failed" and reason.startswith("tool output is not JSON"):
@@ -248,20 +299,30 @@ def read_record(path, env_clock):
             if b.get("tool") == "fio":
                 fio_metrics(out, m)
             else:
+                args = (b.get("args") or "").split()
+                if args and out.get("subcommand") != args[0]:
+                    raise Unreadable(f"daxwl output is of subcommand {out.get('subcommand')!r}, "
+                                     f"the cell ran {args[0]!r}")
                 daxwl_metrics(out, m, clock)
         if isinstance(out, dict) and b.get("tool") != "fio":
             daxwl_env(out, m)
         trace_metrics(b.get("trace"), m)
     except Unreadable as e:
-        if parts is None:
-            return None
-        row = unreadable_row(base, parts, e)
-        for k in ("fs", "access", "device", "set", "key", "tool"):
-            if isinstance(m.get(k), str):
-                row[k] = m[k]
-        row["clock"] = clock if clock in units.CLOCKS else None
-        return row
+        return unreadable_row(base, parts, e, m) if parts else None
     return m
+
+
+def check_warmup_traces(rows):
+    """bench/run-cells traces every warm-up of a boot or none: an ok warm-up
+    without counters beside others with them is a damaged record, and
+    taking it as "no trace" would drop or invent a PMD answer."""
+    traced = {r["kernel"] for r in rows
+              if r.get("warmup") and r.get("status") == "ok" and r.get("trace")}
+    for i, r in enumerate(rows):
+        if r.get("warmup") and r.get("status") == "ok" and not r.get("trace") and \
+                r["kernel"] in traced:
+            rows[i] = unreadable_row(r["file"], split_name(r["file"]),
+                                     "a warm-up without trace counters in a traced boot", r)
 
 
 def load(run, env_clock=None):
@@ -276,4 +337,5 @@ def load(run, env_clock=None):
                             "name is not KERNEL__GROUP__CELL__REP.json; ignored")
         else:
             rows.append(r)
+    check_warmup_traces(rows)
     return rows, problems

@@ -17,10 +17,12 @@ class Report:
     def __init__(self, run, platforms=PLATFORMS):
         self.run = run
         self.name = os.path.basename(os.path.abspath(run))
-        self.env, self.warnings = load.read_env(run)
-        self.params = load.read_params(run)
+        self.env, self.warnings, env_problems = load.read_env(run)
+        self.params, param_problems = load.read_params(run)
+        plan, plan_problems = load.read_plan(run)
         env_mode, self.clock_desc = units.env_clock(self.env)
         self.rows, self.problems = load.load(run, env_mode)
+        self.problems = env_problems + param_problems + plan_problems + self.problems
         self.clock = units.run_clock([r.get("clock") for r in self.rows],
                                      env_mode if env_mode in units.CLOCKS else None)
         if env_mode in units.CLOCKS and self.clock not in (env_mode, units.MIXED):
@@ -28,7 +30,7 @@ class Report:
         reps = self.params.get("reps")
         warm = self.params.get("warmup")
         self.cells = cellsmod.build(self.rows, int(reps) if reps and reps.isdigit() else None,
-                                    warm not in (None, "0"), load.read_plan(run))
+                                    warm not in (None, "0"), plan)
         for c in self.cells.values():
             c.run_clock = self.clock
         cellsmod.add_membw_ratios(self.rows, self.cells)

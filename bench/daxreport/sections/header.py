@@ -57,8 +57,8 @@ def header(ctx):
         what = (f"{bad} cells failed, ran only partly or could not be read "
                 f"({n['unreadable']} unreadable)")
         if ctx.problems or ctx.count_problems:
-            what += (f"; {len(ctx.problems)} records and {len(ctx.count_problems)} event counts "
-                     "could not be read")
+            what += (f"; {len(ctx.problems)} other files and {len(ctx.count_problems)} event "
+                     "counts could not be read")
         out.append(f"**{what}.** No figure below comes from them; see \"Not supported and "
                    "failed cells\".\n")
     out.append(method(ctx))

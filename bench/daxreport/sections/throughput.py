@@ -53,6 +53,11 @@ def stock_patched(ctx):
                 ctx.answer("kdiff", f"{c.group} {c.cell}: stock {ta.get('trace_pmd_nopage')} PMD "
                                     f"faults; patched {tb.get('trace_pmd_nopage')} PMD faults "
                                     "(trace counters of the warm-up runs)")
+            elif c.complete and p.complete and (ta is None) != (tb is None):
+                # one side without counters: say so rather than drop the line
+                ctx.answer("kdiff", f"{c.group} {c.cell}: PMD faults not compared, no trace "
+                                    f"counters on the {'stock' if ta is None else 'patched'} "
+                                    "kernel")
         ratio = cmp.ratio if cmp else None
         rows.append([c.group, c.cell, unit, cell_text(c, metric, scale),
                      cell_text(p, metric, scale), fratio(ratio) if cmp else "n/a",

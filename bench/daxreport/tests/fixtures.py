@@ -55,10 +55,14 @@ def fio_output(gbps, nbytes=16 * MIB, ios=16):
 
 
 def trace(pte=0, pmd_nopage=0, pmd_fallback=0):
+    """A warm-up's counters as bench/lib/trace.sh writes them: each
+    *_fault_done event also counted under its result."""
     ev = {"dax_pte_fault": pte, "dax_pte_fault_done": pte,
           "dax_pmd_fault": pmd_nopage + pmd_fallback,
           "dax_pmd_fault_done": pmd_nopage + pmd_fallback}
     res = {}
+    if pte:
+        res["dax_pte_fault_done/NOPAGE"] = pte
     if pmd_nopage:
         res["dax_pmd_fault_done/NOPAGE"] = pmd_nopage
     if pmd_fallback:
@@ -71,11 +75,11 @@ class Run:
     """A run directory under ROOT: Run(root).cell(...)...; .path."""
 
     def __init__(self, root, name="run", clock=None, env_clock=None, reps=5, warmup=True,
-                 accel="tcg"):
+                 accel="tcg", traced=True):
         self.path = os.path.join(root, name)
         self.raw = os.path.join(self.path, "raw")
         os.makedirs(self.raw, exist_ok=True)
-        self.clock, self.reps, self.warmup = clock, reps, warmup
+        self.clock, self.reps, self.warmup, self.traced = clock, reps, warmup, traced
         env = {"date": "2026-11-30T12:00:00Z", "host": "test", "mode": "vm", "set": "test",
                "matrix": "bench/matrix/test", "accel": accel,
                "cpu": {"model": "Test CPU", "online": 2},
@@ -129,6 +133,9 @@ class Run:
                                 dax=where["access"] != "pagecache")
         if self.warmup:
             w = warm if warm is not None else values[0]
+            # a traced boot gives every ok warm-up counters, if only empty ones
+            if trace_ is None and status == "ok" and self.traced:
+                trace_ = trace()
             self.record(kernel, group, cell, 0, out(0, w), status, reason, key, tool,
                         trace_, **where)
         for i, v in enumerate(values, 1):

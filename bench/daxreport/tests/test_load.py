@@ -81,7 +81,7 @@ class TestRecords(Base):
             fh.write("1\text4-dax-pmem\text4\tdax\tpmem\ts\tc\tread/x\tdaxwl\trw\n")
             fh.write("2\text4-dax-pmem\text4\tdax\tpmem\ts\tgone\tread/y\tdaxwl\trw\n")
         rows, _ = load.load(self.run.path)
-        cs = cells.build(rows, 5, True, load.read_plan(self.run.path))
+        cs = cells.build(rows, 5, True, load.read_plan(self.run.path)[0])
         g = cs[("stock", "ext4-dax-pmem", "gone")]
         self.assertEqual(g.status, "unreadable")
         self.assertIn("missing raw record stock__ext4-dax-pmem__gone__0.json", g.reason)
@@ -96,7 +96,7 @@ class TestRecords(Base):
         with open(os.path.join(self.run.path, "plan.tsv"), "w") as fh:
             fh.write("1\text4-dax-pmem\text4\tdax\tpmem\ts\tc\tread/x\tdaxwl\trw\n")
         rows, _ = load.load(self.run.path)
-        cs = cells.build(rows, 5, True, load.read_plan(self.run.path))
+        cs = cells.build(rows, 5, True, load.read_plan(self.run.path)[0])
         c = cs[("stock", "ext4-dax-pmem", "c")]
         self.assertEqual((c.status, c.attr("key"), c.attr("tool")),
                          ("unreadable", "read/x", "daxwl"))
