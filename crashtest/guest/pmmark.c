@@ -12,7 +12,8 @@
  *
  * Regions are the top-level "Persistent Memory" ranges of /proc/iomem
  * (NFIT NVDIMMs and memmap= legacy pmem); their addresses need root.
- * Outside the tracer every command is a harmless cpuid.
+ * Outside the tracer every command is a harmless cpuid. Exit statuses:
+ * 0 done, 1 /proc/iomem unreadable, 2 usage.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -20,14 +21,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctcli.h"
 #include "pmmark.h"
 
 #define IOMEM "/proc/iomem"
 
-static int usage(void)
+static int usage(FILE *f)
 {
-	fprintf(stderr, "usage: pmmark start | stop | announce | regions | mark ID [LABEL]\n");
-	return 2;
+	fprintf(f, "usage: pmmark start | stop | announce | regions | mark ID [LABEL]\n"
+		"       pmmark --help | --version\n");
+	return f == stdout ? CT_EXIT_OK : CT_EXIT_USAGE;
 }
 
 /* Call fn for every top-level pmem range of /proc/iomem; returns count. */
@@ -74,25 +77,18 @@ static void announce_region(uint64_t base, uint64_t size, const char *name)
 	pmmark_region(base, size, name);
 }
 
-static int parse_id(const char *s, uint64_t *id)
-{
-	char *end;
-
-	errno = 0;
-	*id = strtoull(s, &end, 0);
-	if (errno || end == s || *end || *s == '-') {
-		fprintf(stderr, "pmmark: mark ID '%s' is not a number\n", s);
-		return -1;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	uint64_t id;
 
 	if (argc < 2)
-		return usage();
+		return usage(stderr);
+	if (!strcmp(argv[1], "--help") && argc == 2)
+		return usage(stdout);
+	if (!strcmp(argv[1], "--version") && argc == 2) {
+		printf("pmmark %s\n", CT_VERSION);
+		return CT_EXIT_OK;
+	}
 	if (!strcmp(argv[1], "start") && argc == 2) {
 		if (for_each_region(announce_region) < 0)
 			return 1;
@@ -108,15 +104,15 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "regions") && argc == 2)
 		return for_each_region(print_region) < 0 ? 1 : 0;
 	if (!strcmp(argv[1], "mark") && (argc == 3 || argc == 4)) {
-		if (parse_id(argv[2], &id))
-			return 2;
+		if (ct_opt_u64("pmmark", "mark ID", argv[2], 0, UINT64_MAX, &id))
+			return CT_EXIT_USAGE;
 		if (argc == 4 && strlen(argv[3]) > PMMARK_LABEL_MAX) {
 			fprintf(stderr, "pmmark: label longer than %d bytes\n",
 				PMMARK_LABEL_MAX);
-			return 2;
+			return CT_EXIT_USAGE;
 		}
 		pmmark_mark(id, argc == 4 ? argv[3] : NULL);
 		return 0;
 	}
-	return usage();
+	return usage(stderr);
 }

@@ -48,7 +48,7 @@
 #include <unistd.h>
 
 #include "judge.h"
-#include "manifest.h"
+#include "ctmanifest.h"
 #include "pmsim.h"
 #include "report.h"
 #include "sym.h"
@@ -224,7 +224,7 @@ static uint64_t crash_points(const struct pmsim_trace *t,
 
 static int cmd_check(const struct opts *op)
 {
-	struct manifest m = { 0 };
+	struct ctm_manifest m = { 0 };
 	struct pmsim_trace *t = NULL;
 	struct pmsim_opts po;
 	struct pmsim_result res;
@@ -249,13 +249,13 @@ static int cmd_check(const struct opts *op)
 
 	if (!op->trace || !op->manifest || !op->out)
 		return usage();
-	if (manifest_load(&m, op->manifest, err, sizeof(err))) {
+	if (ctm_load(&m, op->manifest, err, sizeof(err))) {
 		fprintf(stderr, "ctoracle: %s\n", err);
 		return 2;
 	}
-	if (fs_type_parse(m.fs, &fs)) {
+	if (fs_type_parse(m.h.fs, &fs)) {
 		fprintf(stderr, "ctoracle: %s: unknown file system '%s'\n",
-			op->manifest, m.fs);
+			op->manifest, m.h.fs);
 		goto out;
 	}
 	if (symtab_load(&syms, op->sysmap, err, sizeof(err))) {
@@ -345,7 +345,7 @@ static int cmd_check(const struct opts *op)
 	c.start = c.last_progress = t1 = now_s();
 	chk = (struct pmsim_checker){ check_cb, &c, "ctoracle" };
 	ri = (struct run_info){
-		.scenario = op->scenario ? op->scenario : m.scenario,
+		.scenario = op->scenario ? op->scenario : m.h.scenario,
 		.kernel = op->kernel ? op->kernel : "",
 		.trace_path = op->trace, .manifest_path = op->manifest,
 		.outdir = op->out,
@@ -437,7 +437,7 @@ out:
 	trace_scan_free(&sc);
 	symtab_free(syms);
 	pmsim_trace_free(t);
-	manifest_free(&m);
+	ctm_free(&m);
 	return status;
 }
 
@@ -467,13 +467,13 @@ static int cmd_judge_dir(const struct opts *op, const char *root)
 {
 	uint64_t ids[4096];
 	size_t n;
-	struct manifest m;
+	struct ctm_manifest m;
 	struct verdict v;
 	char err[1024];
 
 	if (!op->manifest)
 		return usage();
-	if (manifest_load(&m, op->manifest, err, sizeof(err))) {
+	if (ctm_load(&m, op->manifest, err, sizeof(err))) {
 		fprintf(stderr, "ctoracle: %s\n", err);
 		return 2;
 	}
@@ -483,7 +483,7 @@ static int cmd_judge_dir(const struct opts *op, const char *root)
 		return 2;
 	}
 	judge_mounted(&m, root, ids, n, &v);
-	manifest_free(&m);
+	ctm_free(&m);
 	if (v.error) {
 		printf("error 0 %s\n", v.msg);
 		return 2;
@@ -557,7 +557,7 @@ static int cmd_judge(const struct opts *op, const char *image)
 	const char *marks = op->marks ? op->marks : getenv("PMSIM_MARKS");
 	uint64_t ids[4096];
 	size_t n = 0;
-	struct manifest m;
+	struct ctm_manifest m;
 	struct judge *j = NULL;
 	struct verdict v;
 	char err[1024], wd[256], cmd[512];
@@ -568,12 +568,12 @@ static int cmd_judge(const struct opts *op, const char *image)
 
 	if (!op->manifest)
 		return usage();
-	if (manifest_load(&m, op->manifest, err, sizeof(err))) {
+	if (ctm_load(&m, op->manifest, err, sizeof(err))) {
 		fprintf(stderr, "ctoracle: %s\n", err);
 		return 2;
 	}
-	if (fs_type_parse(m.fs, &fs)) {
-		fprintf(stderr, "ctoracle: unknown file system '%s'\n", m.fs);
+	if (fs_type_parse(m.h.fs, &fs)) {
+		fprintf(stderr, "ctoracle: unknown file system '%s'\n", m.h.fs);
 		return 2;
 	}
 	n = parse_marks(marks, ids, 4096);
@@ -617,7 +617,7 @@ static int cmd_judge(const struct opts *op, const char *image)
 	}
 	judge_free(j);
 	munmap(map, (size_t)st.st_size);
-	manifest_free(&m);
+	ctm_free(&m);
 	if (!op->workdir) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", wd);
 		if (system(cmd) != 0)

@@ -10,7 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../scenarios/ctpattern.h"
+#include "ctpattern.h"
+#include "expect.h"
 #include "hash.h"
 #include "judge.h"
 
@@ -23,7 +24,7 @@ struct cache_slot {
 };
 
 struct judge {
-	const struct manifest *m;
+	const struct ctm_manifest *m;
 	const struct fsops *ops;
 	struct fs_location loc;
 	const char *workdir;
@@ -121,7 +122,7 @@ static int unit_zero(const unsigned char *p, uint32_t bs)
 	return 1;
 }
 
-static int alloc_common(struct judge **jp, const struct manifest *m,
+static int alloc_common(struct judge **jp, const struct ctm_manifest *m,
 			enum fs_type fs, const unsigned char *region,
 			uint64_t size, const char *workdir, char *err,
 			size_t errlen)
@@ -142,7 +143,7 @@ static int alloc_common(struct judge **jp, const struct manifest *m,
 			 strerror(errno));
 		return -1;
 	}
-	if (fs_locate(region, size, fs, m->dev_offset, &j->loc, err, errlen))
+	if (fs_locate(region, size, fs, m->h.dev_offset, &j->loc, err, errlen))
 		return -1;
 	j->nunits = j->loc.fs_size / j->loc.block_size;
 	j->cand = calloc(j->nunits, 1);
@@ -157,12 +158,12 @@ static int alloc_common(struct judge **jp, const struct manifest *m,
 }
 
 /* Path at the end of the manifest of what was called path at promise i. */
-static const char *final_path(const struct manifest *m, size_t i)
+static const char *final_path(const struct ctm_manifest *m, size_t i)
 {
 	const char *p = m->p[i].path;
 
 	for (size_t k = i + 1; k < m->n; k++)
-		if (m->p[k].kind == P_RENAME && !strcmp(m->p[k].path, p))
+		if (m->p[k].kind == CTM_RENAME && !strcmp(m->p[k].path, p))
 			p = m->p[k].path2;
 	return p;
 }
@@ -173,19 +174,19 @@ static const char *final_path(const struct manifest *m, size_t i)
  */
 static int classify_data(struct judge *j, char *err, size_t errlen)
 {
-	const struct manifest *m = j->m;
+	const struct ctm_manifest *m = j->m;
 	uint32_t bs = j->loc.block_size;
 
 	for (size_t i = 0; i < m->n; i++) {
-		const struct promise *p = &m->p[i];
+		const struct ctm_promise *p = &m->p[i];
 		struct fs_extent *ext = NULL;
 		size_t n = 0;
 		int dup = 0;
 
-		if (p->kind != P_DATA && p->kind != P_ZERO)
+		if (p->kind != CTM_DATA && p->kind != CTM_ZERO)
 			continue;
 		for (size_t k = 0; k < i; k++)
-			if ((m->p[k].kind == P_DATA || m->p[k].kind == P_ZERO) &&
+			if ((m->p[k].kind == CTM_DATA || m->p[k].kind == CTM_ZERO) &&
 			    !strcmp(final_path(m, k), final_path(m, i)))
 				dup = 1;
 		if (dup)
@@ -202,9 +203,9 @@ static int classify_data(struct judge *j, char *err, size_t errlen)
 					continue;
 				/* First promise (by any name) covering the block. */
 				for (size_t k = 0; k < m->n; k++) {
-					const struct promise *q = &m->p[k];
+					const struct ctm_promise *q = &m->p[k];
 
-					if ((q->kind != P_DATA && q->kind != P_ZERO) ||
+					if ((q->kind != CTM_DATA && q->kind != CTM_ZERO) ||
 					    strcmp(final_path(m, k), final_path(m, i)))
 						continue;
 					if (q->off < (lb + 1) * bs &&
@@ -220,7 +221,7 @@ static int classify_data(struct judge *j, char *err, size_t errlen)
 	return 0;
 }
 
-int judge_new(struct judge **jp, const struct manifest *m, enum fs_type fs,
+int judge_new(struct judge **jp, const struct ctm_manifest *m, enum fs_type fs,
 	      const unsigned char *base, const unsigned char *final,
 	      uint64_t region_size, const uint8_t *touched,
 	      const char *workdir, char *err, size_t errlen)
@@ -251,7 +252,7 @@ int judge_new(struct judge **jp, const struct manifest *m, enum fs_type fs,
 	return classify_data(j, err, errlen);
 }
 
-int judge_new_image(struct judge **jp, const struct manifest *m,
+int judge_new_image(struct judge **jp, const struct ctm_manifest *m,
 		    enum fs_type fs, const unsigned char *region,
 		    uint64_t region_size, const char *workdir, char *err,
 		    size_t errlen)
@@ -583,7 +584,7 @@ static int deferred(struct judge *j, struct hash128 key,
 
 /* ---- judging a mounted file system --------------------------------------- */
 
-int judge_mounted(const struct manifest *m, const char *root,
+int judge_mounted(const struct ctm_manifest *m, const char *root,
 		  const uint64_t *marks, size_t nmarks, struct verdict *v)
 {
 	struct judge j;
@@ -595,7 +596,7 @@ int judge_mounted(const struct manifest *m, const char *root,
 	j.m = m;
 	j.ops = fsops_mounted();
 	snprintf(j.scratch, sizeof(j.scratch), "%s", root);
-	if (manifest_expect(m, marks, nmarks, &e)) {
+	if (expect_build(m, marks, nmarks, &e)) {
 		snprintf(v->msg, sizeof(v->msg), "out of memory");
 		v->error = 1;
 		return -1;
@@ -623,7 +624,7 @@ int judge_image(struct judge *j, const unsigned char *region,
 
 	memset(v, 0, sizeof(*v));
 	j->st.images++;
-	if (manifest_expect(j->m, marks, nmarks, &e)) {
+	if (expect_build(j->m, marks, nmarks, &e)) {
 		snprintf(v->msg, sizeof(v->msg), "out of memory");
 		v->error = 1;
 		j->st.errors++;

@@ -19,7 +19,7 @@
 
 #include "fsops.h"
 #include "locate.h"
-#include "manifest.h"
+#include "ctmanifest.h"
 
 struct verdict {
 	int fsck_bad;		/* the checker rejected the recovered image */
@@ -47,12 +47,12 @@ struct judge;
  * store; touched: one bit per 4 KiB of the region, set where the trace
  * stores. workdir holds the scratch files. Returns 0 or -1 with err.
  */
-int judge_new(struct judge **j, const struct manifest *m, enum fs_type fs,
+int judge_new(struct judge **j, const struct ctm_manifest *m, enum fs_type fs,
 	      const unsigned char *base, const unsigned char *final,
 	      uint64_t region_size, const uint8_t *touched,
 	      const char *workdir, char *err, size_t errlen);
 /* Without a trace (one image): every block of the file system counts. */
-int judge_new_image(struct judge **j, const struct manifest *m,
+int judge_new_image(struct judge **j, const struct ctm_manifest *m,
 		    enum fs_type fs, const unsigned char *region,
 		    uint64_t region_size, const char *workdir, char *err,
 		    size_t errlen);
@@ -75,7 +75,7 @@ int judge_load_verdicts(struct judge *j, const char *path, char *err,
 			size_t errlen);
 
 /* The durability half of the judge on a mounted file system at root. */
-int judge_mounted(const struct manifest *m, const char *root,
+int judge_mounted(const struct ctm_manifest *m, const char *root,
 		  const uint64_t *marks, size_t nmarks, struct verdict *v);
 
 const struct judge_stats *judge_stats(const struct judge *j);

@@ -155,7 +155,7 @@ int report_violation(const struct run_info *ri, const struct pmsim_violation *pv
 						 "%s%" PRIu64, used ? " " : "",
 						 c->marks[i].id);
 	fprintf(f, "scenario:     %s\nkernel:       %s\nfile system:  %s\n",
-		ri->scenario, ri->kernel, ri->m->fs);
+		ri->scenario, ri->kernel, ri->m->h.fs);
 	fprintf(f, "verdict:      %s%s\n",
 		v->durability_bad ? "DURABILITY" : "FSCK",
 		v->durability_bad && v->fsck_bad ? " + FSCK" : "");
@@ -204,7 +204,7 @@ int report_drain(const struct run_info *ri, const struct pmsim_violation *pv,
 	symtab_name(ri->syms, pmsim_trace_event(ri->t, m->event)->pc, sym,
 		    sizeof(sym));
 	fprintf(f, "scenario:     %s\nkernel:       %s\nfile system:  %s\n",
-		ri->scenario, ri->kernel, ri->m->fs);
+		ri->scenario, ri->kernel, ri->m->h.fs);
 	fprintf(f, "verdict:      FLUSH CONTRACT\n");
 	fprintf(f, "what failed:  the driver completes a flush (\"%s\" at %s) "
 		"while %zu written-back pieces still wait for a fence: a crash "
@@ -251,7 +251,7 @@ int report_json(const struct run_info *ri, const struct pmsim_result *res,
 	fprintf(f, ",\n  \"kernel\": ");
 	pm_json_string(f, ri->kernel);
 	fprintf(f, ",\n  \"fs\": ");
-	pm_json_string(f, ri->m->fs);
+	pm_json_string(f, ri->m->h.fs);
 	fprintf(f, ",\n  \"mode\": ");
 	pm_json_string(f, ri->mode);
 	fprintf(f, ",\n  \"crash_points_kind\": ");

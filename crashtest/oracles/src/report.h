@@ -13,7 +13,7 @@
 struct run_info {
 	const char *scenario, *kernel, *trace_path, *manifest_path, *outdir;
 	const char *mode, *points;
-	const struct manifest *m;
+	const struct ctm_manifest *m;
 	const struct symtab *syms;
 	const struct pmsim_trace *t;
 	const struct pmsim_opts *o;

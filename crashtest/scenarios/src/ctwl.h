@@ -12,13 +12,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Exit status of a workload that the kernel or file system cannot run
- * (for example MAP_SYNC on stock ext2): the scenario is not applicable. */
-#define CTWL_EXIT_UNSUPPORTED 77
-
 struct ctwl {
 	const char *dir;	/* mount point the workload runs in */
-	FILE *manifest;		/* promises, one per line */
+	FILE *manifest;		/* promises (ctmanifest.h's writer) */
 	uint64_t next_id;	/* id of the next mark */
 	uint64_t next_seed;	/* content seed of the next write */
 	size_t bytes;		/* data the workload aims to write */
@@ -47,14 +43,24 @@ uint64_t ctwl_seed(struct ctwl *c);
 int ctwl_pwrite_pattern(int fd, uint64_t off, size_t len, uint64_t seed,
 			int rwf_flags);
 
+/* Did a write fail for want of space (ENOSPC) since the start? */
+int ctwl_out_of_space(void);
+
 /*
  * Promises. ctwl_mark() closes one operation: it emits the trace mark and
- * returns its id; ctwl_promise() adds a manifest line under that id. An
- * operation may make several promises under one mark.
+ * returns its id; the promise calls add a manifest line under that id
+ * (ctmanifest.h has what each means). An operation may make several
+ * promises under one mark. Each returns 0 or -1 (message printed).
  */
 uint64_t ctwl_mark(struct ctwl *c, const char *label);
-int ctwl_promise(struct ctwl *c, uint64_t id, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int ctwl_data(struct ctwl *c, uint64_t id, const char *path, uint64_t off,
+	      uint64_t len, uint64_t seed);
+int ctwl_zero(struct ctwl *c, uint64_t id, const char *path, uint64_t off,
+	      uint64_t len);
+int ctwl_size(struct ctwl *c, uint64_t id, const char *path, uint64_t size);
+int ctwl_name(struct ctwl *c, uint64_t id, const char *path);
+int ctwl_gone(struct ctwl *c, uint64_t id, const char *path);
+int ctwl_rename(struct ctwl *c, uint64_t id, const char *from, const char *to);
 
 int ctwl_fsync_path(struct ctwl *c, const char *name);
 

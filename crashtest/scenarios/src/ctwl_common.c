@@ -8,15 +8,25 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "../ctpattern.h"
-#include "../../guest/pmmark.h"
+#include "ctmanifest.h"
+#include "ctpattern.h"
 #include "ctwl.h"
+#include "pmmark.h"
+
+static int saw_enospc;
+
+int ctwl_out_of_space(void)
+{
+	return saw_enospc;
+}
 
 int ctwl_err(const char *fmt, ...)
 {
 	int e = errno;
 	va_list ap;
 
+	if (e == ENOSPC)
+		saw_enospc = 1;
 	fputs("ctwl: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -76,16 +86,68 @@ uint64_t ctwl_mark(struct ctwl *c, const char *label)
 	return id;
 }
 
-int ctwl_promise(struct ctwl *c, uint64_t id, const char *fmt, ...)
+/* One manifest line, flushed: a workload killed later loses no promise
+ * whose mark is already in the trace. */
+static int promise(struct ctwl *c, uint64_t id, enum ctm_kind kind,
+		   const char *path, const char *path2, uint64_t off,
+		   uint64_t len, uint64_t seed)
 {
-	va_list ap;
+	struct ctm_promise p;
+	char err[512] = "";
 
-	fprintf(c->manifest, "%llu ", (unsigned long long)id);
-	va_start(ap, fmt);
-	vfprintf(c->manifest, fmt, ap);
-	va_end(ap);
-	fputc('\n', c->manifest);
-	return ferror(c->manifest) ? ctwl_err("writing the manifest") : 0;
+	memset(&p, 0, sizeof(p));
+	p.id = id;
+	p.kind = kind;
+	p.off = off;
+	p.len = len;
+	p.seed = seed;
+	if (snprintf(p.path, sizeof(p.path), "%s", path) >= (int)sizeof(p.path) ||
+	    snprintf(p.path2, sizeof(p.path2), "%s", path2 ? path2 : "") >=
+		    (int)sizeof(p.path2)) {
+		fprintf(stderr, "ctwl: a path of mark %llu is too long for the "
+			"manifest\n", (unsigned long long)id);
+		return -1;
+	}
+	if (ctm_write_promise(c->manifest, &p, err, sizeof(err)) ||
+	    fflush(c->manifest)) {
+		if (!err[0] || ferror(c->manifest))
+			return ctwl_err("writing the manifest");
+		fprintf(stderr, "ctwl: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+int ctwl_data(struct ctwl *c, uint64_t id, const char *path, uint64_t off,
+	      uint64_t len, uint64_t seed)
+{
+	return promise(c, id, CTM_DATA, path, NULL, off, len, seed);
+}
+
+int ctwl_zero(struct ctwl *c, uint64_t id, const char *path, uint64_t off,
+	      uint64_t len)
+{
+	return promise(c, id, CTM_ZERO, path, NULL, off, len, 0);
+}
+
+int ctwl_size(struct ctwl *c, uint64_t id, const char *path, uint64_t size)
+{
+	return promise(c, id, CTM_SIZE, path, NULL, 0, size, 0);
+}
+
+int ctwl_name(struct ctwl *c, uint64_t id, const char *path)
+{
+	return promise(c, id, CTM_NAME, path, NULL, 0, 0, 0);
+}
+
+int ctwl_gone(struct ctwl *c, uint64_t id, const char *path)
+{
+	return promise(c, id, CTM_GONE, path, NULL, 0, 0, 0);
+}
+
+int ctwl_rename(struct ctwl *c, uint64_t id, const char *from, const char *to)
+{
+	return promise(c, id, CTM_RENAME, from, to, 0, 0, 0);
 }
 
 int ctwl_fsync_path(struct ctwl *c, const char *name)

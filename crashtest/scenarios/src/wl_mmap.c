@@ -11,7 +11,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../ctpattern.h"
+#include "ctpattern.h"
+#include "ctcli.h"
 #include "ctwl.h"
 
 #define NOPS 16
@@ -32,8 +33,7 @@ static int create_sparse(struct ctwl *c, const char *name, size_t size)
 		return -1;
 	}
 	id = ctwl_mark(c, "sparse file created and durable");
-	if (ctwl_promise(c, id, "name %s", name) ||
-	    ctwl_promise(c, id, "size %s %zu", name, size)) {
+	if (ctwl_name(c, id, name) || ctwl_size(c, id, name, size)) {
 		close(fd);
 		return -1;
 	}
@@ -113,9 +113,7 @@ static int mmap_msync(struct ctwl *c)
 			break;
 		}
 		id = ctwl_mark(c, "msync returned");
-		rc = ctwl_promise(c, id, "data %s %llu %zu %llu", name,
-				  (unsigned long long)off, len,
-				  (unsigned long long)seed);
+		rc = ctwl_data(c, id, name, off, len, seed);
 	}
 	free(tmp);
 	munmap(map, size);
@@ -155,7 +153,7 @@ static int map_sync(struct ctwl *c)
 		/* No MAP_SYNC here (stock ext2): not applicable. */
 		fprintf(stderr, "ctwl: %s: MAP_SYNC is not supported: %s\n",
 			name, pmem2_errormsg());
-		rc = CTWL_EXIT_UNSUPPORTED;
+		rc = CT_EXIT_UNSUPPORTED;
 		goto out;
 	}
 	if (err) {
@@ -188,9 +186,7 @@ static int map_sync(struct ctwl *c)
 			copy(addr + off, tmp, len, 0);
 			id = ctwl_mark(c, "pmem2 memcpy returned");
 		}
-		rc = ctwl_promise(c, id, "data %s %llu %zu %llu", name,
-				  (unsigned long long)off, len,
-				  (unsigned long long)seed);
+		rc = ctwl_data(c, id, name, off, len, seed);
 	}
 out:
 	free(tmp);

@@ -37,7 +37,7 @@ static int dir_ops(struct ctwl *c)
 	if (mkdir(ctwl_path(c, "d"), 0755) || ctwl_fsync_path(c, "."))
 		return ctwl_err("mkdir d and fsync of the root");
 	id = ctwl_mark(c, "mkdir + fsync of the parent returned");
-	if (ctwl_promise(c, id, "name d"))
+	if (ctwl_name(c, id, "d"))
 		return -1;
 	for (unsigned k = 0; k < NFILES; k++) {
 		uint64_t seed = ctwl_seed(c);
@@ -48,9 +48,7 @@ static int dir_ops(struct ctwl *c)
 		if (create_file(c, a, len, seed) || ctwl_fsync_path(c, "d"))
 			return -1;
 		id = ctwl_mark(c, "create + fsync of file and directory returned");
-		if (ctwl_promise(c, id, "name %s", a) ||
-		    ctwl_promise(c, id, "data %s 0 %zu %llu", a, len,
-				 (unsigned long long)seed))
+		if (ctwl_name(c, id, a) || ctwl_data(c, id, a, 0, len, seed))
 			return -1;
 		/* rename + fsync(dir): the new name replaces the old. */
 		if (rename(ctwl_path(c, a), ctwl_path(c, b)))
@@ -58,7 +56,7 @@ static int dir_ops(struct ctwl *c)
 		if (ctwl_fsync_path(c, "d"))
 			return -1;
 		id = ctwl_mark(c, "rename + fsync of the directory returned");
-		if (ctwl_promise(c, id, "rename %s %s", a, b))
+		if (ctwl_rename(c, id, a, b))
 			return -1;
 		/* Every other file: unlink + fsync(dir). */
 		if (k & 1) {
@@ -67,7 +65,7 @@ static int dir_ops(struct ctwl *c)
 			if (ctwl_fsync_path(c, "d"))
 				return -1;
 			id = ctwl_mark(c, "unlink + fsync of the directory returned");
-			if (ctwl_promise(c, id, "gone %s", b))
+			if (ctwl_gone(c, id, b))
 				return -1;
 		}
 	}
@@ -95,9 +93,7 @@ static int trunc_falloc(struct ctwl *c)
 	    ctwl_fsync_path(c, "."))
 		goto out;
 	id = ctwl_mark(c, "write + fsync returned");
-	if (ctwl_promise(c, id, "name %s", name) ||
-	    ctwl_promise(c, id, "data %s 0 %zu %llu", name, big,
-			 (unsigned long long)seed))
+	if (ctwl_name(c, id, name) || ctwl_data(c, id, name, 0, big, seed))
 		goto out;
 
 	if (ftruncate(fd, (off_t)cut) || fsync_fd(fd, "truncate")) {
@@ -105,7 +101,7 @@ static int trunc_falloc(struct ctwl *c)
 		goto out;
 	}
 	id = ctwl_mark(c, "truncate down + fsync returned");
-	if (ctwl_promise(c, id, "size %s %zu", name, cut))
+	if (ctwl_size(c, id, name, cut))
 		goto out;
 
 	/* Preallocate past EOF, then write into it: the write converts
@@ -115,19 +111,15 @@ static int trunc_falloc(struct ctwl *c)
 		goto out;
 	}
 	id = ctwl_mark(c, "fallocate + fsync returned");
-	if (ctwl_promise(c, id, "size %s %llu", name,
-			 (unsigned long long)(pre + (off_t)prelen)) ||
-	    ctwl_promise(c, id, "zero %s %llu %zu", name,
-			 (unsigned long long)pre, prelen))
+	if (ctwl_size(c, id, name, (uint64_t)pre + prelen) ||
+	    ctwl_zero(c, id, name, (uint64_t)pre, prelen))
 		goto out;
 
 	if (ctwl_pwrite_pattern(fd, (uint64_t)pre + 4096, prelen - 8192,
 				seed2, 0) || fsync_fd(fd, "write"))
 		goto out;
 	id = ctwl_mark(c, "write into preallocated space + fsync returned");
-	if (ctwl_promise(c, id, "data %s %llu %zu %llu", name,
-			 (unsigned long long)pre + 4096, prelen - 8192,
-			 (unsigned long long)seed2))
+	if (ctwl_data(c, id, name, (uint64_t)pre + 4096, prelen - 8192, seed2))
 		goto out;
 
 	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
@@ -136,8 +128,7 @@ static int trunc_falloc(struct ctwl *c)
 		goto out;
 	}
 	id = ctwl_mark(c, "punch hole + fsync returned");
-	if (ctwl_promise(c, id, "zero %s %llu 8192", name,
-			 (unsigned long long)pre + 8192))
+	if (ctwl_zero(c, id, name, (uint64_t)pre + 8192, 8192))
 		goto out;
 	rc = 0;
 out:

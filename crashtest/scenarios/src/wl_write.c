@@ -14,7 +14,6 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "../ctpattern.h"
 #include "ctwl.h"
 
 #define NOPS 16
@@ -75,8 +74,7 @@ static int write_fsync(struct ctwl *c)
 	if (fsync(fd) || ctwl_fsync_path(c, "."))
 		rc = ctwl_err("fsync after creating %s", name);
 	if (!rc)
-		rc = ctwl_promise(c, ctwl_mark(c, "created file durable"),
-				  "name %s", name);
+		rc = ctwl_name(c, ctwl_mark(c, "created file durable"), name);
 	for (unsigned k = 0; k < NOPS && !rc; k++) {
 		size_t len = op_len(c, k);
 		uint64_t seed = ctwl_seed(c), id;
@@ -89,9 +87,7 @@ static int write_fsync(struct ctwl *c)
 			break;
 		id = ctwl_mark(c, k & 1 ? "sendfile+fsync returned"
 					: "write+fsync returned");
-		rc = ctwl_promise(c, id, "data %s %llu %zu %llu", name,
-				  (unsigned long long)off, len,
-				  (unsigned long long)seed);
+		rc = ctwl_data(c, id, name, off, len, seed);
 		off += len;
 	}
 	close(fd);
@@ -114,7 +110,7 @@ static int sync_writes(struct ctwl *c, const char *name, int open_flags,
 		rc = ctwl_err("fsync after creating %s", name);
 	if (!rc) {
 		id = ctwl_mark(c, "created file durable");
-		rc = ctwl_promise(c, id, "name %s", name);
+		rc = ctwl_name(c, id, name);
 	}
 	close(fd);
 	if (rc)
@@ -130,9 +126,7 @@ static int sync_writes(struct ctwl *c, const char *name, int open_flags,
 		if (rc)
 			break;
 		id = ctwl_mark(c, label);
-		rc = ctwl_promise(c, id, "data %s %llu %zu %llu", name,
-				  (unsigned long long)off, len,
-				  (unsigned long long)seed);
+		rc = ctwl_data(c, id, name, off, len, seed);
 		off += len;
 	}
 	close(fd);
