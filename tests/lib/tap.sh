@@ -35,3 +35,18 @@ tap_skip_rest() {
 	tap_finish "$label"
 	exit
 }
+
+# tap_count [--label LABEL] [--status RC] <TAP: count a TAP stream with the
+# project's one counter (tests/lib/tapcount; "not ok ... # SKIP" is a skip).
+_tap_lib=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+tap_count() { "$_tap_lib/tapcount" "$@"; }
+# tap_sum LINE: add a closing "[LABEL: ]N passed, N failed[, N skipped]"
+# line (tapcount's, tap_finish's) to tap_pass, tap_fail and tap_skip;
+# returns 1, adding nothing, when LINE is not one.
+tap_sum() {
+	local re='([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?'
+	[[ $1 =~ $re ]] || return 1
+	tap_pass=$((tap_pass + BASH_REMATCH[1]))
+	tap_fail=$((tap_fail + BASH_REMATCH[2]))
+	tap_skip=$((tap_skip + ${BASH_REMATCH[4]:-0}))
+}
