@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+/* Seeded content patterns: see daxlab/pattern.h. */
+#include "daxlab/pattern.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+enum { CHUNK = 1 << 20 };
+
+void dx_pattern_fill(enum dx_pattern kind, uint64_t seed, uint64_t off,
+		     void *buf, size_t len)
+{
+	unsigned char *b = buf;
+	size_t i = 0;
+
+	while (i < len) {
+		uint64_t o = off + i;
+		uint64_t w = dx_pattern_word(kind, seed, o >> 3);
+		unsigned k = (unsigned)(o & 7);
+
+		if (k == 0 && len - i >= 8) {
+			for (unsigned j = 0; j < 8; j++)
+				b[i + j] = (unsigned char)(w >> (8 * j));
+			i += 8;
+			continue;
+		}
+		for (; k < 8 && i < len; k++, i++)
+			b[i] = (unsigned char)(w >> (8 * k));
+	}
+}
+
+/* Whether buf (file offsets [o, o + n), within one word) matches. */
+static int word_ok(enum dx_pattern kind, uint64_t seed, uint64_t o,
+		   const unsigned char *buf, size_t n, size_t *bad_at)
+{
+	uint64_t w = dx_pattern_word(kind, seed, o >> 3);
+
+	for (size_t j = 0; j < n; j++)
+		if (buf[j] != (unsigned char)(w >> (8 * ((o + j) & 7)))) {
+			*bad_at = j;
+			return 0;
+		}
+	return 1;
+}
+
+/* Length of the piece from o to the end of its word, at most left. */
+static size_t piece(uint64_t o, size_t left)
+{
+	size_t n = 8 - (size_t)(o & 7);
+
+	return n < left ? n : left;
+}
+
+size_t dx_pattern_mismatch(enum dx_pattern kind, uint64_t seed, uint64_t off,
+			   const void *buf, size_t len)
+{
+	const unsigned char *b = buf;
+	size_t i = 0, at;
+
+	while (i < len) {
+		size_t n = piece(off + i, len - i);
+
+		if (!word_ok(kind, seed, off + i, b + i, n, &at))
+			return i + at;
+		i += n;
+	}
+	return len;
+}
+
+uint64_t dx_pattern_check(enum dx_pattern kind, uint64_t seed, uint64_t off,
+			  const void *buf, size_t len, uint64_t *first_bad)
+{
+	const unsigned char *b = buf;
+	uint64_t bad = 0;
+	size_t i = 0, at;
+
+	while (i < len) {
+		size_t n = piece(off + i, len - i);
+
+		if (!word_ok(kind, seed, off + i, b + i, n, &at)) {
+			if (!bad && first_bad)
+				*first_bad = off + i;
+			bad++;
+		}
+		i += n;
+	}
+	return bad;
+}
+
+int dx_pattern_write_fd(int fd, enum dx_pattern kind, uint64_t seed,
+			uint64_t off, uint64_t len, int rwf_flags)
+{
+	size_t size = len < CHUNK ? (size_t)len : CHUNK;
+	unsigned char *buf = malloc(size ? size : 1);
+
+	if (!buf)
+		return -1;
+	for (uint64_t done = 0; done < len;) {
+		size_t n = len - done < size ? (size_t)(len - done) : size;
+
+		dx_pattern_fill(kind, seed, off + done, buf, n);
+		for (size_t put = 0; put < n;) {
+			struct iovec iov = { buf + put, n - put };
+			ssize_t w = rwf_flags ?
+				pwritev2(fd, &iov, 1, (off_t)(off + done + put),
+					 rwf_flags) :
+				pwrite(fd, buf + put, n - put,
+				       (off_t)(off + done + put));
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				int e = w < 0 ? errno : ENOSPC;
+
+				free(buf);
+				errno = e;
+				return -1;
+			}
+			put += (size_t)w;
+		}
+		done += n;
+	}
+	free(buf);
+	return 0;
+}
+
+int64_t dx_pattern_check_fd(int fd, enum dx_pattern kind, uint64_t seed,
+			    uint64_t off, uint64_t len, uint64_t *first_bad)
+{
+	size_t size = len < CHUNK ? (size_t)len : CHUNK;
+	unsigned char *buf = malloc(size ? size : 1);
+	int64_t bad = 0;
+
+	if (!buf)
+		return -1;
+	for (uint64_t done = 0; done < len;) {
+		size_t n = len - done < size ? (size_t)(len - done) : size;
+		uint64_t fb = 0, b;
+
+		/* A chunk that is not the last ends on a word boundary, or a
+		 * word split across two chunks would count twice. */
+		if (done + n < len)
+			n -= (size_t)((off + done + n) & 7);
+
+		for (size_t got = 0; got < n;) {
+			ssize_t r = pread(fd, buf + got, n - got,
+					  (off_t)(off + done + got));
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0) {
+				int e = r < 0 ? errno : EIO;
+
+				free(buf);
+				errno = e;
+				return -1;
+			}
+			got += (size_t)r;
+		}
+		b = dx_pattern_check(kind, seed, off + done, buf, n, &fb);
+		if (b && !bad && first_bad)
+			*first_bad = fb;
+		bad += (int64_t)b;
+		done += n;
+	}
+	free(buf);
+	return bad;
+}

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Commands with a time limit: exit status, signal and timeout told apart;
+ * stdin and stdout files; the whole process group killed at the limit
+ * (the defect of a helper that killed only the pid: a tool that forks
+ * left its children running).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "daxlab/clock.h"
+#include "daxlab/num.h"
+#include "daxlab/spawn.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/test_spawn.XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) ? -1 : 0;
+}
+
+static struct dx_spawn_result sh(const char *script, uint64_t timeout_ns)
+{
+	char *argv[] = { "sh", "-c", (char *)script, NULL };
+	struct dx_spawn s = { .argv = argv, .timeout_ns = timeout_ns };
+	struct dx_spawn_result r;
+	char err[256];
+
+	if (dx_spawn_run(&s, &r, err, sizeof(err)))
+		fail_msg("sh did not run: %s", err);
+	return r;
+}
+
+static void test_status(void **state)
+{
+	struct dx_spawn_result r;
+	char buf[128];
+
+	(void)state;
+	r = sh("exit 0", 0);
+	assert_int_equal(r.how, DX_SPAWN_EXITED);
+	assert_int_equal(r.code, 0);
+	r = sh("exit 3", 0);
+	assert_int_equal(r.how, DX_SPAWN_EXITED);
+	assert_int_equal(r.code, 3);
+	assert_string_equal(dx_spawn_describe(&r, buf, sizeof(buf)),
+			    "exited with status 3");
+	r = sh("kill -SEGV $$", 0);
+	assert_int_equal(r.how, DX_SPAWN_SIGNALED);
+	assert_int_equal(r.code, SIGSEGV);
+	assert_non_null(strstr(dx_spawn_describe(&r, buf, sizeof(buf)),
+			       "killed by signal 11"));
+}
+
+static void test_timeout(void **state)
+{
+	struct dx_spawn_result r;
+	char buf[128];
+
+	(void)state;
+	r = sh("sleep 30", 200 * DX_NS_PER_MS);
+	assert_int_equal(r.how, DX_SPAWN_TIMED_OUT);
+	assert_int_equal(r.code, SIGKILL);
+	assert_true(r.elapsed_ns >= 200 * DX_NS_PER_MS);
+	assert_true(r.elapsed_ns < 5 * DX_NS_PER_S);
+	assert_non_null(strstr(dx_spawn_describe(&r, buf, sizeof(buf)),
+			       "timed out"));
+	/* A command that ends in time is not a timeout. */
+	r = sh("exit 4", 5 * DX_NS_PER_S);
+	assert_int_equal(r.how, DX_SPAWN_EXITED);
+	assert_int_equal(r.code, 4);
+}
+
+/* Whether pid is gone (or a zombie nobody waits for yet), within 2 s. */
+static int gone(pid_t pid)
+{
+	for (int i = 0; i < 200; i++) {
+		char path[64], st[256] = "";
+		FILE *f;
+
+		if (kill(pid, 0) && errno == ESRCH)
+			return 1;
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+		f = fopen(path, "r");
+		if (f) {
+			char *p = fgets(st, sizeof(st), f) ? strrchr(st, ')') : NULL;
+
+			fclose(f);
+			if (p && p[1] == ' ' && p[2] == 'Z')
+				return 1;
+		}
+		usleep(10000);
+	}
+	return 0;
+}
+
+static pid_t read_pid(const char *path)
+{
+	char buf[32] = "", err[128];
+	uint64_t v = 0;
+	FILE *f = fopen(path, "r");
+
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	if (dx_parse_u64(buf, 1, INT32_MAX, &v, path, err, sizeof(err)))
+		fail_msg("%s", err);
+	return (pid_t)v;
+}
+
+static void test_timeout_kills_group(void **state)
+{
+	char script[256], pidfile[128];
+	struct dx_spawn_result r;
+	pid_t child;
+
+	(void)state;
+	/* Like fsck: the command forks a worker and waits for it. */
+	snprintf(pidfile, sizeof(pidfile), "%s/worker.pid", dir);
+	snprintf(script, sizeof(script),
+		 "sleep 30 & echo $! > '%s'; wait", pidfile);
+	r = sh(script, 300 * DX_NS_PER_MS);
+	assert_int_equal(r.how, DX_SPAWN_TIMED_OUT);
+	child = read_pid(pidfile);
+	if (!gone(child)) {
+		kill(child, SIGKILL);
+		fail_msg("the forked worker %d outlived the timeout", (int)child);
+	}
+}
+
+static void test_leftovers_killed(void **state)
+{
+	char script[256], pidfile[128];
+	struct dx_spawn_result r;
+	pid_t child;
+
+	(void)state;
+	/* The command exits at once and leaves a background child behind. */
+	snprintf(pidfile, sizeof(pidfile), "%s/bg.pid", dir);
+	snprintf(script, sizeof(script),
+		 "sleep 30 >/dev/null 2>&1 & echo $! > '%s'; exit 0", pidfile);
+	r = sh(script, 0);
+	assert_int_equal(r.how, DX_SPAWN_EXITED);
+	assert_int_equal(r.code, 0);
+	child = read_pid(pidfile);
+	if (!gone(child)) {
+		kill(child, SIGKILL);
+		fail_msg("the background child %d was left running", (int)child);
+	}
+}
+
+static void test_files(void **state)
+{
+	char in[128], out[128], buf[128] = "";
+	char *argv[] = { "sh", "-c", "cat; echo to-stderr >&2", NULL };
+	struct dx_spawn s = { .argv = argv, .stdin_path = in,
+			      .stdout_path = out,
+			      .flags = DX_SPAWN_STDERR_TO_STDOUT };
+	struct dx_spawn_result r;
+	char err[256];
+	FILE *f;
+
+	(void)state;
+	snprintf(in, sizeof(in), "%s/in", dir);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	f = fopen(in, "w");
+	assert_non_null(f);
+	fputs("from-stdin\n", f);
+	fclose(f);
+	assert_int_equal(dx_spawn_run(&s, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.how, DX_SPAWN_EXITED);
+	f = fopen(out, "r");
+	assert_non_null(f);
+	assert_int_equal(fread(buf, 1, sizeof(buf) - 1, f), 21);
+	fclose(f);
+	assert_string_equal(buf, "from-stdin\nto-stderr\n");
+	/* Appending keeps what was there; truncating does not. */
+	s.flags = DX_SPAWN_APPEND | DX_SPAWN_STDERR_TO_STDOUT;
+	assert_int_equal(dx_spawn_run(&s, &r, err, sizeof(err)), 0);
+	f = fopen(out, "r");
+	assert_non_null(f);
+	assert_int_equal(fread(buf, 1, sizeof(buf) - 1, f), 42);
+	fclose(f);
+}
+
+static void test_stdin_default(void **state)
+{
+	struct dx_spawn_result r;
+
+	(void)state;
+	/* /dev/null: a tool that asks a question gets EOF, never hangs. */
+	r = sh("read x; exit $?", 5 * DX_NS_PER_S);
+	assert_int_equal(r.how, DX_SPAWN_EXITED);
+	assert_int_equal(r.code, 1);
+}
+
+static void test_env(void **state)
+{
+	char *argv[] = { "sh", "-c", "test \"$DX_TEST\" = yes", NULL };
+	char *env[] = { "DX_TEST=yes", "PATH=/usr/bin:/bin", NULL };
+	struct dx_spawn s = { .argv = argv, .envp = env };
+	struct dx_spawn_result r;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(dx_spawn_run(&s, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.code, 0);
+}
+
+static void test_not_started(void **state)
+{
+	char *argv[] = { "daxlab-no-such-command", NULL };
+	char *argv2[] = { "true", NULL };
+	struct dx_spawn s = { .argv = argv };
+	struct dx_spawn_result r;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(dx_spawn_run(&s, &r, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cannot run daxlab-no-such-command"));
+	s.argv = argv2;
+	s.stdout_path = "/nonexistent/dir/out";
+	assert_int_equal(dx_spawn_run(&s, &r, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "stdout /nonexistent/dir/out"));
+	s.stdout_path = NULL;
+	s.stdin_path = "/nonexistent/in";
+	assert_int_equal(dx_spawn_run(&s, &r, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "stdin /nonexistent/in"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_timeout_kills_group),
+		cmocka_unit_test(test_leftovers_killed),
+		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_stdin_default),
+		cmocka_unit_test(test_env),
+		cmocka_unit_test(test_not_started),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
