@@ -52,6 +52,21 @@ int guest_cpu_init(char *err, size_t errlen)
 	return 0;
 }
 
+const char *guest_machine_refusal(const void *qemu_info,
+				  const char *why_one_vcpu)
+{
+	static char msg[256];
+	const qemu_info_t *info = qemu_info;
+
+	if (!info->system_emulation || strcmp(info->target_name, "x86_64"))
+		return "needs qemu-system-x86_64";
+	if (info->system.smp_vcpus != 1 || info->system.max_vcpus != 1) {
+		snprintf(msg, sizeof(msg), "needs -smp 1: %s", why_one_vcpu);
+		return msg;
+	}
+	return NULL;
+}
+
 bool guest_cpu_ready(void)
 {
 	return ready;

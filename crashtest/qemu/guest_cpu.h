@@ -40,6 +40,15 @@ bool guest_cpu_ready(void);
  */
 void guest_cpu_init_or_exit(const char *who);
 
+/*
+ * The machine a plugin needs: qemu-system-x86_64 with one vCPU. NULL when
+ * info describes it, else why not; why_one_vcpu says what more vCPUs
+ * would break. Takes a const qemu_info_t * (void * here: this header has
+ * no QEMU in it).
+ */
+const char *guest_machine_refusal(const void *qemu_info,
+				  const char *why_one_vcpu);
+
 /* Read one register (zero-extended); false if QEMU refuses. */
 bool guest_read_reg(enum guest_reg r, uint64_t *val);
 

@@ -25,14 +25,13 @@
 #include <glib.h>
 #include <qemu-plugin.h>
 
+#include "daxlab/symmap.h"
 #include "guest_cpu.h"
 #include "pmcount_args.h"
 #include "pmcount_window.h"
-#include "pmjson.h"
 #include "pmmark.h"
 #include "pmtrace.h"
 #include "regions.h"
-#include "sym.h"
 #include "x86_decode.h"
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
@@ -259,7 +258,7 @@ static void instrument_block(struct qemu_plugin_tb *tb,
 	}
 	/* A call is an execution of the block that starts the function. */
 	if (n && note[0].func >= 0 &&
-	    symtab_func_addr(pc.cfg.syms, (size_t)note[0].func) ==
+	    dx_symmap_func_addr(pc.cfg.syms, (size_t)note[0].func) ==
 		    qemu_plugin_tb_vaddr(tb))
 		qemu_plugin_register_vcpu_tb_exec_inline_per_vcpu(
 			tb, QEMU_PLUGIN_INLINE_ADD_U64,
@@ -280,7 +279,7 @@ static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 
 		note[i].mode = ipc >= PMC_KERNEL_BASE ? PMC_KERNEL : PMC_USER;
 		note[i].func = note[i].mode == PMC_KERNEL && pc.nfuncs ?
-			       symtab_func_index(pc.cfg.syms, ipc) : -1;
+			       dx_symmap_func_index(pc.cfg.syms, ipc) : -1;
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
@@ -539,41 +538,24 @@ static void on_cpuid(unsigned vcpu, void *ud)
 
 static void write_stats(const char *path, bool open_at_exit)
 {
-	const struct region_set *rs = regions();
-	FILE *f = fopen(path, "w");
+	struct pmc_stats st = {
+		.counts_path = pc.cfg.counts_path,
+		.windows = pmc_session_windows(pc.session),
+		.protocol_errors = pmc_session_errors(pc.session),
+		.window_open_at_exit = open_at_exit,
+		.mem = pc.cfg.mem,
+		.mem_resets = pc.resets,
+		.bytes_partial_windows = pc.partial_windows,
+		.system_map = pc.cfg.system_map,
+		.functions = pc.nfuncs,
+		.insns_user = qemu_plugin_u64_sum(counter(PMC_USER, PMC_INSNS)),
+		.insns_kernel = qemu_plugin_u64_sum(counter(PMC_KERNEL, PMC_INSNS)),
+		.regions = regions(),
+	};
+	char err[512];
 
-	if (!f) {
-		pmc_log("stats=%s: cannot create it", path);
-		return;
-	}
-	fputs("{\"counts\": ", f);
-	pm_json_string(f, pc.cfg.counts_path);
-	fprintf(f, ", \"windows\": %" PRIu64 ", \"protocol_errors\": %" PRIu64
-		", \"window_open_at_exit\": %s, \"mem\": \"%s\""
-		", \"mem_toggling\": %s, \"mem_resets\": %" PRIu64
-		", \"bytes_partial_windows\": %" PRIu64 ", \"system_map\": ",
-		pmc_session_windows(pc.session), pmc_session_errors(pc.session),
-		open_at_exit ? "true" : "false", pmc_mem_mode_name(pc.cfg.mem),
-		pc.cfg.mem == PMC_MEM_ON || pc.cfg.mem == PMC_MEM_FIRST ? "true" : "false",
-		pc.resets,
-		pc.partial_windows);
-	if (pc.cfg.system_map)
-		pm_json_string(f, pc.cfg.system_map);
-	else
-		fputs("null", f);
-	fprintf(f, ", \"functions\": %zu, \"insns_user\": %" PRIu64
-		", \"insns_kernel\": %" PRIu64 ", \"regions\": [",
-		pc.nfuncs, qemu_plugin_u64_sum(counter(PMC_USER, PMC_INSNS)),
-		qemu_plugin_u64_sum(counter(PMC_KERNEL, PMC_INSNS)));
-	for (unsigned i = 0; i < rs->n; i++) {
-		fprintf(f, "%s{\"name\": ", i ? ", " : "");
-		pm_json_string(f, rs->r[i].name);
-		fprintf(f, ", \"base\": %" PRIu64 ", \"size\": %" PRIu64 "}",
-			rs->r[i].base, rs->r[i].size);
-	}
-	fputs("]}\n", f);
-	if (fclose(f))
-		pmc_log("stats=%s: write failed", path);
+	if (pmc_stats_write(path, &st, err, sizeof(err)))
+		pmc_log("%s", err);
 }
 
 static void on_exit_cb(qemu_plugin_id_t id, void *ud)
@@ -619,13 +601,12 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
 					   const qemu_info_t *info, int argc,
 					   char **argv)
 {
+	const char *refusal = guest_machine_refusal(info, "the markers and "
+						    "counters assume one vCPU");
 	char err[512];
 
-	if (!info->system_emulation || strcmp(info->target_name, "x86_64"))
-		return install_fail("needs qemu-system-x86_64");
-	if (info->system.smp_vcpus != 1 || info->system.max_vcpus != 1)
-		return install_fail("needs -smp 1: the markers and counters "
-				    "assume one vCPU");
+	if (refusal)
+		return install_fail(refusal);
 	if (pmcount_args_parse(&pc.cfg, argc, argv, err, sizeof(err)))
 		return install_fail(err);
 	pc.session = pmc_session_open(pc.cfg.counts_path, pc.cfg.syms,
@@ -633,7 +614,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
 	if (!pc.session)
 		return install_fail(err);
 	pc.id = id;
-	pc.nfuncs = symtab_nfuncs(pc.cfg.syms);
+	pc.nfuncs = dx_symmap_nfuncs(pc.cfg.syms);
 	pc.sb = qemu_plugin_scoreboard_new(sizeof(struct pmc_counts));
 	if (pc.nfuncs) {
 		pc.fsb = qemu_plugin_scoreboard_new(2 * pc.nfuncs *

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * pmcount argument table, parsing and validation. The table says which
- * keys exist, which may repeat and which are required; the parser only
- * walks it, so a new argument is one setter and one table line.
+ * pmcount argument table and validation. The table says which keys
+ * exist, which may repeat and which are required (plugin_args.c walks
+ * it), so a new argument is one setter and one table line.
  */
 #include "pmcount_args.h"
 
@@ -10,47 +10,18 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sym.h"
+#include "daxlab/symmap.h"
+#include "plugin_args.h"
 
-struct pmc_arg {
-	const char *key;
-	bool repeat;		/* may be given more than once */
-	bool required;
-	int (*set)(struct pmcount_config *c, const char *val, char *err,
-		   size_t errlen);
-	const char *value;	/* what the value looks like, for messages */
-};
-
-static int set_path(const char *key, const char **dst, const char *v,
-		    char *err, size_t errlen)
+static int set_system_map(void *cfg, const struct plugin_arg *a,
+			  const char *v, char *err, size_t errlen)
 {
-	if (!*v) {
-		snprintf(err, errlen, "%s=: empty path", key);
-		return -1;
-	}
-	*dst = v;
-	return 0;
-}
-
-static int set_counts(struct pmcount_config *c, const char *v, char *err,
-		      size_t errlen)
-{
-	return set_path("counts", &c->counts_path, v, err, errlen);
-}
-
-static int set_stats(struct pmcount_config *c, const char *v, char *err,
-		     size_t errlen)
-{
-	return set_path("stats", &c->stats_path, v, err, errlen);
-}
-
-static int set_system_map(struct pmcount_config *c, const char *v, char *err,
-			  size_t errlen)
-{
+	struct pmcount_config *c = cfg;
 	char why[256];
 
+	(void)a;
 	/* Load it now: a wrong path fails the load, not the first window. */
-	if (!*v || symtab_load(&c->syms, v, why, sizeof(why))) {
+	if (!*v || dx_symmap_load(&c->syms, v, why, sizeof(why))) {
 		snprintf(err, errlen, "system_map=%s: %s", v,
 			 *v ? why : "empty path");
 		return -1;
@@ -59,12 +30,14 @@ static int set_system_map(struct pmcount_config *c, const char *v, char *err,
 	return 0;
 }
 
-static int set_mem(struct pmcount_config *c, const char *v, char *err,
-		   size_t errlen)
+static int set_mem(void *cfg, const struct plugin_arg *a, const char *v,
+		   char *err, size_t errlen)
 {
 	static const enum pmc_mem_mode modes[] = { PMC_MEM_ON, PMC_MEM_OFF,
 						   PMC_MEM_ALWAYS, PMC_MEM_FIRST };
+	struct pmcount_config *c = cfg;
 
+	(void)a;
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
 		if (!strcmp(v, pmc_mem_mode_name(modes[i]))) {
 			c->mem = modes[i];
@@ -74,21 +47,24 @@ static int set_mem(struct pmcount_config *c, const char *v, char *err,
 	return -1;
 }
 
-static int set_region(struct pmcount_config *c, const char *v, char *err,
-		      size_t errlen)
+static int set_region(void *cfg, const struct plugin_arg *a, const char *v,
+		      char *err, size_t errlen)
 {
+	struct pmcount_config *c = cfg;
+
+	(void)a;
 	return regions_add_spec(&c->regions, v, err, errlen);
 }
 
-static const struct pmc_arg pmc_args[] = {
-	{ "counts", false, true, set_counts, "PATH" },
-	{ "stats", false, false, set_stats, "PATH" },
-	{ "system_map", false, false, set_system_map, "PATH" },
-	{ "mem", false, false, set_mem, "on|off|always|first" },
-	{ "region", true, false, set_region, "BASE:SIZE[:NAME]" },
+static const struct plugin_arg pmc_args[] = {
+	{ "counts", "PATH", false, true, plugin_arg_path,
+	  offsetof(struct pmcount_config, counts_path) },
+	{ "stats", "PATH", false, false, plugin_arg_path,
+	  offsetof(struct pmcount_config, stats_path) },
+	{ "system_map", "PATH", false, false, set_system_map, 0 },
+	{ "mem", "on|off|always|first", false, false, set_mem, 0 },
+	{ "region", "BASE:SIZE[:NAME]", true, false, set_region, 0 },
 };
-
-#define PMC_NARGS (sizeof(pmc_args) / sizeof(pmc_args[0]))
 
 const char *pmc_mem_mode_name(enum pmc_mem_mode m)
 {
@@ -101,67 +77,25 @@ const char *pmc_mem_mode_name(enum pmc_mem_mode m)
 	return "?";
 }
 
-static const struct pmc_arg *find_arg(const char *kv, size_t klen)
-{
-	for (size_t i = 0; i < PMC_NARGS; i++)
-		if (strlen(pmc_args[i].key) == klen &&
-		    !memcmp(pmc_args[i].key, kv, klen))
-			return &pmc_args[i];
-	return NULL;
-}
-
-static void unknown(const char *arg, char *err, size_t errlen)
-{
-	int n = snprintf(err, errlen, "unknown argument '%s' (expected", arg);
-
-	for (size_t i = 0; i < PMC_NARGS && n > 0 && (size_t)n < errlen; i++)
-		n += snprintf(err + n, errlen - (size_t)n, "%s %s=%s",
-			      i ? "," : "", pmc_args[i].key,
-			      pmc_args[i].value);
-	if (n > 0 && (size_t)n < errlen)
-		snprintf(err + n, errlen - (size_t)n, ")");
-}
-
 int pmcount_args_parse(struct pmcount_config *c, int argc, char **argv,
 		       char *err, size_t errlen)
 {
-	unsigned given[PMC_NARGS] = { 0 };
-
 	memset(c, 0, sizeof(*c));
 	c->mem = PMC_MEM_ON;
-	err[0] = '\0';
-	for (int i = 0; i < argc; i++) {
-		const char *eq = strchr(argv[i], '=');
-		const struct pmc_arg *a = eq ? find_arg(argv[i],
-						(size_t)(eq - argv[i])) : NULL;
-
-		if (!a) {
-			unknown(argv[i], err, errlen);
-			return -1;
-		}
-		if (given[a - pmc_args]++ && !a->repeat) {
-			snprintf(err, errlen, "%s= given twice", a->key);
-			return -1;
-		}
-		if (a->set(c, eq + 1, err, errlen))
-			return -1;
-	}
-	for (size_t i = 0; i < PMC_NARGS; i++)
-		if (pmc_args[i].required && !given[i]) {
-			snprintf(err, errlen, "%s=%s is required",
-				 pmc_args[i].key, pmc_args[i].value);
-			return -1;
-		}
-	if (c->stats_path && !strcmp(c->stats_path, c->counts_path)) {
-		snprintf(err, errlen, "stats=%s: the same file as counts=",
-			 c->stats_path);
+	if (plugin_args_parse(pmc_args, sizeof(pmc_args) / sizeof(pmc_args[0]),
+			      c, argc, argv, err, errlen))
 		return -1;
-	}
-	return 0;
+	/* Outputs must not overwrite each other or the System.map. */
+	return plugin_args_distinct("stats", c->stats_path, "counts",
+				    c->counts_path, err, errlen) ||
+	       plugin_args_distinct("counts", c->counts_path, "system_map",
+				    c->system_map, err, errlen) ||
+	       plugin_args_distinct("stats", c->stats_path, "system_map",
+				    c->system_map, err, errlen) ? -1 : 0;
 }
 
 void pmcount_args_free(struct pmcount_config *c)
 {
-	symtab_free(c->syms);
+	dx_symmap_free(c->syms);
 	c->syms = NULL;
 }

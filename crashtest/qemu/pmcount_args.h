@@ -11,7 +11,7 @@
 
 #include "regions.h"
 
-struct symtab;
+struct dx_symmap;
 
 /* When the memory callbacks that count bytes are installed. */
 enum pmc_mem_mode {
@@ -25,8 +25,8 @@ struct pmcount_config {
 	const char *counts_path;	/* counts=PATH (required), JSON Lines */
 	const char *stats_path;		/* stats=PATH, JSON at exit */
 	const char *system_map;		/* system_map=PATH */
-	struct symtab *syms;		/* its text symbols, NULL without */
-	enum pmc_mem_mode mem;		/* mem=on|off|always */
+	struct dx_symmap *syms;		/* its symbols, NULL without */
+	enum pmc_mem_mode mem;		/* mem=on|off|always|first */
 	struct region_set regions;	/* region=BASE:SIZE[:NAME] */
 };
 
@@ -39,7 +39,7 @@ int pmcount_args_parse(struct pmcount_config *c, int argc, char **argv,
 		       char *err, size_t errlen);
 void pmcount_args_free(struct pmcount_config *c);
 
-/* "on", "off" or "always". */
+/* "on", "off", "always" or "first". */
 const char *pmc_mem_mode_name(enum pmc_mem_mode m);
 
 #endif /* PMCOUNT_ARGS_H */

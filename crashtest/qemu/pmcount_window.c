@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pmjson.h"
-#include "sym.h"
+#include "daxlab/json.h"
+#include "daxlab/symmap.h"
 
 const char *const pmc_counter_names[PMC_NCOUNTERS] = {
 	[PMC_INSNS] = "insns",
@@ -71,19 +71,18 @@ const char *pmc_bytes_name(enum pmc_bytes b)
 }
 
 /* "key": value for every counter; bytes are null when not counted. */
-static void write_counters(FILE *f, const uint64_t *v, bool bytes)
+static void write_counters(struct dx_json *j, const uint64_t *v, bool bytes)
 {
 	for (int k = 0; k < PMC_NCOUNTERS; k++) {
-		fprintf(f, "%s\"%s\": ", k ? ", " : "", pmc_counter_names[k]);
 		if (k >= PMC_FIRST_BYTES && !bytes)
-			fputs("null", f);
+			dx_json_null(j, pmc_counter_names[k]);
 		else
-			fprintf(f, "%" PRIu64, v[k]);
+			dx_json_u64(j, pmc_counter_names[k], v[k]);
 	}
 }
 
 struct pmc_funcnames {
-	const struct symtab *syms;
+	const struct dx_symmap *syms;
 	size_t nfuncs, nnames;
 	uint32_t *name_of;	/* function -> name, numbered by first address */
 	size_t *first;		/* name -> its lowest-address function */
@@ -104,9 +103,9 @@ static int cmp_by_name(const void *a, const void *b)
 	return x->func < y->func ? -1 : x->func > y->func;
 }
 
-struct pmc_funcnames *pmc_funcnames_new(const struct symtab *syms)
+struct pmc_funcnames *pmc_funcnames_new(const struct dx_symmap *syms)
 {
-	size_t n = symtab_nfuncs(syms), groups = 0, next = 0;
+	size_t n = dx_symmap_nfuncs(syms), groups = 0, next = 0;
 	struct pmc_funcnames *fn = calloc(1, sizeof(*fn));
 	struct by_name *sorted = calloc(n ? n : 1, sizeof(*sorted));
 	uint32_t *group = calloc(n ? n : 1, sizeof(*group));
@@ -122,7 +121,7 @@ struct pmc_funcnames *pmc_funcnames_new(const struct symtab *syms)
 		goto fail;
 	/* Same name, same group; then number the groups in address order. */
 	for (size_t f = 0; f < n; f++)
-		sorted[f] = (struct by_name){ symtab_func_name(syms, f), f };
+		sorted[f] = (struct by_name){ dx_symmap_func_name(syms, f), f };
 	qsort(sorted, n, sizeof(*sorted), cmp_by_name);
 	for (size_t i = 0; i < n; i++) {
 		if (i && strcmp(sorted[i].name, sorted[i - 1].name))
@@ -180,24 +179,23 @@ static uint64_t *sum_by_name(const struct pmc_record *r)
 }
 
 /* Names with instructions in the window; returns the instructions. */
-static uint64_t write_functions(FILE *f, const struct pmc_funcnames *fn,
+static uint64_t write_functions(struct dx_json *j,
+				const struct pmc_funcnames *fn,
 				const uint64_t *sum)
 {
 	uint64_t total = 0;
-	bool first = true;
 
-	fputs("{", f);
+	dx_json_obj_begin(j, "functions");
 	for (size_t i = 0; i < fn->nnames; i++) {
 		if (!sum[PMC_FUNC_INSNS(i)])
 			continue;
 		total += sum[PMC_FUNC_INSNS(i)];
-		fputs(first ? "" : ", ", f);
-		first = false;
-		pm_json_string(f, symtab_func_name(fn->syms, fn->first[i]));
-		fprintf(f, ": [%" PRIu64 ", %" PRIu64 "]", sum[PMC_FUNC_INSNS(i)],
-			sum[PMC_FUNC_CALLS(i)]);
+		dx_json_arr_begin(j, dx_symmap_func_name(fn->syms, fn->first[i]));
+		dx_json_u64(j, NULL, sum[PMC_FUNC_INSNS(i)]);
+		dx_json_u64(j, NULL, sum[PMC_FUNC_CALLS(i)]);
+		dx_json_arr_end(j);
 	}
-	fputs("}", f);
+	dx_json_obj_end(j);
 	return total;
 }
 
@@ -205,39 +203,95 @@ int pmc_record_write(FILE *f, const struct pmc_record *r)
 {
 	bool bytes = r->bytes != PMC_BYTES_OFF;
 	uint64_t total[PMC_NCOUNTERS], *sum = NULL;
+	struct dx_json j;
 
 	if (r->names && r->funcs && !(sum = sum_by_name(r)))
 		return -1;
 	for (int k = 0; k < PMC_NCOUNTERS; k++)
 		total[k] = r->d.c[PMC_USER][k] + r->d.c[PMC_KERNEL][k];
-	fprintf(f, "{\"window\": %" PRIu64 ", \"label\": ", r->index);
-	pm_json_string(f, r->label);
+	dx_json_init(&j, f);
+	dx_json_obj_begin(&j, NULL);
+	dx_json_u64(&j, "window", r->index);
+	dx_json_str(&j, "label", r->label ? r->label : "");
 	if (r->have_mark)
-		fprintf(f, ", \"mark_id\": %" PRIu64, r->mark_id);
+		dx_json_u64(&j, "mark_id", r->mark_id);
 	else
-		fputs(", \"mark_id\": null", f);
-	fprintf(f, ", \"ops\": %" PRIu64 ", \"unit\": ", r->ops);
-	pm_json_string(f, r->unit);
-	fprintf(f, ", \"bytes\": \"%s\", ", pmc_bytes_name(r->bytes));
-	write_counters(f, total, bytes);
-	fputs(", \"user\": {", f);
-	write_counters(f, r->d.c[PMC_USER], bytes);
-	fputs("}, \"kernel\": {", f);
-	write_counters(f, r->d.c[PMC_KERNEL], bytes);
-	fputs("}, \"functions\": ", f);
+		dx_json_null(&j, "mark_id");
+	dx_json_u64(&j, "ops", r->ops);
+	dx_json_str(&j, "unit", r->unit ? r->unit : "");
+	dx_json_str(&j, "bytes", pmc_bytes_name(r->bytes));
+	write_counters(&j, total, bytes);
+	dx_json_obj_begin(&j, "user");
+	write_counters(&j, r->d.c[PMC_USER], bytes);
+	dx_json_obj_end(&j);
+	dx_json_obj_begin(&j, "kernel");
+	write_counters(&j, r->d.c[PMC_KERNEL], bytes);
+	dx_json_obj_end(&j);
 	if (sum) {
-		uint64_t in_funcs = write_functions(f, r->names, sum);
+		uint64_t in_funcs = write_functions(&j, r->names, sum);
 		uint64_t k = r->d.c[PMC_KERNEL][PMC_INSNS];
 
 		/* Kernel code outside System.map: modules, BPF, trampolines. */
-		fprintf(f, ", \"kernel_other_insns\": %" PRIu64,
-			k > in_funcs ? k - in_funcs : 0);
+		dx_json_u64(&j, "kernel_other_insns", k > in_funcs ? k - in_funcs : 0);
 		free(sum);
 	} else {
-		fputs("null, \"kernel_other_insns\": null", f);
+		dx_json_null(&j, "functions");
+		dx_json_null(&j, "kernel_other_insns");
 	}
-	fprintf(f, ", \"protocol_errors\": %" PRIu64 "}\n", r->protocol_errors);
-	return ferror(f) ? -1 : 0;
+	dx_json_u64(&j, "protocol_errors", r->protocol_errors);
+	dx_json_obj_end(&j);
+	return dx_json_check(&j, NULL, 0);
+}
+
+int pmc_stats_write(const char *path, const struct pmc_stats *s, char *err,
+		    size_t errlen)
+{
+	FILE *f = fopen(path, "w");
+	struct dx_json j;
+	int rc;
+
+	if (!f) {
+		snprintf(err, errlen, "stats=%s: %s", path, strerror(errno));
+		return -1;
+	}
+	dx_json_init(&j, f);
+	dx_json_obj_begin(&j, NULL);
+	dx_json_str(&j, "counts", s->counts_path);
+	dx_json_u64(&j, "windows", s->windows);
+	dx_json_u64(&j, "protocol_errors", s->protocol_errors);
+	dx_json_bool(&j, "window_open_at_exit", s->window_open_at_exit);
+	dx_json_str(&j, "mem", pmc_mem_mode_name(s->mem));
+	dx_json_bool(&j, "mem_toggling", s->mem == PMC_MEM_ON ||
+				       s->mem == PMC_MEM_FIRST);
+	dx_json_u64(&j, "mem_resets", s->mem_resets);
+	dx_json_u64(&j, "bytes_partial_windows", s->bytes_partial_windows);
+	dx_json_str(&j, "system_map", s->system_map);
+	dx_json_u64(&j, "functions", s->functions);
+	dx_json_u64(&j, "insns_user", s->insns_user);
+	dx_json_u64(&j, "insns_kernel", s->insns_kernel);
+	dx_json_arr_begin(&j, "regions");
+	for (unsigned i = 0; s->regions && i < s->regions->n; i++) {
+		dx_json_obj_begin(&j, NULL);
+		dx_json_str(&j, "name", s->regions->r[i].name);
+		dx_json_u64(&j, "base", s->regions->r[i].base);
+		dx_json_u64(&j, "size", s->regions->r[i].size);
+		dx_json_obj_end(&j);
+	}
+	dx_json_arr_end(&j);
+	dx_json_obj_end(&j);
+	rc = dx_json_check(&j, err, errlen);
+	if (fclose(f) && !rc) {
+		snprintf(err, errlen, "stats=%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (rc) {
+		/* err holds "JSON output: why"; name the file. */
+		char why[128];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "stats=%s: %s", path, why);
+	}
+	return rc;
 }
 
 struct pmc_session {
@@ -260,7 +314,7 @@ struct pmc_session {
 };
 
 struct pmc_session *pmc_session_open(const char *path,
-				     const struct symtab *syms,
+				     const struct dx_symmap *syms,
 				     enum pmc_mem_mode mem, char *err,
 				     size_t errlen)
 {
@@ -270,7 +324,7 @@ struct pmc_session *pmc_session_open(const char *path,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	s->nfuncs = symtab_nfuncs(syms);
+	s->nfuncs = dx_symmap_nfuncs(syms);
 	s->mem = mem;
 	if (s->nfuncs) {
 		s->names = pmc_funcnames_new(syms);

@@ -17,7 +17,7 @@
 #include "pmcount_args.h"
 #include "pmmark.h"
 
-struct symtab;
+struct dx_symmap;
 
 /* Guest pc at or above this is kernel code. */
 #define PMC_KERNEL_BASE 0xffff800000000000ull
@@ -91,14 +91,14 @@ void pmc_funcs_diff(uint64_t *d, const uint64_t *end, const uint64_t *start,
 		    size_t n);
 
 /*
- * The names of a symtab's functions. A name is not unique (static
+ * The names of a System.map's functions. A name is not unique (static
  * functions of different files), but a JSON key must be: the record
  * sums the functions of one name under it, in the order of the first
  * one's address.
  */
 struct pmc_funcnames;
 
-struct pmc_funcnames *pmc_funcnames_new(const struct symtab *syms);
+struct pmc_funcnames *pmc_funcnames_new(const struct dx_symmap *syms);
 void pmc_funcnames_free(struct pmc_funcnames *n);
 /* Distinct names (<= functions). */
 size_t pmc_funcnames_count(const struct pmc_funcnames *n);
@@ -130,6 +130,24 @@ struct pmc_record {
 /* Write r as one JSON line (no flush). Returns 0 or -1 on a write error. */
 int pmc_record_write(FILE *f, const struct pmc_record *r);
 
+/* The totals written to stats= at exit. */
+struct pmc_stats {
+	const char *counts_path;
+	uint64_t windows, protocol_errors;
+	bool window_open_at_exit;
+	enum pmc_mem_mode mem;
+	uint64_t mem_resets;
+	uint64_t bytes_partial_windows;
+	const char *system_map;		/* NULL: none (JSON null) */
+	size_t functions;
+	uint64_t insns_user, insns_kernel;
+	const struct region_set *regions;
+};
+
+/* Write s to path as one JSON object. 0, or -1 with a message in err. */
+int pmc_stats_write(const char *path, const struct pmc_stats *s, char *err,
+		    size_t errlen);
+
 /* The marker protocol and the counts= file. */
 struct pmc_session;
 
@@ -138,7 +156,7 @@ struct pmc_session;
  * in err.
  */
 struct pmc_session *pmc_session_open(const char *path,
-				     const struct symtab *syms,
+				     const struct dx_symmap *syms,
 				     enum pmc_mem_mode mem, char *err,
 				     size_t errlen);
 

@@ -199,17 +199,11 @@ static void instrument(struct qemu_plugin_insn *insn)
 	x86_decode(buf, n, &d);
 	switch (d.cls) {
 	case INSN_PLAIN:
-		qemu_plugin_register_vcpu_mem_cb(insn, on_store,
-						 QEMU_PLUGIN_CB_NO_REGS,
-						 QEMU_PLUGIN_MEM_W, pc_ud);
-		break;
 	case INSN_REP_STORE:
-		qemu_plugin_register_vcpu_mem_cb(insn, on_rep_store,
-						 QEMU_PLUGIN_CB_NO_REGS,
-						 QEMU_PLUGIN_MEM_W, pc_ud);
-		break;
 	case INSN_NTSTORE:
-		qemu_plugin_register_vcpu_mem_cb(insn, on_ntstore,
+		qemu_plugin_register_vcpu_mem_cb(insn, d.cls == INSN_PLAIN ? on_store :
+						 d.cls == INSN_NTSTORE ? on_ntstore :
+						 on_rep_store,
 						 QEMU_PLUGIN_CB_NO_REGS,
 						 QEMU_PLUGIN_MEM_W, pc_ud);
 		break;
@@ -223,15 +217,13 @@ static void instrument(struct qemu_plugin_insn *insn)
 						 QEMU_PLUGIN_MEM_W, ii);
 		break;
 	case INSN_FLUSH:
-		ii = keep_info(pc, pc + qemu_plugin_insn_size(insn), &d);
-		qemu_plugin_register_vcpu_insn_exec_cond_cb(
-			insn, on_flush, QEMU_PLUGIN_CB_R_REGS,
-			QEMU_PLUGIN_COND_NE, tracer.on_flag, 0, ii);
-		break;
 	case INSN_FENCE:
+		/* Only while tracing; a flush reads its operand's registers. */
 		ii = keep_info(pc, pc + qemu_plugin_insn_size(insn), &d);
 		qemu_plugin_register_vcpu_insn_exec_cond_cb(
-			insn, on_fence, QEMU_PLUGIN_CB_NO_REGS,
+			insn, d.cls == INSN_FLUSH ? on_flush : on_fence,
+			d.cls == INSN_FLUSH ? QEMU_PLUGIN_CB_R_REGS :
+					      QEMU_PLUGIN_CB_NO_REGS,
 			QEMU_PLUGIN_COND_NE, tracer.on_flag, 0, ii);
 		break;
 	case INSN_CPUID:
@@ -276,29 +268,19 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
 					   const qemu_info_t *info, int argc,
 					   char **argv)
 {
+	const char *refusal = guest_machine_refusal(info, "with more vCPUs "
+						    "the callbacks do not run in memory order");
 	struct qemu_plugin_scoreboard *sb;
 	char err[512];
 
-	if (!info->system_emulation || strcmp(info->target_name, "x86_64"))
-		return install_fail("needs qemu-system-x86_64");
-	if (info->system.smp_vcpus != 1 || info->system.max_vcpus != 1)
-		return install_fail("needs -smp 1: with more vCPUs the "
-				    "callbacks do not run in memory order");
+	if (refusal)
+		return install_fail(refusal);
 	if (tracer_args_parse(&tracer.cfg, argc, argv, err, sizeof(err)))
 		return install_fail(err);
 	if (tracer.cfg.have_page_offset_base) {
 		tracer.pob = tracer.cfg.page_offset_base;
 		tracer.pob_known = true;
-	} else if (tracer.cfg.system_map) {
-		int r = system_map_lookup(tracer.cfg.system_map,
-					  "page_offset_base",
-					  &tracer.pob_symbol, err, sizeof(err));
-
-		if (r < 0)
-			return install_fail(err);
-		tracer.have_pob_symbol = r == 1;
-	}
-	if (!tracer.pob_known && !tracer.have_pob_symbol) {
+	} else if (!tracer.cfg.have_pob_symbol) {
 		/* No memory randomisation: the direct map is at its default. */
 		tracer.pob = DEFAULT_PAGE_OFFSET_BASE;
 		tracer.pob_known = true;

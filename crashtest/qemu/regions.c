@@ -3,36 +3,10 @@
 #include "regions.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-bool parse_u64_size(const char *s, uint64_t *out)
-{
-	unsigned long long v;
-	unsigned shift = 0;
-	char *end;
-
-	if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return false;
-	switch (*end) {
-	case 'K': case 'k': shift = 10; end++; break;
-	case 'M': case 'm': shift = 20; end++; break;
-	case 'G': case 'g': shift = 30; end++; break;
-	default: break;
-	}
-	if (*end)
-		return false;
-	if (shift && v > (UINT64_MAX >> shift))
-		return false;
-	*out = (uint64_t)v << shift;
-	return true;
-}
+#include "daxlab/num.h"
 
 static bool valid_name(const char *name)
 {
@@ -98,7 +72,7 @@ int regions_add(struct region_set *s, uint64_t base, uint64_t size,
 int regions_add_spec(struct region_set *s, const char *spec, char *err,
 		     size_t errlen)
 {
-	char buf[128], *size_s, *name;
+	char buf[128], why[160], *size_s, *name;
 	uint64_t base, size;
 
 	if (strlen(spec) >= sizeof(buf)) {
@@ -116,9 +90,10 @@ int regions_add_spec(struct region_set *s, const char *spec, char *err,
 	name = strchr(size_s, ':');
 	if (name)
 		*name++ = '\0';
-	if (!parse_u64_size(buf, &base) || !parse_u64_size(size_s, &size)) {
-		snprintf(err, errlen, "region=%s: BASE and SIZE must be "
-			 "numbers (0x hex or decimal, K/M/G suffix)", spec);
+	if (dx_parse_size(buf, 0, UINT64_MAX, &base, "BASE", why, sizeof(why)) ||
+	    dx_parse_size(size_s, 1, UINT64_MAX, &size, "SIZE", why,
+			  sizeof(why))) {
+		snprintf(err, errlen, "region=%s: %s", spec, why);
 		return -1;
 	}
 	return regions_add(s, base, size, name, err, errlen);

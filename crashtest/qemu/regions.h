@@ -32,7 +32,10 @@ struct region_set {
 int regions_add(struct region_set *s, uint64_t base, uint64_t size,
 		const char *name, char *err, size_t errlen);
 
-/* Parse "BASE:SIZE[:NAME]" (numbers as in parse_u64_size) and add it. */
+/*
+ * Parse "BASE:SIZE[:NAME]" and add it. BASE and SIZE are sizes as
+ * dx_parse_size reads them: decimal or 0x hex, K/M/G/T suffixes.
+ */
 int regions_add_spec(struct region_set *s, const char *spec, char *err,
 		     size_t errlen);
 
@@ -44,11 +47,5 @@ int regions_add_spec(struct region_set *s, const char *spec, char *err,
 const struct region *regions_find(const struct region_set *s, uint64_t addr,
 				  uint64_t len, uint64_t *start,
 				  uint64_t *clipped);
-
-/*
- * Parse a number: decimal or 0x hex, optionally followed by K, M or G
- * (binary units). Returns false on junk, overflow or an empty string.
- */
-bool parse_u64_size(const char *s, uint64_t *out);
 
 #endif /* REGIONS_H */

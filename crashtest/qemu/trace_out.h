@@ -8,6 +8,7 @@
 #define TRACE_OUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "regions.h"
@@ -62,6 +63,15 @@ const char *trace_out_reason(const struct trace_out *t);
 /* Push buffered records to the file. */
 int trace_out_sync(struct trace_out *t);
 const struct trace_stats *trace_out_stats(const struct trace_out *t);
+/*
+ * The counters as one JSON object in path (stats=), with the trace's path,
+ * whether tracing started, and the reason it stopped early (null when it
+ * did not). Returns 0, or -1 with a message in err.
+ */
+int trace_out_write_stats(const struct trace_out *t, const char *path,
+			  const char *trace_path, bool started, char *err,
+			  size_t errlen);
+
 /* Close; returns 0 or a negative errno from the writer. */
 int trace_out_close(struct trace_out *t);
 

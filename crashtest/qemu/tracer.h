@@ -28,8 +28,6 @@ struct tracer {
 	qemu_plugin_u64 on_flag;	/* the same, for conditional callbacks */
 	struct region_set announced;	/* PMMARK_REGION from the guest */
 	struct backing_list discovered;	/* from QEMU's command line */
-	bool have_pob_symbol;
-	uint64_t pob_symbol;		/* &page_offset_base from System.map */
 	bool pob_known;
 	uint64_t pob;			/* guest direct-map base */
 	unsigned unresolved_logged;

@@ -7,38 +7,26 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "pmtrace.h"
+#include "daxlab/num.h"
+#include "daxlab/symmap.h"
+#include "plugin_args.h"
 
-struct arg_def {
-	const char *key;
-	bool repeat;
-	int (*set)(struct tracer_config *c, const char *val, char *err,
-		   size_t errlen);
-	const char *help;
-};
-
-static int set_trace(struct tracer_config *c, const char *v, char *err,
-		     size_t errlen)
+static int set_region(void *cfg, const struct plugin_arg *a, const char *v,
+		      char *err, size_t errlen)
 {
-	if (!*v) {
-		snprintf(err, errlen, "trace=: empty path");
-		return -1;
-	}
-	c->trace_path = v;
-	return 0;
-}
+	struct tracer_config *c = cfg;
 
-static int set_region(struct tracer_config *c, const char *v, char *err,
-		      size_t errlen)
-{
+	(void)a;
 	return regions_add_spec(&c->regions, v, err, errlen);
 }
 
-static int set_backing(struct tracer_config *c, const char *v, char *err,
-		       size_t errlen)
+static int set_backing(void *cfg, const struct plugin_arg *a, const char *v,
+		       char *err, size_t errlen)
 {
+	struct tracer_config *c = cfg;
 	struct stat st;
 
+	(void)a;
 	if (c->nbacking == REGIONS_MAX) {
 		snprintf(err, errlen, "backing=: more than %d files",
 			 REGIONS_MAX);
@@ -56,12 +44,16 @@ static int set_backing(struct tracer_config *c, const char *v, char *err,
 	return 0;
 }
 
-static int set_pob(struct tracer_config *c, const char *v, char *err,
-		   size_t errlen)
+static int set_pob(void *cfg, const struct plugin_arg *a, const char *v,
+		   char *err, size_t errlen)
 {
+	struct tracer_config *c = cfg;
+
+	if (dx_parse_u64(v, 0, UINT64_MAX, &c->page_offset_base, a->key, err,
+			 errlen))
+		return -1;
 	/* The direct map lives in the upper (kernel) half. */
-	if (!parse_u64_size(v, &c->page_offset_base) ||
-	    c->page_offset_base < (1ull << 63) ||
+	if (c->page_offset_base < (1ull << 63) ||
 	    (c->page_offset_base & 0xfff)) {
 		snprintf(err, errlen, "page_offset_base=%s: expected a "
 			 "page-aligned kernel address such as 0x%llx", v,
@@ -72,54 +64,47 @@ static int set_pob(struct tracer_config *c, const char *v, char *err,
 	return 0;
 }
 
-static int set_system_map(struct tracer_config *c, const char *v, char *err,
-			  size_t errlen)
+static int set_system_map(void *cfg, const struct plugin_arg *a,
+			  const char *v, char *err, size_t errlen)
 {
-	uint64_t addr;
+	struct tracer_config *c = cfg;
+	struct dx_symmap *m;
+	char why[256];
 
+	(void)a;
 	/* Read it now so a wrong path fails the load, not the first flush. */
-	if (system_map_lookup(v, "_text", &addr, err, errlen) != 1) {
-		if (!*err)
-			snprintf(err, errlen, "system_map=%s: no _text symbol; "
-				 "not a kernel System.map", v);
+	if (!*v || dx_symmap_load(&m, v, why, sizeof(why))) {
+		snprintf(err, errlen, "system_map=%s: %s", v,
+			 *v ? why : "empty path");
 		return -1;
 	}
 	c->system_map = v;
+	c->have_pob_symbol = dx_symmap_addr(m, "page_offset_base",
+					    &c->pob_symbol) == 1;
+	dx_symmap_free(m);
 	return 0;
 }
 
-static int set_max_bytes(struct tracer_config *c, const char *v, char *err,
-			 size_t errlen)
+static int set_max_bytes(void *cfg, const struct plugin_arg *a,
+			 const char *v, char *err, size_t errlen)
 {
+	struct tracer_config *c = cfg;
+
 	/* Room for the header, one region and the closing mark. */
-	if (!parse_u64_size(v, &c->max_trace_bytes) ||
-	    c->max_trace_bytes < 4096) {
-		snprintf(err, errlen, "max_trace_bytes=%s: expected a size of "
-			 "at least 4096 (K/M/G suffixes allowed)", v);
-		return -1;
-	}
-	return 0;
+	return dx_parse_size(v, 4096, UINT64_MAX, &c->max_trace_bytes, a->key,
+			     err, errlen);
 }
 
-static int set_stats(struct tracer_config *c, const char *v, char *err,
-		     size_t errlen)
+static int set_drain(void *cfg, const struct plugin_arg *a, const char *v,
+		     char *err, size_t errlen)
 {
-	if (!*v) {
-		snprintf(err, errlen, "stats=: empty path");
-		return -1;
-	}
-	c->stats_path = v;
-	return 0;
-}
-
-static int set_drain(struct tracer_config *c, const char *v, char *err,
-		     size_t errlen)
-{
+	struct tracer_config *c = cfg;
 	const char *colon = strchr(v, ':');
 	struct drain_point *d = &c->drain[c->ndrain];
-	char addr[32];
+	char addr[32], why[160];
 	size_t n;
 
+	(void)a;
 	if (c->ndrain == DRAIN_MAX) {
 		snprintf(err, errlen, "drain=: more than %d points", DRAIN_MAX);
 		return -1;
@@ -134,9 +119,9 @@ static int set_drain(struct tracer_config *c, const char *v, char *err,
 	}
 	memcpy(addr, v, n);
 	addr[n] = '\0';
-	if (!parse_u64_size(addr, &d->pc) || d->pc == 0) {
-		snprintf(err, errlen, "drain=%s: '%s' is not an address", v,
-			 addr);
+	if (dx_parse_u64(addr, 1, UINT64_MAX, &d->pc, "ADDR", why,
+			 sizeof(why))) {
+		snprintf(err, errlen, "drain=%s: %s", v, why);
 		return -1;
 	}
 	for (const char *p = colon + 1; *p; p++)
@@ -150,67 +135,26 @@ static int set_drain(struct tracer_config *c, const char *v, char *err,
 	return 0;
 }
 
-static const struct arg_def arg_table[] = {
-	{ "trace", false, set_trace, "trace file to write (required)" },
-	{ "region", true, set_region, "BASE:SIZE[:NAME] guest-physical pmem" },
-	{ "backing", true, set_backing, "memory-backend-file of each region" },
-	{ "page_offset_base", false, set_pob, "guest direct-map base" },
-	{ "system_map", false, set_system_map, "guest System.map" },
-	{ "max_trace_bytes", false, set_max_bytes, "trace size limit" },
-	{ "stats", false, set_stats, "JSON counters written at exit" },
-	{ "drain", true, set_drain, "ADDR:NAME where write-backs must be durable" },
+static const struct plugin_arg arg_table[] = {
+	{ "trace", "PATH", false, true, plugin_arg_path,
+	  offsetof(struct tracer_config, trace_path) },
+	{ "region", "BASE:SIZE[:NAME]", true, false, set_region, 0 },
+	{ "backing", "FILE", true, false, set_backing, 0 },
+	{ "page_offset_base", "ADDR", false, false, set_pob, 0 },
+	{ "system_map", "PATH", false, false, set_system_map, 0 },
+	{ "max_trace_bytes", "SIZE", false, false, set_max_bytes, 0 },
+	{ "stats", "PATH", false, false, plugin_arg_path,
+	  offsetof(struct tracer_config, stats_path) },
+	{ "drain", "ADDR:NAME", true, false, set_drain, 0 },
 };
-
-#define NARGS (sizeof(arg_table) / sizeof(arg_table[0]))
-
-static void list_keys(char *buf, size_t len)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < NARGS && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s",
-					 i ? ", " : "", arg_table[i].key);
-}
 
 int tracer_args_parse(struct tracer_config *c, int argc, char **argv,
 		      char *err, size_t errlen)
 {
-	bool seen[NARGS] = { false };
-
 	memset(c, 0, sizeof(*c));
-	err[0] = '\0';
-	for (int i = 0; i < argc; i++) {
-		const char *eq = strchr(argv[i], '=');
-		size_t klen = eq ? (size_t)(eq - argv[i]) : 0;
-		size_t a;
-
-		for (a = 0; eq && a < NARGS; a++)
-			if (strlen(arg_table[a].key) == klen &&
-			    !strncmp(arg_table[a].key, argv[i], klen))
-				break;
-		if (!eq || a == NARGS) {
-			char keys[256];
-
-			list_keys(keys, sizeof(keys));
-			snprintf(err, errlen, "unknown argument '%s' "
-				 "(expected KEY=VALUE with KEY one of: %s)",
-				 argv[i], keys);
-			return -1;
-		}
-		if (seen[a] && !arg_table[a].repeat) {
-			snprintf(err, errlen, "%s= given twice",
-				 arg_table[a].key);
-			return -1;
-		}
-		seen[a] = true;
-		if (arg_table[a].set(c, eq + 1, err, errlen))
-			return -1;
-	}
-	if (!c->trace_path) {
-		snprintf(err, errlen, "trace=PATH is required");
+	if (plugin_args_parse(arg_table, sizeof(arg_table) / sizeof(arg_table[0]),
+			      c, argc, argv, err, errlen))
 		return -1;
-	}
 	if (c->have_page_offset_base && c->system_map) {
 		snprintf(err, errlen, "give page_offset_base= or system_map=, "
 			 "not both");
@@ -222,40 +166,19 @@ int tracer_args_parse(struct tracer_config *c, int argc, char **argv,
 			 c->regions.n, c->nbacking);
 		return -1;
 	}
-	return 0;
-}
-
-int system_map_lookup(const char *path, const char *symbol, uint64_t *addr,
-		      char *err, size_t errlen)
-{
-	char line[512];
-	int found = 0;
-	FILE *f;
-
-	err[0] = '\0';
-	f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "system_map=%s: %s", path,
-			 strerror(errno));
+	/* Outputs must not overwrite each other or an input. */
+	if (plugin_args_distinct("stats", c->stats_path, "trace",
+				 c->trace_path, err, errlen) ||
+	    plugin_args_distinct("trace", c->trace_path, "system_map",
+				 c->system_map, err, errlen) ||
+	    plugin_args_distinct("stats", c->stats_path, "system_map",
+				 c->system_map, err, errlen))
 		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long a;
-		char type, name[256];
-
-		line[strcspn(line, "\n")] = '\0';
-		if (sscanf(line, "%llx %c %255s", &a, &type, name) != 3) {
-			snprintf(err, errlen, "system_map=%s: line '%.40s' is "
-				 "not 'ADDRESS TYPE NAME'", path, line);
-			fclose(f);
+	for (unsigned i = 0; i < c->nbacking; i++)
+		if (plugin_args_distinct("trace", c->trace_path, "backing",
+					 c->backing[i], err, errlen) ||
+		    plugin_args_distinct("stats", c->stats_path, "backing",
+					 c->backing[i], err, errlen))
 			return -1;
-		}
-		if (!strcmp(name, symbol)) {
-			*addr = a;
-			found = 1;
-			break;
-		}
-	}
-	fclose(f);
-	return found;
+	return 0;
 }

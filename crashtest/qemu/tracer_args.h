@@ -32,6 +32,8 @@ struct tracer_config {
 	bool have_page_offset_base;
 	uint64_t page_offset_base;		/* page_offset_base=ADDR */
 	const char *system_map;			/* system_map=PATH */
+	bool have_pob_symbol;			/* it has page_offset_base */
+	uint64_t pob_symbol;			/* at this address */
 	uint64_t max_trace_bytes;		/* max_trace_bytes=N, 0 = none */
 	const char *stats_path;			/* stats=PATH (JSON) */
 	struct drain_point drain[DRAIN_MAX];	/* drain=ADDR:NAME */
@@ -43,14 +45,6 @@ struct tracer_config {
  * argument that is missing or wrong.
  */
 int tracer_args_parse(struct tracer_config *c, int argc, char **argv,
-		      char *err, size_t errlen);
-
-/*
- * Look up the address of symbol in a System.map file. Returns 1 and sets
- * *addr if found, 0 if absent, -1 with a message in err if the file cannot
- * be read or is not a System.map.
- */
-int system_map_lookup(const char *path, const char *symbol, uint64_t *addr,
 		      char *err, size_t errlen);
 
 #endif /* TRACER_ARGS_H */

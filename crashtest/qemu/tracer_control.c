@@ -6,7 +6,6 @@
  */
 #include "tracer.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <libgen.h>
 #include <stdarg.h>
@@ -15,7 +14,6 @@
 #include <string.h>
 
 #include "guest_cpu.h"
-#include "pmjson.h"
 #include "pmtrace.h"
 #include "pmmark.h"
 #include "region_image.h"
@@ -56,11 +54,11 @@ void tracer_output_stopped(void)
 
 bool tracer_page_offset_base(uint64_t *pob)
 {
-	if (!tracer.pob_known && tracer.have_pob_symbol) {
+	if (!tracer.pob_known && tracer.cfg.have_pob_symbol) {
 		uint8_t b[8];
 
 		/* Kernel data: readable from any context but a PTI user one. */
-		if (!guest_read_virt(tracer.pob_symbol, b, sizeof(b)))
+		if (!guest_read_virt(tracer.cfg.pob_symbol, b, sizeof(b)))
 			return false;
 		tracer.pob = 0;
 		for (int i = 0; i < 8; i++)
@@ -288,37 +286,9 @@ void tracer_on_cpuid(uint64_t pc)
 	}
 }
 
-static void write_stats_json(const char *path)
-{
-	const struct trace_stats *s = trace_out_stats(tracer.out);
-	FILE *f = fopen(path, "w");
-
-	if (!f) {
-		tracer_log("stats=%s: %s", path, strerror(errno));
-		return;
-	}
-	fputs("{\"trace\": ", f);
-	pm_json_string(f, tracer.cfg.trace_path);
-	fputs(", \"reason\": ", f);
-	pm_json_string(f, trace_out_reason(tracer.out));
-	fprintf(f, ", \"started\": %s, \"partial\": %s, "
-		"\"stores\": %" PRIu64 ", \"stores_pmem\": %" PRIu64
-		", \"ntstores_pmem\": %" PRIu64 ", \"store_bytes_pmem\": %" PRIu64
-		", \"flushes\": %" PRIu64 ", \"flushes_resolved\": %" PRIu64
-		", \"flushes_unresolved\": %" PRIu64 ", \"flushes_pmem\": %" PRIu64
-		", \"fences\": %" PRIu64 ", \"fences_written\": %" PRIu64
-		", \"marks\": %" PRIu64 ", \"trace_bytes\": %" PRIu64 "}\n",
-		tracer.state != TRACER_IDLE ? "true" : "false",
-		s->partial ? "true" : "false", s->stores, s->stores_pmem,
-		s->ntstores_pmem, s->store_bytes_pmem, s->flushes,
-		s->flushes_resolved, s->flushes_unresolved, s->flushes_pmem,
-		s->fences, s->fences_written, s->marks, s->bytes);
-	if (fclose(f))
-		tracer_log("stats=%s: %s", path, strerror(errno));
-}
-
 void tracer_finish(void)
 {
+	char err[512];
 	int r;
 
 	if (!tracer.out)
@@ -328,8 +298,11 @@ void tracer_finish(void)
 			   "pmmark start); the trace has no events");
 	else if (tracer.state == TRACER_ON)
 		log_stats("exit while tracing");
-	if (tracer.cfg.stats_path)
-		write_stats_json(tracer.cfg.stats_path);
+	if (tracer.cfg.stats_path &&
+	    trace_out_write_stats(tracer.out, tracer.cfg.stats_path,
+				  tracer.cfg.trace_path,
+				  tracer.state != TRACER_IDLE, err, sizeof(err)))
+		tracer_log("%s", err);
 	r = trace_out_close(tracer.out);
 	tracer.out = NULL;
 	backing_list_free(&tracer.discovered);

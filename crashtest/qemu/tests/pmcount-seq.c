@@ -26,22 +26,16 @@
  * those events, 8N NT bytes to pmem and at least B store bytes to pmem.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "daxlab/exit.h"
+#include "daxlab/mapsync.h"
+#include "daxlab/num.h"
 #include "pmmark.h"
-
-#ifndef MAP_SHARED_VALIDATE
-#define MAP_SHARED_VALIDATE 0x03
-#endif
-#ifndef MAP_SYNC
-#define MAP_SYNC 0x80000
-#endif
 
 #define MAP_BYTES	(1u << 20)
 #define FLUSH_OFF	0		/* K lines per flush kind: 3 * 64 K */
@@ -91,48 +85,49 @@ static void nt_stores(char *p, unsigned long n)
 				 : "r"(0x6e74000000000000ull | i));
 }
 
-static int number(const char *s, unsigned long max, unsigned long *out)
+static int number(const char *s, uint64_t max, const char *what,
+		  unsigned long *out)
 {
-	char *end;
+	char err[256];
+	uint64_t v;
 
-	errno = 0;
-	*out = strtoul(s, &end, 0);
-	if (errno || end == s || *end || *s == '-' || *out > max) {
-		fprintf(stderr, "pmcount-seq: '%s' is not a number up to %lu\n",
-			s, max);
+	if (dx_parse_u64(s, 0, max, &v, what, err, sizeof(err))) {
+		fprintf(stderr, "pmcount-seq: %s\n", err);
 		return -1;
 	}
+	*out = (unsigned long)v;
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	unsigned long k = 64, m = 32, n = 512, b = 65536;
-	char block[4096];
+	struct dx_mapping map;
+	char block[4096], err[512];
+	struct stat st;
 	char *p;
 	int fd;
 
 	if ((argc != 2 && argc != 6) ||
-	    (argc == 6 && (number(argv[2], 1024, &k) ||
-			   number(argv[3], 1u << 20, &m) ||
-			   number(argv[4], (NT_OFF / 8), &n) ||
-			   number(argv[5], sizeof(src), &b)))) {
+	    (argc == 6 && (number(argv[2], 1024, "K", &k) ||
+			   number(argv[3], 1u << 20, "M", &m) ||
+			   number(argv[4], (NT_OFF / 8), "N", &n) ||
+			   number(argv[5], sizeof(src), "B", &b)))) {
 		fprintf(stderr, "usage: pmcount-seq FILE [K M N B]\n");
-		return 2;
+		return DX_EXIT_USAGE;
 	}
-	fd = open(argv[1], O_RDWR);
-	if (fd < 0) {
-		fprintf(stderr, "pmcount-seq: %s: %s\n", argv[1], strerror(errno));
-		return 1;
+	if (dx_map_sync(&map, argv[1], MAP_BYTES, err, sizeof(err))) {
+		fprintf(stderr, "pmcount-seq: %s\n", err);
+		return errno == EOPNOTSUPP ? DX_EXIT_UNSUPPORTED : DX_EXIT_FINDING;
 	}
-	p = mmap(NULL, MAP_BYTES, PROT_READ | PROT_WRITE,
-		 MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
-	if (p == MAP_FAILED) {
-		fprintf(stderr, "pmcount-seq: MAP_SYNC mapping of %s: %s (not "
-			"on a DAX file system, or smaller than 1 MiB?)\n",
-			argv[1], strerror(errno));
-		close(fd);
-		return 1;
+	p = map.addr;
+	fd = map.fd;
+	/* A shorter file maps, then faults SIGBUS past its end. */
+	if (fstat(fd, &st) || st.st_size < (off_t)MAP_BYTES) {
+		fprintf(stderr, "pmcount-seq: %s is smaller than %u bytes\n",
+			argv[1], MAP_BYTES);
+		dx_unmap(&map);
+		return DX_EXIT_USAGE;
 	}
 	/* Fault in everything the windows touch, here and not in them. */
 	for (size_t off = 0; off < MAP_BYTES; off += 4096)
@@ -167,11 +162,11 @@ int main(int argc, char **argv)
 		pmmark_window_end(1, "io");
 		fprintf(stderr, "pmcount-seq: pwrite+fsync: %s\n",
 			strerror(errno));
-		return 1;
+		dx_unmap(&map);
+		return DX_EXIT_FINDING;
 	}
 	pmmark_window_end(1, "io");
 
-	munmap(p, MAP_BYTES);
-	close(fd);
-	return 0;
+	dx_unmap(&map);
+	return DX_EXIT_OK;
 }

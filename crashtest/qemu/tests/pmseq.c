@@ -17,21 +17,12 @@
  *   +384  movntdq 16     sfence
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
+#include "daxlab/exit.h"
+#include "daxlab/mapsync.h"
 #include "pmmark.h"
-
-#ifndef MAP_SHARED_VALIDATE
-#define MAP_SHARED_VALIDATE 0x03
-#endif
-#ifndef MAP_SYNC
-#define MAP_SYNC 0x80000
-#endif
 
 #define LINE(p, n) ((p) + 64 * (n))
 
@@ -70,26 +61,19 @@ static void sequence(char *p)
 
 int main(int argc, char **argv)
 {
+	struct dx_mapping m;
+	char err[512];
 	char *p;
-	int fd;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: pmseq FILE\n");
-		return 2;
+		return DX_EXIT_USAGE;
 	}
-	fd = open(argv[1], O_RDWR);
-	if (fd < 0) {
-		fprintf(stderr, "pmseq: %s: %s\n", argv[1], strerror(errno));
-		return 1;
+	if (dx_map_sync(&m, argv[1], 4096, err, sizeof(err))) {
+		fprintf(stderr, "pmseq: %s\n", err);
+		return errno == EOPNOTSUPP ? DX_EXIT_UNSUPPORTED : DX_EXIT_FINDING;
 	}
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		 MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
-	if (p == MAP_FAILED) {
-		fprintf(stderr, "pmseq: MAP_SYNC mapping of %s: %s (not on a "
-			"DAX file system?)\n", argv[1], strerror(errno));
-		close(fd);
-		return 1;
-	}
+	p = m.addr;
 	/* Fault the page in before the marked window. */
 	(void)*(volatile char *)p;
 	*(volatile char *)(p + 4095) = 0;
@@ -98,7 +82,6 @@ int main(int argc, char **argv)
 	sequence(p);
 	pmmark_mark(2, "pmseq end");
 
-	munmap(p, 4096);
-	close(fd);
-	return 0;
+	dx_unmap(&m);
+	return DX_EXIT_OK;
 }

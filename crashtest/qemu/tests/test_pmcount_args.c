@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * pmcount arguments: accepted forms, every rejection naming the bad
- * argument, and the address -> function lookup (sym.c) on a small
- * System.map written here: aliases, weak and data symbols, the edges.
+ * argument, and outputs that would overwrite an input.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,25 +13,14 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "daxlab/symmap.h"
 #include "pmcount_args.h"
-#include "sym.h"
+#include "scratch.h"
 
-static char dir[64], map[128], map_arg[160];
+static char map[160], map_arg[200];
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-}
-
-/*
- * Two aliases at _text and at +0x40 (the unprefixed global name wins),
- * memcpy/__memcpy, a weak function, data (not a function), a weak
- * undefined symbol at 0 (not a function) and _etext.
- */
+/* A System.map with six functions (common/tests/test_symmap.c tests how
+ * they are found; here it is only an argument). */
 static const char fixture[] =
 	"0000000000000000 w __weak_undefined\n"
 	"ffffffff81000000 T _text\n"
@@ -48,35 +36,25 @@ static const char fixture[] =
 
 static int setup(void **state)
 {
-	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/test_pmcount_args.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(map, sizeof(map), "%s/System.map", dir);
+	if (scratch_setup(state))
+		return -1;
+	snprintf(map, sizeof(map), "%s", scratch_file("System.map", fixture));
 	snprintf(map_arg, sizeof(map_arg), "system_map=%s", map);
-	write_file(map, fixture);
 	return 0;
 }
 
-static int teardown(void **state)
+static int parse_pmcount(void *c, int argc, char **argv, char *err,
+			 size_t errlen)
 {
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	return 0;
+	return pmcount_args_parse(c, argc, argv, err, errlen);
 }
 
-static int parse(struct pmcount_config *c, char *err, const char *a0,
-		 const char *a1, const char *a2, const char *a3)
+static void free_pmcount(void *c)
 {
-	char *argv[4] = { (char *)a0, (char *)a1, (char *)a2, (char *)a3 };
-	int argc = 0;
-
-	while (argc < 4 && argv[argc])
-		argc++;
-	return pmcount_args_parse(c, argc, argv, err, 256);
+	pmcount_args_free(c);
 }
+
+#define parse(c, err, ...) args_parse(parse_pmcount, (c), (err), __VA_ARGS__, NULL)
 
 static void test_accepts(void **state)
 {
@@ -84,8 +62,7 @@ static void test_accepts(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(parse(&c, err, "counts=/tmp/c.jsonl", NULL, NULL,
-			       NULL), 0);
+	assert_int_equal(parse(&c, err, "counts=/tmp/c.jsonl"), 0);
 	assert_string_equal(c.counts_path, "/tmp/c.jsonl");
 	assert_int_equal(c.mem, PMC_MEM_ON);	/* the default */
 	assert_null(c.syms);
@@ -98,7 +75,7 @@ static void test_accepts(void **state)
 	assert_string_equal(c.stats_path, "/tmp/s");
 	assert_string_equal(c.system_map, map);
 	assert_non_null(c.syms);
-	assert_int_equal(symtab_nfuncs(c.syms), 6);
+	assert_int_equal(dx_symmap_nfuncs(c.syms), 6);
 	pmcount_args_free(&c);
 
 	assert_int_equal(parse(&c, err, "counts=/tmp/c", "mem=always",
@@ -111,7 +88,7 @@ static void test_accepts(void **state)
 	assert_string_equal(c.regions.r[0].name, "nv0");
 	pmcount_args_free(&c);
 	assert_string_equal(pmc_mem_mode_name(PMC_MEM_ALWAYS), "always");
-	assert_int_equal(parse(&c, err, "counts=/tmp/c", "mem=first", NULL, NULL), 0);
+	assert_int_equal(parse(&c, err, "counts=/tmp/c", "mem=first"), 0);
 	assert_int_equal(c.mem, PMC_MEM_FIRST);
 	pmcount_args_free(&c);
 	assert_string_equal(pmc_mem_mode_name(PMC_MEM_FIRST), "first");
@@ -121,19 +98,13 @@ static void expect_error(const char *a0, const char *a1, const char *a2,
 			 const char *needle)
 {
 	struct pmcount_config c;
-	char err[256];
 
-	assert_int_equal(parse(&c, err, a0, a1, a2, NULL), -1);
-	pmcount_args_free(&c);
-	if (!strstr(err, needle))
-		fail_msg("error '%s' does not mention '%s'", err, needle);
-	/* One line: QEMU prints it as the reason the load failed. */
-	assert_null(strchr(err, '\n'));
+	args_refused(parse_pmcount, free_pmcount, &c, needle, a0, a1, a2, NULL);
 }
 
 static void test_rejects(void **state)
 {
-	char missing[160];
+	char missing[200];
 
 	(void)state;
 	expect_error(NULL, NULL, NULL, "counts=PATH is required");
@@ -153,7 +124,7 @@ static void test_rejects(void **state)
 		     "mem=maybe: expected on, off, always or first");
 	expect_error("counts=/tmp/c", "mem=on", "mem=off", "mem= given twice");
 	expect_error("counts=/tmp/c", "region=0x1000", NULL, "region=0x1000");
-	snprintf(missing, sizeof(missing), "system_map=%s/nothere", dir);
+	snprintf(missing, sizeof(missing), "system_map=%s/nothere", scratch_dir);
 	expect_error("counts=/tmp/c", missing, NULL, "system_map=");
 	expect_error("counts=/tmp/c", missing, NULL, "nothere");
 	expect_error("counts=/tmp/c", "system_map=", NULL,
@@ -162,56 +133,29 @@ static void test_rejects(void **state)
 
 static void test_not_a_system_map(void **state)
 {
-	char path[128], arg[160];
+	char arg[200];
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/data-only.map", dir);
-	write_file(path, "ffffffff82000000 D only_data\n");
-	snprintf(arg, sizeof(arg), "system_map=%s", path);
+	snprintf(arg, sizeof(arg), "system_map=%s",
+		 scratch_file("data-only.map", "ffffffff82000000 D only_data\n"));
 	expect_error("counts=/tmp/c", arg, NULL, "no text symbols");
+	snprintf(arg, sizeof(arg), "system_map=%s",
+		 scratch_file("words.map", "ffffffff81000000 T f\nnot a map\n"));
+	expect_error("counts=/tmp/c", arg, NULL, "words.map:2: 'not a map'");
 }
 
-static void test_function_lookup(void **state)
+/* counts= and stats= must not overwrite each other or the System.map. */
+static void test_outputs_distinct(void **state)
 {
-	struct symtab *s = NULL;
-	char err[256];
-	const uint64_t text = 0xffffffff81000000ull;
+	char counts[200], stats[200];
 
 	(void)state;
-	assert_int_equal(symtab_load(&s, map, err, sizeof(err)), 0);
-	assert_int_equal(symtab_nfuncs(s), 6);
-	assert_string_equal(symtab_func_name(s, 0), "startup_64");
-	assert_string_equal(symtab_func_name(s, 1), "secondary_startup_64");
-	assert_string_equal(symtab_func_name(s, 2), "memcpy");
-	assert_string_equal(symtab_func_name(s, 3), "memmove_weak");
-	assert_string_equal(symtab_func_name(s, 4), "local_func");
-	assert_string_equal(symtab_func_name(s, 5), "_etext");
-	assert_int_equal(symtab_func_addr(s, 2), text + 0x100);
-
-	assert_int_equal(symtab_func_index(s, text - 1), -1);
-	assert_int_equal(symtab_func_index(s, 0), -1);
-	assert_int_equal(symtab_func_index(s, 0x401000), -1);	/* user code */
-	assert_int_equal(symtab_func_index(s, text), 0);
-	assert_int_equal(symtab_func_index(s, text + 0x3f), 0);
-	assert_int_equal(symtab_func_index(s, text + 0x40), 1);
-	assert_int_equal(symtab_func_index(s, text + 0x17f), 2);
-	/* Data is not a function: memmove_weak runs up to local_func. */
-	assert_int_equal(symtab_func_index(s, text + 0x2ff), 3);
-	assert_int_equal(symtab_func_index(s, text + 0x300), 4);
-	assert_int_equal(symtab_func_index(s, text + 0x400), 5);
-	assert_int_equal(symtab_func_index(s, text + 0x400 +
-					   SYMTAB_LAST_SPAN - 1), 5);
-	assert_int_equal(symtab_func_index(s, text + 0x400 + SYMTAB_LAST_SPAN),
-			 -1);
-	assert_int_equal(symtab_func_index(s, UINT64_MAX), -1);
-	symtab_free(s);
-
-	/* No System.map: no functions, every lookup misses. */
-	assert_int_equal(symtab_load(&s, NULL, err, sizeof(err)), 0);
-	assert_int_equal(symtab_nfuncs(s), 0);
-	assert_int_equal(symtab_func_index(s, text), -1);
-	symtab_free(s);
-	assert_int_equal(symtab_nfuncs(NULL), 0);
+	snprintf(counts, sizeof(counts), "counts=%s", map);
+	expect_error(counts, map_arg, NULL, "counts=");
+	expect_error(counts, map_arg, NULL, "the same file as system_map=");
+	snprintf(stats, sizeof(stats), "stats=%s", map);
+	expect_error("counts=/tmp/c", stats, map_arg,
+		     "the same file as system_map=");
 }
 
 int main(void)
@@ -220,8 +164,8 @@ int main(void)
 		cmocka_unit_test(test_accepts),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_not_a_system_map),
-		cmocka_unit_test(test_function_lookup),
+		cmocka_unit_test(test_outputs_distinct),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, scratch_teardown);
 }

@@ -15,11 +15,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "daxlab/symmap.h"
 #include "pmcount_window.h"
-#include "sym.h"
 
 static char dir[64], map[128], counts[128];
-static struct symtab *syms;
+static struct dx_symmap *syms;
 
 static void write_file(const char *path, const char *text)
 {
@@ -47,7 +47,7 @@ static int setup(void **state)
 			"ffffffff81000100 t odd\"name\n"
 			"ffffffff81000200 T pmem_submit_bio\n"
 			"ffffffff81000300 t vfs_write\n");
-	assert_int_equal(symtab_load(&syms, map, err, sizeof(err)), 0);
+	assert_int_equal(dx_symmap_load(&syms, map, err, sizeof(err)), 0);
 	return 0;
 }
 
@@ -56,7 +56,7 @@ static int teardown(void **state)
 	char cmd[128];
 
 	(void)state;
-	symtab_free(syms);
+	dx_symmap_free(syms);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
 	return 0;
@@ -281,7 +281,7 @@ static void test_funcnames(void **state)
 
 	(void)state;
 	assert_non_null(fn);
-	assert_int_equal(symtab_nfuncs(syms), 4);
+	assert_int_equal(dx_symmap_nfuncs(syms), 4);
 	assert_int_equal(pmc_funcnames_count(fn), 3);
 	pmc_funcnames_free(fn);
 	fn = pmc_funcnames_new(NULL);
@@ -301,6 +301,49 @@ static void test_open_fails(void **state)
 	assert_non_null(strstr(err, "No such file"));
 }
 
+/* stats=: the totals as one JSON object, regions and all. */
+static void test_stats(void **state)
+{
+	struct region_set rs = { 0 };
+	struct pmc_stats st = {
+		.counts_path = "/tmp/c\"q.jsonl", .windows = 9,
+		.protocol_errors = 2, .window_open_at_exit = true,
+		.mem = PMC_MEM_FIRST, .mem_resets = 18,
+		.bytes_partial_windows = 1, .system_map = NULL,
+		.functions = 0, .insns_user = 5, .insns_kernel = 6,
+		.regions = &rs,
+	};
+	char err[256], path[200], got[1024] = "";
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(regions_add(&rs, 0x140000000ull, 1ull << 28, "nv0",
+				     err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/stats.json", dir);
+	assert_int_equal(pmc_stats_write(path, &st, err, sizeof(err)), 0);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_true(fread(got, 1, sizeof(got) - 1, f) > 0);
+	fclose(f);
+	assert_string_equal(got, "{\"counts\":\"/tmp/c\\\"q.jsonl\","
+			    "\"windows\":9,\"protocol_errors\":2,"
+			    "\"window_open_at_exit\":true,\"mem\":\"first\","
+			    "\"mem_toggling\":true,\"mem_resets\":18,"
+			    "\"bytes_partial_windows\":1,\"system_map\":null,"
+			    "\"functions\":0,\"insns_user\":5,"
+			    "\"insns_kernel\":6,\"regions\":[{\"name\":\"nv0\","
+			    "\"base\":5368709120,\"size\":268435456}]}\n");
+	snprintf(path, sizeof(path), "%s/no/such/stats.json", dir);
+	assert_int_equal(pmc_stats_write(path, &st, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "No such file"));
+	/* A full disk is reported, not a silently cut file. */
+	if (access("/dev/full", W_OK) == 0) {
+		assert_int_equal(pmc_stats_write("/dev/full", &st, err,
+						 sizeof(err)), -1);
+		assert_non_null(strstr(err, "stats=/dev/full"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +352,7 @@ int main(void)
 		cmocka_unit_test(test_mem_off_and_no_functions),
 		cmocka_unit_test(test_funcnames),
 		cmocka_unit_test(test_open_fails),
+		cmocka_unit_test(test_stats),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

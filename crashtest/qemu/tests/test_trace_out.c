@@ -2,7 +2,7 @@
 /*
  * Event output tests: region filtering and clipping, fence folding, the
  * max_trace_bytes limit and its PARTIAL mark, read back from the file the
- * real writer produced.
+ * real writer produced, and the stats= JSON.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -254,6 +254,62 @@ static void test_max_bytes(void **state)
 	free(f.data);
 }
 
+static char *slurp(const char *p)
+{
+	FILE *fp = fopen(p, "r");
+	char *buf = calloc(1, 4096);
+
+	assert_non_null(fp);
+	assert_non_null(buf);
+	assert_true(fread(buf, 1, 4095, fp) > 0);
+	fclose(fp);
+	return buf;
+}
+
+/* stats=: one JSON line, a path that needs escaping, null for no reason. */
+static void test_stats_json(void **state)
+{
+	const uint8_t v[8] = { 0x55 };
+	struct trace_out *t = open_with_region(0);
+	const struct trace_stats *st;
+	char json[128], err[256], want[1024], *got;
+
+	(void)state;
+	snprintf(json, sizeof(json), "%s.json", path);
+	assert_true(trace_out_store(t, false, 0x100000000ull, v, 8, 0x1000));
+	assert_true(trace_out_store(t, false, 0x10, v, 8, 0x1004));
+	assert_true(trace_out_fence(t, PMTRACE_FENCE_SFENCE, 0x1008));
+	assert_int_equal(trace_out_write_stats(t, json, "/tmp/a\"b\n", true,
+					       err, sizeof(err)), 0);
+	st = trace_out_stats(t);
+	snprintf(want, sizeof(want),
+		 "{\"trace\":\"/tmp/a\\\"b\\n\",\"reason\":null,"
+		 "\"started\":true,\"partial\":false,\"stores\":%llu,"
+		 "\"stores_pmem\":1,\"ntstores_pmem\":0,"
+		 "\"store_bytes_pmem\":8,\"flushes\":0,"
+		 "\"flushes_resolved\":0,\"flushes_unresolved\":0,"
+		 "\"flushes_pmem\":0,\"fences\":1,\"fences_written\":1,"
+		 "\"marks\":0,\"trace_bytes\":%llu}\n",
+		 (unsigned long long)st->stores, (unsigned long long)st->bytes);
+	got = slurp(json);
+	assert_string_equal(got, want);
+	free(got);
+
+	/* A stopped trace says why; an unwritable path is an error. */
+	trace_out_fail(t, "partial: disk full");
+	assert_int_equal(trace_out_write_stats(t, json, "/tmp/x", false, err,
+					       sizeof(err)), 0);
+	got = slurp(json);
+	assert_non_null(strstr(got, "\"reason\":\"partial: disk full\","
+				    "\"started\":false,\"partial\":true,"));
+	free(got);
+	unlink(json);
+	assert_int_equal(trace_out_write_stats(t, "/nonexistent/s.json", "/tmp/x",
+					       true, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "stats=/nonexistent/s.json: No such file"));
+	assert_int_equal(trace_out_close(t), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +319,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_rep_runs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_max_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stats_json, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

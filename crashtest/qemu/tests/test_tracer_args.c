@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Plugin argument tests: accepted forms, every rejection naming the bad
- * argument, System.map lookup, NVDIMM backing discovery from a QEMU
- * command line, and the region image copy.
+ * argument, numbers read strictly, outputs that would overwrite an input,
+ * the System.map, NVDIMM backing discovery from a QEMU command line, and
+ * the region image copy.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,50 +19,22 @@
 
 #include "backing_discover.h"
 #include "region_image.h"
+#include "scratch.h"
 #include "tracer_args.h"
 
-static char dir[64];
-
-static int setup(void **state)
+static int parse_tracer(void *c, int argc, char **argv, char *err,
+			size_t errlen)
 {
-	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/test_tracer_args.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	return 0;
+	return tracer_args_parse(c, argc, argv, err, errlen);
 }
 
-static int teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	return 0;
-}
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-}
-
-static int parse(struct tracer_config *c, char *err, const char *a0,
-		 const char *a1, const char *a2)
-{
-	char *argv[3] = { (char *)a0, (char *)a1, (char *)a2 };
-	int argc = a2 ? 3 : a1 ? 2 : a0 ? 1 : 0;
-
-	return tracer_args_parse(c, argc, argv, err, 256);
-}
+#define parse(c, err, ...) args_parse(parse_tracer, (c), (err), __VA_ARGS__, NULL)
 
 static void test_accepts(void **state)
 {
 	struct tracer_config c;
-	char err[256], map[128];
+	char err[256], arg[200];
+	const char *map;
 
 	(void)state;
 	assert_int_equal(parse(&c, err, "trace=/tmp/x", "region=0x140000000:256M:nv0",
@@ -82,69 +55,158 @@ static void test_accepts(void **state)
 	assert_int_equal(c.drain[1].pc, 0xffffffff81366c0eull);
 	assert_string_equal(c.drain[1].name, "pmem_fua");
 
-	snprintf(map, sizeof(map), "%s/System.map", dir);
-	write_file(map, "ffffffff81000000 T _text\n"
-			"ffffffff82a1b2c8 D page_offset_base\n");
-	char arg[160];
+	assert_int_equal(parse(&c, err, "trace=/tmp/x",
+			       "page_offset_base=0xff11000000000000"), 0);
+	assert_true(c.have_page_offset_base);
+	assert_int_equal(c.page_offset_base, 0xff11000000000000ull);
 
+	/* The System.map is read at load: where page_offset_base lives. */
+	map = scratch_file("System.map", "ffffffff81000000 T _text\n"
+				"ffffffff82a1b2c8 D page_offset_base\n");
 	snprintf(arg, sizeof(arg), "system_map=%s", map);
-	assert_int_equal(parse(&c, err, "trace=/tmp/x", arg, NULL), 0);
-	uint64_t addr = 0;
-
-	assert_int_equal(system_map_lookup(map, "page_offset_base", &addr, err,
-					   256), 1);
-	assert_int_equal(addr, 0xffffffff82a1b2c8ull);
-	assert_int_equal(system_map_lookup(map, "nothere", &addr, err, 256), 0);
+	assert_int_equal(parse(&c, err, "trace=/tmp/x", arg), 0);
+	assert_string_equal(c.system_map, map);
+	assert_true(c.have_pob_symbol);
+	assert_int_equal(c.pob_symbol, 0xffffffff82a1b2c8ull);
+	/* Without the symbol the plugin takes the default direct map. */
+	map = scratch_file("nopob.map", "ffffffff81000000 T _text\n");
+	snprintf(arg, sizeof(arg), "system_map=%s", map);
+	assert_int_equal(parse(&c, err, "trace=/tmp/x", arg), 0);
+	assert_false(c.have_pob_symbol);
 }
 
-static void expect_error(const char *a0, const char *a1, const char *a2,
-			 const char *needle)
+/* Numbers are decimal unless 0x: never octal, never signed. */
+static void test_numbers_strict(void **state)
 {
 	struct tracer_config c;
 	char err[256];
 
-	assert_int_equal(parse(&c, err, a0, a1, a2), -1);
-	if (!strstr(err, needle))
-		fail_msg("error '%s' does not mention '%s'", err, needle);
+	(void)state;
+	/* strtoull(.., 0) read these as octal: 8 and 8K. */
+	assert_int_equal(parse(&c, err, "trace=/tmp/x", "region=010:4K",
+			       "max_trace_bytes=010K"), 0);
+	assert_int_equal(c.regions.r[0].base, 10);
+	assert_int_equal(c.max_trace_bytes, 10240);
+	assert_int_equal(parse(&c, err, "trace=/tmp/x", "drain=010:d"), 0);
+	assert_int_equal(c.drain[0].pc, 10);
+	assert_int_equal(parse(&c, err, "trace=/tmp/x", "region=0x1000:4KiB",
+			       "max_trace_bytes=2Mi"), 0);
+	assert_int_equal(c.regions.r[0].size, 4096);
+	assert_int_equal(c.max_trace_bytes, 2ull << 20);
+}
+
+static void expect_error(const char *needle, const char *a0, const char *a1,
+			 const char *a2)
+{
+	struct tracer_config c;
+
+	args_refused(parse_tracer, NULL, &c, needle, a0, a1, a2, NULL);
 }
 
 static void test_rejects(void **state)
 {
 	(void)state;
-	expect_error(NULL, NULL, NULL, "trace=PATH is required");
-	expect_error("region=0x1000:4K", NULL, NULL, "trace=PATH is required");
-	expect_error("trace=/tmp/x", "bogus=1", NULL, "unknown argument 'bogus=1'");
-	expect_error("trace=/tmp/x", "noequals", NULL, "unknown argument");
-	expect_error("trace=/tmp/x", "trace=/tmp/y", NULL, "given twice");
-	expect_error("trace=", NULL, NULL, "empty path");
-	expect_error("trace=/tmp/x", "region=0x1000", NULL, "BASE:SIZE");
-	expect_error("trace=/tmp/x", "region=zz:4K", NULL, "must be numbers");
-	expect_error("trace=/tmp/x", "region=0x1000:0", NULL, "size is zero");
-	expect_error("trace=/tmp/x", "region=0x1000:4K:bad name", NULL,
-		     "region name");
-	expect_error("trace=/tmp/x", "region=0x1000:8K", "region=0x2000:4K",
-		     "overlaps");
-	expect_error("trace=/tmp/x", "page_offset_base=0x1000", NULL,
-		     "page_offset_base=0x1000");
-	expect_error("trace=/tmp/x", "page_offset_base=0xffff888000000000",
-		     "system_map=/nonexistent", "No such file");
-	expect_error("trace=/tmp/x", "max_trace_bytes=12", NULL,
-		     "max_trace_bytes=12");
-	expect_error("trace=/tmp/x", "max_trace_bytes=-5", NULL,
-		     "max_trace_bytes=-5");
-	expect_error("trace=/tmp/x", "backing=/nonexistent", NULL,
-		     "backing=/nonexistent");
-	expect_error("trace=/tmp/x", "backing=/tmp", NULL, "not a regular file");
-	expect_error("trace=/tmp/x", "drain=0xffffffff81000000", NULL,
-		     "expected ADDR:NAME");
-	expect_error("trace=/tmp/x", "drain=:fua", NULL, "expected ADDR:NAME");
-	expect_error("trace=/tmp/x", "drain=0x1000:", NULL, "expected ADDR:NAME");
-	expect_error("trace=/tmp/x", "drain=zz:fua", NULL, "'zz' is not an address");
-	expect_error("trace=/tmp/x", "drain=0:fua", NULL, "'0' is not an address");
-	expect_error("trace=/tmp/x", "drain=0x1000:a b", NULL, "printable");
-	expect_error("trace=/tmp/x", "drain=0x1000:"
-		     "a123456789012345678901234567890123456789012345678", NULL,
-		     "at most 47");
+	expect_error("trace=PATH is required", NULL, NULL, NULL);
+	expect_error("trace=PATH is required", "region=0x1000:4K", NULL, NULL);
+	expect_error("unknown argument 'bogus=1'", "trace=/tmp/x", "bogus=1", NULL);
+	expect_error("drain=ADDR:NAME)", "trace=/tmp/x", "bogus=1", NULL);
+	expect_error("unknown argument", "trace=/tmp/x", "noequals", NULL);
+	expect_error("unknown argument '=x'", "trace=/tmp/x", "=x", NULL);
+	expect_error("trace= given twice", "trace=/tmp/x", "trace=/tmp/y", NULL);
+	expect_error("trace=: empty path", "trace=", NULL, NULL);
+	expect_error("stats=: empty path", "trace=/tmp/x", "stats=", NULL);
+	expect_error("BASE:SIZE", "trace=/tmp/x", "region=0x1000", NULL);
+	expect_error("region=zz:4K: BASE: 'zz' is not a size", "trace=/tmp/x",
+		     "region=zz:4K", NULL);
+	expect_error("SIZE: 0 is below the minimum 1", "trace=/tmp/x",
+		     "region=0x1000:0", NULL);
+	expect_error("SIZE: '-4K' is not a size", "trace=/tmp/x",
+		     "region=0x1000:-4K", NULL);
+	expect_error("SIZE: '16777216T' is too large", "trace=/tmp/x",
+		     "region=0x1000:16777216T", NULL);
+	expect_error("size is zero or the range wraps", "trace=/tmp/x",
+		     "region=0xfffffffffffff000:8K", NULL);
+	expect_error("region name", "trace=/tmp/x", "region=0x1000:4K:bad name",
+		     NULL);
+	expect_error("overlaps", "trace=/tmp/x", "region=0x1000:8K",
+		     "region=0x2000:4K");
+	expect_error("page_offset_base=0x1000: expected a page-aligned kernel "
+		     "address", "trace=/tmp/x", "page_offset_base=0x1000", NULL);
+	expect_error("page_offset_base: '-1' is not an unsigned integer",
+		     "trace=/tmp/x", "page_offset_base=-1", NULL);
+	expect_error("page_offset_base: ' 0xffff888000000000' is not",
+		     "trace=/tmp/x", "page_offset_base= 0xffff888000000000", NULL);
+	expect_error("No such file", "trace=/tmp/x",
+		     "page_offset_base=0xffff888000000000",
+		     "system_map=/nonexistent");
+	expect_error("max_trace_bytes: 12 is below the minimum 4K",
+		     "trace=/tmp/x", "max_trace_bytes=12", NULL);
+	expect_error("max_trace_bytes: '-5' is not a size", "trace=/tmp/x",
+		     "max_trace_bytes=-5", NULL);
+	expect_error("max_trace_bytes: '+5M' is not a size", "trace=/tmp/x",
+		     "max_trace_bytes=+5M", NULL);
+	expect_error("max_trace_bytes: '1Q' has an unknown size suffix",
+		     "trace=/tmp/x", "max_trace_bytes=1Q", NULL);
+	expect_error("backing=/nonexistent", "trace=/tmp/x",
+		     "backing=/nonexistent", NULL);
+	expect_error("not a regular file", "trace=/tmp/x", "backing=/tmp", NULL);
+	expect_error("expected ADDR:NAME", "trace=/tmp/x",
+		     "drain=0xffffffff81000000", NULL);
+	expect_error("expected ADDR:NAME", "trace=/tmp/x", "drain=:fua", NULL);
+	expect_error("expected ADDR:NAME", "trace=/tmp/x", "drain=0x1000:", NULL);
+	expect_error("drain=zz:fua: ADDR: 'zz' is not an unsigned integer",
+		     "trace=/tmp/x", "drain=zz:fua", NULL);
+	expect_error("drain=0:fua: ADDR: 0 is below the minimum 1",
+		     "trace=/tmp/x", "drain=0:fua", NULL);
+	expect_error("ADDR: '+0x10' is not", "trace=/tmp/x", "drain=+0x10:fua",
+		     NULL);
+	expect_error("printable", "trace=/tmp/x", "drain=0x1000:a b", NULL);
+	expect_error("at most 47", "trace=/tmp/x", "drain=0x1000:"
+		     "a123456789012345678901234567890123456789012345678", NULL);
+}
+
+static void test_not_a_system_map(void **state)
+{
+	char arg[200];
+
+	(void)state;
+	snprintf(arg, sizeof(arg), "system_map=%s",
+		 scratch_file("notes.txt", "this is not\na System.map\n"));
+	expect_error("notes.txt:1: 'this is not' is not 'ADDRESS TYPE NAME'",
+		     "trace=/tmp/x", arg, NULL);
+	snprintf(arg, sizeof(arg), "system_map=%s",
+		 scratch_file("data.map", "ffffffff82000000 D only_data\n"));
+	expect_error("no text symbols", "trace=/tmp/x", arg, NULL);
+	expect_error("system_map=: empty path", "trace=/tmp/x", "system_map=",
+		     NULL);
+}
+
+/* An output that would overwrite an input or the other output. */
+static void test_outputs_distinct(void **state)
+{
+	char trace[240], stats[240], map[240], backing[240], link[160];
+	const char *m, *b;
+
+	(void)state;
+	m = scratch_file("System.map", "ffffffff81000000 T _text\n");
+	b = scratch_file("nv0", "x");
+	snprintf(map, sizeof(map), "system_map=%s", m);
+	snprintf(backing, sizeof(backing), "backing=%s", b);
+	expect_error("stats=/tmp/x: the same file as trace=", "trace=/tmp/x",
+		     "stats=/tmp/x", NULL);
+	snprintf(trace, sizeof(trace), "trace=%s", m);
+	expect_error("the same file as system_map=", trace, map, NULL);
+	snprintf(stats, sizeof(stats), "stats=%s", m);
+	expect_error("the same file as system_map=", "trace=/tmp/x", stats, map);
+	snprintf(trace, sizeof(trace), "trace=%s", b);
+	expect_error("the same file as backing=", trace, backing, NULL);
+	snprintf(stats, sizeof(stats), "stats=%s", b);
+	expect_error("the same file as backing=", "trace=/tmp/x", stats, backing);
+	/* Another name for the same file is the same file. */
+	snprintf(link, sizeof(link), "%s/nv0-link", scratch_dir);
+	assert_int_equal(symlink(b, link), 0);
+	snprintf(trace, sizeof(trace), "trace=%s", link);
+	expect_error("the same file as backing=", trace, backing, NULL);
 }
 
 static void test_drain_limit(void **state)
@@ -169,18 +231,13 @@ static void test_drain_limit(void **state)
 
 static void test_region_mismatch(void **state)
 {
-	struct tracer_config c;
-	char err[256], f[128], b[160];
+	char b[200];
 
 	(void)state;
-	snprintf(f, sizeof(f), "%s/nv0", dir);
-	write_file(f, "x");
-	snprintf(b, sizeof(b), "backing=%s", f);
-	char *argv[] = { "trace=/tmp/x", "region=0x1000:4K", "region=0x4000:4K",
-			 b };
-
-	assert_int_equal(tracer_args_parse(&c, 4, argv, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "2 region= but 1 backing="));
+	snprintf(b, sizeof(b), "backing=%s", scratch_file("nv0", "x"));
+	args_refused(parse_tracer, NULL, &(struct tracer_config){ 0 },
+		     "2 region= but 1 backing=", "trace=/tmp/x",
+		     "region=0x1000:4K", "region=0x4000:4K", b, NULL);
 }
 
 static void test_backing_discovery(void **state)
@@ -221,9 +278,9 @@ static void test_image_copy(void **state)
 	FILE *f;
 
 	(void)state;
-	snprintf(src, sizeof(src), "%s/backing", dir);
-	snprintf(dst, sizeof(dst), "%s/image", dir);
-	write_file(src, "0123456789abcdefLABEL");
+	snprintf(src, sizeof(src), "%s", scratch_file("backing",
+						     "0123456789abcdefLABEL"));
+	snprintf(dst, sizeof(dst), "%s/image", scratch_dir);
 	/* The region is the first 16 bytes; the label area is not copied. */
 	assert_int_equal(image_copy_file(src, 16, dst, err, sizeof(err)), 0);
 	f = fopen(dst, "rb");
@@ -243,8 +300,8 @@ static void test_image_copy_sparse(void **state)
 	int fd;
 
 	(void)state;
-	snprintf(src, sizeof(src), "%s/sparse", dir);
-	snprintf(dst, sizeof(dst), "%s/sparse.img", dir);
+	snprintf(src, sizeof(src), "%s/sparse", scratch_dir);
+	snprintf(dst, sizeof(dst), "%s/sparse.img", scratch_dir);
 	/* 4 MiB file, data only at 1 MiB and in the last (label) page. */
 	fd = open(src, O_RDWR | O_CREAT | O_TRUNC, 0644);
 	assert_true(fd >= 0);
@@ -272,7 +329,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_accepts),
+		cmocka_unit_test(test_numbers_strict),
 		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_not_a_system_map),
+		cmocka_unit_test(test_outputs_distinct),
 		cmocka_unit_test(test_drain_limit),
 		cmocka_unit_test(test_region_mismatch),
 		cmocka_unit_test(test_backing_discovery),
@@ -280,5 +340,5 @@ int main(void)
 		cmocka_unit_test(test_image_copy_sparse),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }
