@@ -4,27 +4,42 @@ TOP := $(CURDIR)
 CACHE ?= $(or $(DAXLAB_CACHE),$(HOME)/.cache/daxlab)
 export DAXLAB_CACHE := $(CACHE)
 
-COMPONENTS := workloads crashtest
+# common/ (shared C helpers) comes first where the tree has it.
+COMPONENTS := $(if $(wildcard common/Makefile),common) workloads crashtest
 
 .PHONY: help deps build daxwl pmsim kernel kernel-gc test test-unit test-asan test-shell \
-	test-vm test-lockdep test-prefixes bench bench-report crashtest crashtest-bench \
-	fuzz clean
+	test-bench test-badinput test-vm test-lockdep test-prefixes bench bench-report crashtest \
+	crashtest-bench fuzz clean
 
+# One line per target; tests/bench/make-help.sh checks that every .PHONY
+# target is here.
 help:
-	@echo "daxlab entry points:"
-	@echo "  make bench            DAX performance matrix, stock vs patched (results/<id>/)"
-	@echo "  make bench TARGET=/mnt/pmem     ... on an existing DAX mount instead of the VM"
-	@echo "  make bench CLOCK=wall           wall-clock time under TCG (default there: icount)"
-	@echo "  make bench-report RUN=results/<id>   rebuild summary and charts from raw data"
-	@echo "  make test             unit tests (plain and ASan+UBSan), shellcheck, VM tests"
-	@echo "  make test-lockdep     the VM tests on the patched kernel with lockdep"
-	@echo "  make test-prefixes    build every prefix of the patch series (cached)"
+	@echo "daxlab entry points (make TARGET [VAR=value ...]):"
+	@echo "  make help             this list"
+	@echo "  make deps             install the Debian packages (idempotent)"
+	@echo "  make build            build every C component (build/rel/)"
+	@echo "  make daxwl            build the DAX workload generator only"
+	@echo "  make pmsim            build the crash-test simulator and its tools only"
 	@echo "  make kernel           build stock and patched Linux 6.1 (cached)"
 	@echo "  make kernel-gc        remove cached kernel trees nothing current uses"
-	@echo "  make crashtest        power-fail simulation of the kernel DAX paths"
+	@echo "  make bench            DAX performance matrix, stock vs patched (results/<id>/);"
+	@echo "                        BENCH=full, TARGET=/mnt/pmem (host DAX mount, no kernel"
+	@echo "                        built), DEVICE=/dev/pmemX DESTRUCTIVE=yes, CLOCK=wall|icount,"
+	@echo "                        ACCEL=kvm|tcg"
+	@echo "  make bench-report     rebuild summary and charts from raw data (RUN=results/<id>)"
+	@echo "  make crashtest        power-fail simulation of the kernel DAX paths (SET=quick|full)"
 	@echo "  make crashtest-bench  simulator and crash-test throughput"
 	@echo "  make fuzz             fuzz the trace reader (FUZZ_SECONDS=600)"
-	@echo "  make deps             install the Debian packages (idempotent)"
+	@echo "  make test             everything below, plus the VM tests (DAXLAB_SKIP_VM=1: none)"
+	@echo "  make test-unit        unit tests of every C component (build/rel)"
+	@echo "  make test-asan        the unit tests built with ASan+UBSan (build/asan)"
+	@echo "  make test-shell       shellcheck on every shell script"
+	@echo "  make test-bench       the bench's and the reports' host-side tests (no VM)"
+	@echo "  make test-badinput    hostile inputs for every user-facing program (no VM)"
+	@echo "  make test-vm          the VM tests on the stock and patched kernels"
+	@echo "  make test-lockdep     the VM tests on the patched kernel with lockdep"
+	@echo "  make test-prefixes    build every prefix of the patch series (cached)"
+	@echo "  make clean            remove build/ (kernel builds stay in DAXLAB_CACHE)"
 
 deps:
 	@scripts/deps
@@ -54,6 +69,12 @@ test-asan: deps
 test-shell: deps
 	@tests/run-shellcheck
 
+test-bench: build
+	@tests/bench/run
+
+test-badinput: build
+	@tests/badinput/run
+
 test-vm: build kernel
 	@tests/vm/run
 
@@ -66,8 +87,11 @@ test-prefixes: deps
 test: deps
 	@tests/run-all
 
-bench: build kernel
-	@bench/run $(if $(TARGET),--target $(TARGET)) $(if $(DEVICE),--device $(DEVICE)) \
+# No prerequisites: bench/run refuses a bad TARGET, DEVICE, CLOCK or set
+# before anything is built, then (--build) builds what the mode needs,
+# which for TARGET and DEVICE is daxwl and never a kernel.
+bench:
+	@bench/run --build $(if $(TARGET),--target $(TARGET)) $(if $(DEVICE),--device $(DEVICE)) \
 		$(if $(DESTRUCTIVE),--destructive $(DESTRUCTIVE)) --set $(or $(BENCH),quick) \
 		$(if $(CLOCK),--clock $(CLOCK)) $(if $(ACCEL),--accel $(ACCEL))
 
@@ -75,7 +99,8 @@ bench-report:
 	@test -n "$(RUN)" || { echo "bench-report: RUN=results/<id> is required" >&2; exit 2; }
 	@bench/report "$(RUN)"
 
-crashtest: build kernel
+# crashtest/run checks its options first and builds what it runs itself.
+crashtest:
 	@crashtest/run $(if $(SET),--set $(SET))
 
 crashtest-bench: pmsim

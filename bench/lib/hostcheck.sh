@@ -34,7 +34,7 @@ check_target() {
 # said DESTRUCTIVE=yes, DEV is a whole pmem block device with DAX, and
 # nothing has it mounted.
 check_device() {
-	local d=$1 yes=$2 name sys
+	local d=$1 yes=$2 name sys mnt
 	if [ "$yes" != yes ]; then
 		echo "bench: DEVICE=$d would be reformatted (mkfs destroys all data on it); refusing without DESTRUCTIVE=yes" >&2
 		return 1
@@ -43,6 +43,12 @@ check_device() {
 	[ -b "$d" ] || { echo "bench: DEVICE=$d is not a block device (expected /dev/pmemX)" >&2; return 1; }
 	name=$(basename "$(readlink -f "$d")")
 	sys=/sys/class/block/$name
+	# Mounted comes first: whatever else is wrong, a mounted device is
+	# the one mistake that would cost data.
+	if mnt=$(device_mounts "$d") && [ -n "$mnt" ]; then
+		echo "bench: DEVICE=$d is mounted ($mnt); unmount it first" >&2
+		return 1
+	fi
 	case $name in
 	pmem[0-9]*) ;;
 	*) echo "bench: DEVICE=$d is not a pmem device (expected /dev/pmemX)" >&2; return 1 ;;
@@ -52,11 +58,21 @@ check_device() {
 		echo "bench: DEVICE=$d does not support DAX ($sys/queue/dax is not 1; a raw-mode namespace has no struct pages: use an fsdax namespace)" >&2
 		return 1
 	fi
-	if grep -q "^$(readlink -f "$d")[ p]" /proc/mounts; then
-		echo "bench: DEVICE=$d is mounted; unmount it first" >&2
-		return 1
-	fi
 	[ "$(id -u)" = 0 ] || { echo "bench: DEVICE mode needs root (mkfs, mount, dmsetup)" >&2; return 1; }
+}
+
+# device_mounts DEV: the mount points of DEV and of its partitions, by
+# device number (so /dev/vda, a /dev/disk/by-id link or a partition all
+# count), comma-separated; empty when none.
+device_mounts() {
+	local dev nums=() p
+	dev=$(readlink -f "$1")
+	nums+=("$(stat -Lc '%Hr:%Lr' "$dev")")
+	for p in /sys/class/block/"$(basename "$dev")"/"$(basename "$dev")"*/dev; do
+		[ -e "$p" ] && nums+=("$(cat "$p")")
+	done
+	awk -v nums="${nums[*]}" 'BEGIN { n = split(nums, a, " "); for (i = 1; i <= n; i++) want[a[i]] = 1 }
+		want[$3] { printf "%s%s", sep, $5; sep = "," }' /proc/self/mountinfo
 }
 
 # vm_accel: what scripts/vm will use (its probe leaves a verdict file).

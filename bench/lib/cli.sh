@@ -1,0 +1,38 @@
+# shellcheck shell=bash
+# Command lines of bench/run, bench/report and crashtest/run under the
+# project's exit status convention: a bad option or value is one message
+# on stderr and status 2; --help is usage on stdout and status 0;
+# --version prints "PROG VERSION".
+#
+# Numbers are strict: decimal digits only (a leading zero is still
+# decimal: "010" is ten, never eight as bash's $((010)) would have it), no
+# sign, nothing after the digits, and a range.
+
+DAXLAB_TOOLS_VERSION=1.1
+
+# cli_version PROG
+cli_version() { printf '%s %s\n' "$1" "$DAXLAB_TOOLS_VERSION"; }
+
+# cli_fail PROG MESSAGE: the one message of a refused command line; exit 2.
+cli_fail() { echo "$1: $2" >&2; exit 2; }
+
+# cli_value PROG OPTION NARGS [VALUE]: exit 2 unless OPTION was given a
+# non-empty value (NARGS: the "$#" where OPTION is $1).
+cli_value() {
+	if [ "$3" -lt 2 ] || [ -z "${4:-}" ]; then cli_fail "$1" "$2 needs a value"; fi
+}
+
+# cli_uint VAR PROG OPTION VALUE MIN MAX: store VALUE in VAR as a decimal
+# number between MIN and MAX, or exit 2 saying why not.
+cli_uint() {
+	local var=$1 prog=$2 opt=$3 v=$4 min=$5 max=$6 d
+	[[ $v =~ ^[0-9]+$ ]] ||
+		cli_fail "$prog" "$opt wants a whole decimal number, not '$v'"
+	d=${v#"${v%%[!0]*}"}
+	d=${d:-0}
+	# 18 digits stay below 2^63: no overflow in the comparison below.
+	if [ ${#d} -gt 18 ] || [ "$d" -lt "$min" ] || [ "$d" -gt "$max" ]; then
+		cli_fail "$prog" "$opt must be between $min and $max, not '$v'"
+	fi
+	printf -v "$var" '%s' "$d"
+}
