@@ -40,7 +40,8 @@ struct eng {
 	struct pmsim_crash crash;
 	uint64_t point;		/* crash points so far */
 	uint64_t eadr_from;	/* eADR: first event of the window */
-	size_t eadr_j;		/* eADR: pieces persisted in the window */
+	size_t eadr_j;		/* eADR: pieces persisted in the window ... */
+	uint64_t eadr_mask;	/* ... and bit b: piece eadr_j + b too */
 	bool stop;		/* a bound or a violation ends the run */
 	bool cut;		/* this point is not enumerated to the end */
 	uint64_t space;		/* states at this point: product of option

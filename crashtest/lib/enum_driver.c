@@ -51,24 +51,106 @@ static void eadr_persist(struct sim *s, size_t j)
 	pms_sim_touch(s, l);
 }
 
-/* eADR: every prefix of the window's pieces, in program order. The marks a
- * state has reached are those before the first piece it lacks. */
+/* Pieces of the store at window position j (same seq, consecutive). */
+static size_t eadr_run(const struct sim *s, size_t j)
+{
+	size_t e = j + 1;
+
+	while (e < s->nep && s->ep[e].seq == s->ep[j].seq)
+		e++;
+	return e - j;
+}
+
+/* Torn stores visited in eADR mode: subsets of at most this many pieces
+ * (4095 states, as the option cap of a line). */
+#define EADR_TORN_BITS 12
+
+/*
+ * eADR: the states where the store at window position j (c pieces) is
+ * torn, every earlier one whole and no later one there: each non-empty
+ * proper subset of its pieces, which are unordered. Lines are rebuilt
+ * from their base content for every subset.
+ */
+static int eadr_torn(struct eng *e, size_t j, size_t c)
+{
+	struct sim *s = e->s;
+	unsigned bits = c > EADR_TORN_BITS ? EADR_TORN_BITS : (unsigned)c;
+	uint64_t end = (1ull << bits) - (c > EADR_TORN_BITS ? 0 : 1);
+	unsigned char *save = malloc(c * LINE_SIZE);
+	int r = VISIT_GO;
+
+	if (!save) {
+		e->err = pmsim_seterr("out of memory");
+		e->stop = true;
+		return VISIT_STOP;
+	}
+	if (c > EADR_TORN_BITS) {
+		e->cut = true;
+		if (!e->res->bounded) {
+			e->res->bounded = 1;
+			snprintf(e->res->bound_reason, sizeof(e->res->bound_reason),
+				 "eADR: the store at event %u has %zu pieces; only %" PRIu64
+				 " of its torn states were explored", s->ep[j].seq - 1, c,
+				 end - 1);
+		}
+	}
+	for (size_t b = 0; b < c; b++)
+		memcpy(save + b * LINE_SIZE, s->lines[s->ep_line[j + b]].mem, LINE_SIZE);
+	set_marks(e, marks_before(s->t, s->ep[j].seq - 1));
+	e->eadr_j = j;
+	for (uint64_t m = 1; m < end && r == VISIT_GO; m++) {
+		e->key = s->base_key;
+		for (size_t b = 0; b < c; b++)
+			memcpy(s->lines[s->ep_line[j + b]].mem, save + b * LINE_SIZE, LINE_SIZE);
+		for (size_t b = 0; b < bits; b++)
+			if (m >> b & 1)
+				piece_apply(&s->ep[j + b], s->lines[s->ep_line[j + b]].mem);
+		for (size_t b = 0; b < c; b++) {
+			struct line *l = &s->lines[s->ep_line[j + b]];
+
+			if (b && s->ep_line[j + b] == s->ep_line[j + b - 1])
+				continue;	/* one line, counted once */
+			e->key += line_hash(l->addr, l->mem) - l->hash_base;
+			pms_sim_touch(s, l);
+		}
+		e->eadr_mask = m;
+		r = pms_eng_visit(e);
+	}
+	for (size_t b = 0; b < c; b++) {
+		memcpy(s->lines[s->ep_line[j + b]].mem, save + b * LINE_SIZE, LINE_SIZE);
+		pms_sim_touch(s, &s->lines[s->ep_line[j + b]]);
+	}
+	e->eadr_mask = 0;
+	free(save);
+	return r;
+}
+
+/* eADR: every prefix of the window's stores, in program order, and every
+ * torn state of each of them. The marks a state has reached are those
+ * before the first piece it lacks. */
 static void eadr_point(struct eng *e, size_t p)
 {
 	struct sim *s = e->s;
 
 	e->eadr_j = 0;
+	e->eadr_mask = 0;
 	e->key = s->base_key;
 	set_marks(e, s->nep ? marks_before(s->t, s->ep[0].seq - 1) : s->nmarks);
 	/* With nothing persisted the image is the previous point's full one. */
 	if ((e->point == 1 || s->nep == 0) && pms_eng_visit(e) == VISIT_STOP)
 		return;
-	for (size_t j = 0; j < s->nep; j++) {
-		eadr_persist(s, j);
+	for (size_t j = 0; j < s->nep;) {
+		size_t c = eadr_run(s, j);
+
+		if (c > 1 && eadr_torn(e, j, c) == VISIT_STOP)
+			return;
+		for (size_t k = j; k < j + c; k++)
+			eadr_persist(s, k);
+		j += c;
 		e->key = s->base_key;
-		e->eadr_j = j + 1;
-		set_marks(e, j + 1 < s->nep ?
-			  marks_before(s->t, s->ep[j + 1].seq - 1) : s->nmarks);
+		e->eadr_j = j;
+		set_marks(e, j < s->nep ?
+			  marks_before(s->t, s->ep[j].seq - 1) : s->nmarks);
 		if (pms_eng_visit(e) == VISIT_STOP)
 			return;
 	}

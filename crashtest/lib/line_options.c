@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
  * The crash-time options of one cache line. Pending pieces fall into
- * groups whose persisted part is a prefix in program order:
+ * groups, each a list of stores in program order:
  *   - cached pieces: one group per line (strict Px86), or one per 8-byte
  *     word with opts.per_word;
  *   - NT pieces: one group per word (NT stores are unordered among
  *     themselves, but stores to the same word keep their order).
- * An option picks a prefix length per group. A persisted NT piece needs
+ * What persists of a group is a prefix of its stores plus any part of the
+ * next one: the pieces of one store (an SSE/AVX store, a rep movs chunk:
+ * up to 8 on a line) are unordered among themselves. So a group option is
+ * (p, m): its first p pieces, and the pieces p + b of the store starting
+ * at p for every bit b of m (m is never the whole store: that is the next
+ * prefix). A line option picks one per group. A persisted NT piece needs
  * every older cached piece of its line persisted (it evicts the line).
  */
 #include <stdlib.h>
@@ -15,12 +20,23 @@
 
 #define MAX_GROUPS 16
 
+/* One option of a group: prefix p, mask m over the c pieces from p. */
+struct gopt {
+	uint16_t p;
+	uint8_t m, c;
+};
+
 struct groups {
 	uint32_t n;
 	uint32_t size[MAX_GROUPS];
 	bool nt[MAX_GROUPS];
 	/* seq of each group's pieces, in order (pointers into a scratch) */
 	uint32_t *seq[MAX_GROUPS];
+	/* piece index (into the line) of each group position */
+	uint32_t *piece[MAX_GROUPS];
+	uint32_t nopt[MAX_GROUPS];
+	struct gopt *opt[MAX_GROUPS];
+	bool capped;		/* a group has more options than were listed */
 };
 
 static int reserve(struct lopts *o, uint32_t need, uint32_t ngroups)
@@ -46,10 +62,23 @@ static int reserve(struct lopts *o, uint32_t need, uint32_t ngroups)
 		if (!(c = realloc(o->choice, (size_t)cap * MAX_GROUPS * sizeof(*o->choice))))
 			return -1;
 		o->choice = c;
+		if (!(c = realloc(o->cmask, (size_t)cap * MAX_GROUPS * sizeof(*o->cmask))))
+			return -1;
+		o->cmask = c;
 		o->cap = cap;
 	}
 	o->ngroups = ngroups;
 	return 0;
+}
+
+/* Pieces of the store at position s of group k (same seq, consecutive). */
+static uint32_t run_len(const struct groups *g, uint32_t k, uint32_t s)
+{
+	uint32_t e = s + 1;
+
+	while (e < g->size[k] && g->seq[k][e] == g->seq[k][s])
+		e++;
+	return e - s;
 }
 
 /* Assign pieces to groups; returns -1 if the line needs too many groups. */
@@ -80,30 +109,85 @@ static int make_groups(struct sim *s, struct line *l, struct groups *g,
 	}
 	for (uint32_t k = 0; k < g->n; k++) {
 		g->seq[k] = scratch + at;
+		g->piece[k] = scratch + l->np + at;
 		at += g->size[k];
 	}
-	for (uint32_t i = 0; i < l->np; i++)
+	for (uint32_t i = 0; i < l->np; i++) {
 		g->seq[l->o.group[i]][l->o.pos[i]] = l->p[i].seq;
+		g->piece[l->o.group[i]][l->o.pos[i]] = i;
+	}
 	return 0;
 }
 
-/* Does choice c keep the NT eviction rule? */
-static bool valid(const struct groups *g, const uint16_t *c)
+/* Options of each group, at most `limit` each (g->capped if cut). */
+static int group_options(struct groups *g, uint32_t limit)
+{
+	for (uint32_t k = 0; k < g->n; k++) {
+		uint32_t n = 1;
+		struct gopt *o;
+
+		for (uint32_t s = 0; s < g->size[k] && n < limit;) {
+			uint32_t c = run_len(g, k, s);
+
+			n += (1u << c) - 1;
+			s += c;
+		}
+		o = malloc((size_t)(n < limit ? n : limit) * sizeof(*o));
+		if (!o)
+			return -1;
+		n = 0;
+		g->opt[k] = o;
+		for (uint32_t s = 0; s < g->size[k] && n < limit;) {
+			uint32_t c = run_len(g, k, s);
+
+			/* a store has at most one piece per word of the line */
+			for (uint32_t m = 0; m + 1 < (1u << c) && n < limit; m++)
+				o[n++] = (struct gopt){ (uint16_t)s, (uint8_t)m, (uint8_t)c };
+			s += c;
+		}
+		if (n < limit)
+			o[n++] = (struct gopt){ (uint16_t)g->size[k], 0, 0 };
+		else
+			g->capped = true;
+		g->nopt[k] = n;
+	}
+	return 0;
+}
+
+/* Newest persisted seq of group k under option o, 0 if none. */
+static uint32_t newest(const struct groups *g, uint32_t k, const struct gopt *o)
+{
+	if (o->m)
+		return g->seq[k][o->p];
+	return o->p ? g->seq[k][o->p - 1] : 0;
+}
+
+/* Oldest lost seq of group k under option o, UINT32_MAX if none. */
+static uint32_t oldest_lost(const struct groups *g, uint32_t k,
+			    const struct gopt *o)
+{
+	return o->p < g->size[k] ? g->seq[k][o->p] : UINT32_MAX;
+}
+
+/* Does choice c (an option index per group) keep the NT eviction rule? */
+static bool valid(const struct groups *g, const uint32_t *c)
 {
 	for (uint32_t k = 0; k < g->n; k++) {
 		uint32_t y;
 
-		if (!g->nt[k] || c[k] == 0)
+		if (!g->nt[k])
 			continue;
-		y = g->seq[k][c[k] - 1];
+		y = newest(g, k, &g->opt[k][c[k]]);
+		if (!y)
+			continue;
 		for (uint32_t j = 0; j < g->n; j++)
-			if (!g->nt[j] && c[j] < g->size[j] && g->seq[j][c[j]] < y)
+			if (!g->nt[j] && oldest_lost(g, j, &g->opt[j][c[j]]) < y)
 				return false;
 	}
 	return true;
 }
 
-static void fill(struct line *l, const struct groups *g, const uint16_t *c,
+static void fill(struct line *l, const struct groups *g, const uint32_t *c,
 		 uint32_t k)
 {
 	struct lopts *o = &l->o;
@@ -111,29 +195,68 @@ static void fill(struct line *l, const struct groups *g, const uint16_t *c,
 	uint32_t maxseq = 0, lostmin = UINT32_MAX;
 
 	memcpy(dst, l->mem, LINE_SIZE);
-	for (uint32_t i = 0; i < l->np; i++)
-		if (o->pos[i] < c[o->group[i]]) {
-			piece_apply(&l->p[i], dst);
-			if (l->p[i].seq > maxseq)
-				maxseq = l->p[i].seq;
-		}
-	for (uint32_t j = 0; j < g->n; j++)
-		if (!g->nt[j] && c[j] < g->size[j] && g->seq[j][c[j]] < lostmin)
-			lostmin = g->seq[j][c[j]];
+	for (uint32_t j = 0; j < g->n; j++) {
+		const struct gopt *go = &g->opt[j][c[j]];
+		uint32_t y = newest(g, j, go);
+
+		for (uint32_t i = 0; i < go->p; i++)
+			piece_apply(&l->p[g->piece[j][i]], dst);
+		for (uint32_t b = 0; b < go->c; b++)
+			if (go->m >> b & 1)
+				piece_apply(&l->p[g->piece[j][go->p + b]], dst);
+		if (y > maxseq)
+			maxseq = y;
+		if (!g->nt[j] && oldest_lost(g, j, go) < lostmin)
+			lostmin = oldest_lost(g, j, go);
+		o->choice[(size_t)k * g->n + j] = go->p;
+		o->cmask[(size_t)k * g->n + j] = go->m;
+	}
 	o->hash[k] = line_hash(l->addr, dst);
 	o->maxseq[k] = maxseq;
 	o->lostmin[k] = lostmin;
-	memcpy(o->choice + (size_t)k * g->n, c, g->n * sizeof(*c));
+}
+
+/*
+ * One group (the usual case): the options of each store are built on the
+ * prefix before it, so the line costs O(options) copies, not
+ * O(options * pieces).
+ */
+static void fill_one_group(struct line *l, const struct groups *g)
+{
+	struct lopts *o = &l->o;
+	unsigned char base[LINE_SIZE];
+
+	memcpy(base, l->mem, LINE_SIZE);
+	for (uint32_t k = 0; k < g->nopt[0]; k++) {
+		const struct gopt *go = &g->opt[0][k];
+		unsigned char *dst = o->content + (size_t)k * LINE_SIZE;
+
+		/* entering a new store: the previous one is now in the prefix */
+		if (k && go->p != g->opt[0][k - 1].p)
+			for (uint32_t i = g->opt[0][k - 1].p; i < go->p; i++)
+				piece_apply(&l->p[g->piece[0][i]], base);
+		memcpy(dst, base, LINE_SIZE);
+		for (uint32_t b = 0; b < go->c; b++)
+			if (go->m >> b & 1)
+				piece_apply(&l->p[g->piece[0][go->p + b]], dst);
+		o->hash[k] = line_hash(l->addr, dst);
+		o->maxseq[k] = newest(g, 0, go);
+		o->lostmin[k] = g->nt[0] ? UINT32_MAX : oldest_lost(g, 0, go);
+		o->choice[k] = go->p;
+		o->cmask[k] = go->m;
+	}
+	o->n = g->nopt[0];
 }
 
 int pms_line_options(struct sim *s, struct line *l)
 {
 	struct lopts *o = &l->o;
-	uint16_t c[MAX_GROUPS] = { 0 };
+	uint32_t c[MAX_GROUPS] = { 0 };
 	uint32_t *scratch;
-	struct groups g;
+	struct groups g = { .n = 0 };
 	uint64_t total = 1;
 	uint32_t k = 0;
+	int r = 0;
 
 	if (l->opts_valid)
 		return 0;
@@ -152,7 +275,7 @@ int pms_line_options(struct sim *s, struct line *l)
 		o->pos = a;
 		o->pcap = l->np;
 	}
-	scratch = malloc((l->np ? l->np : 1) * sizeof(*scratch));
+	scratch = malloc((l->np ? 2 * (size_t)l->np : 1) * sizeof(*scratch));
 	if (!scratch)
 		return pmsim_seterr("out of memory");
 	if (make_groups(s, l, &g, scratch)) {
@@ -160,37 +283,23 @@ int pms_line_options(struct sim *s, struct line *l)
 		return pmsim_seterr("line 0x%llx: too many piece groups",
 				    (unsigned long long)l->addr);
 	}
+	if (group_options(&g, MAX_LINE_OPTIONS)) {
+		r = pmsim_seterr("out of memory");
+		goto out;
+	}
 	for (uint32_t j = 0; j < g.n && total <= MAX_LINE_OPTIONS; j++)
-		total *= g.size[j] + 1u;
-	o->truncated = total > MAX_LINE_OPTIONS;
+		total *= g.nopt[j];
+	o->truncated = g.capped || total > MAX_LINE_OPTIONS;
 	if (reserve(o, o->truncated ? MAX_LINE_OPTIONS : (uint32_t)total, g.n)) {
-		free(scratch);
-		return pmsim_seterr("out of memory");
+		r = pmsim_seterr("out of memory");
+		goto out;
 	}
-	/* One group (the usual case): option k is option k-1 plus one piece,
-	 * so the line is built in O(pieces) instead of O(pieces^2). */
-	if (g.n == 1 && !o->truncated) {
-		for (k = 0; k <= g.size[0]; k++) {
-			unsigned char *dst = o->content + (size_t)k * LINE_SIZE;
-
-			if (k == 0) {
-				memcpy(dst, l->mem, LINE_SIZE);
-				o->maxseq[0] = 0;
-			} else {
-				memcpy(dst, dst - LINE_SIZE, LINE_SIZE);
-				piece_apply(&l->p[k - 1], dst);
-				o->maxseq[k] = l->p[k - 1].seq;
-			}
-			o->lostmin[k] = !g.nt[0] && k < g.size[0] ? l->p[k].seq : UINT32_MAX;
-			o->hash[k] = line_hash(l->addr, dst);
-			o->choice[k] = (uint16_t)k;
-		}
-		o->n = k;
-		free(scratch);
+	if (g.n == 1) {
+		fill_one_group(l, &g);
 		l->opts_valid = true;
-		return 0;
+		goto out;
 	}
-	/* Odometer over prefix lengths; option 0 persists nothing. */
+	/* Odometer over the groups' options; option 0 persists nothing. */
 	for (;;) {
 		uint32_t j;
 
@@ -202,7 +311,7 @@ int pms_line_options(struct sim *s, struct line *l)
 			fill(l, &g, c, k++);
 		}
 		for (j = 0; j < g.n; j++) {
-			if (c[j] < g.size[j]) {
+			if (c[j] + 1 < g.nopt[j]) {
 				c[j]++;
 				break;
 			}
@@ -212,7 +321,10 @@ int pms_line_options(struct sim *s, struct line *l)
 			break;
 	}
 	o->n = k;
-	free(scratch);
 	l->opts_valid = true;
-	return 0;
+out:
+	for (uint32_t j = 0; j < g.n; j++)
+		free(g.opt[j]);
+	free(scratch);
+	return r;
 }

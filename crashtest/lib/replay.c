@@ -56,104 +56,128 @@ static bool listed(const struct pmsim_piece *set, size_t n, uint64_t event,
 	return bsearch(&k, set, n, sizeof(k), cmp_piece) != NULL;
 }
 
-static int choose_line(struct sim *s, struct line *l,
-		       const struct pmsim_piece *set, size_t n, size_t *matched,
-		       uint32_t *chosen)
+/*
+ * The crash content of one dirty line for a persisted set, into out, with
+ * the newest persisted and the oldest lost cached piece (for the clflush
+ * rule). What persists of each group (line_options.c) must be a prefix of
+ * its stores plus part of the next store; a persisted NT piece needs the
+ * line's older cached pieces persisted.
+ */
+static int place_line(struct sim *s, const struct line *l,
+		      const struct pmsim_piece *set, size_t n, size_t *matched,
+		      unsigned char *out, uint32_t *maxseq, uint32_t *lostmin)
 {
-	uint16_t want[16] = { 0 };
-	bool ended[16] = { 0 };
+	uint32_t ended[16] = { 0 };	/* per group: the store that lost a piece */
+	uint32_t maxnt = 0;
 
-	if (pms_line_options(s, l))
-		return -1;
-	if (l->o.truncated)
-		return pmsim_seterr("line 0x%" PRIx64 " has too many crash options to replay",
-				    l->addr);
+	*maxseq = 0;
+	*lostmin = UINT32_MAX;
+	memcpy(out, l->mem, LINE_SIZE);
 	for (uint32_t k = 0; k < l->np; k++) {
 		const struct piece *p = &l->p[k];
 		const struct pmsim_event *e = &s->t->ev[p->seq - 1];
 		uint32_t off = (uint32_t)(l->addr + p->off - e->addr);
-		uint8_t g = l->o.group[k];
+		unsigned g = p->nt ? 8u + p->word : s->o->per_word ? p->word : 0u;
 
-		if (listed(set, n, p->seq - 1, off)) {
-			if (ended[g])
-				return pmsim_seterr("persisted set is not reachable: piece %u:%u persists "
-						    "after an older store to line 0x%" PRIx64 " was lost",
-						    p->seq - 1, off, l->addr);
-			want[g]++;
-			(*matched)++;
-		} else {
-			ended[g] = true;
+		if (!listed(set, n, p->seq - 1, off)) {
+			if (!ended[g])
+				ended[g] = p->seq;
+			if (!p->nt && p->seq < *lostmin)
+				*lostmin = p->seq;
+			continue;
 		}
+		if (ended[g] && ended[g] != p->seq)
+			return pmsim_seterr("persisted set is not reachable: piece %u:%u persists "
+					    "after an older store to line 0x%" PRIx64 " was lost",
+					    p->seq - 1, off, l->addr);
+		piece_apply(p, out);
+		(*matched)++;
+		if (p->seq > *maxseq)
+			*maxseq = p->seq;
+		if (p->nt && p->seq > maxnt)
+			maxnt = p->seq;
 	}
-	for (uint32_t c = 0; c < l->o.n; c++)
-		if (!memcmp(l->o.choice + (size_t)c * l->o.ngroups, want,
-			    l->o.ngroups * sizeof(*want))) {
-			*chosen = c;
-			return 0;
-		}
-	return pmsim_seterr("persisted set is not reachable: on line 0x%" PRIx64
-			    " an NT store persists without the older stores it evicts",
-			    l->addr);
+	if (maxnt > *lostmin)
+		return pmsim_seterr("persisted set is not reachable: on line 0x%" PRIx64
+				    " an NT store persists without the older stores it evicts",
+				    l->addr);
+	return 0;
 }
 
 static int build_cached(struct sim *s, const struct pmsim_piece *set, size_t n)
 {
-	uint32_t *chosen = calloc(s->ndirty ? s->ndirty : 1, sizeof(*chosen));
+	unsigned char *content = malloc((s->ndirty ? s->ndirty : 1) * LINE_SIZE);
+	uint32_t *lostmin = calloc(s->ndirty ? s->ndirty : 1, sizeof(*lostmin));
 	uint32_t maxseq = 0;
 	size_t matched = 0;
 	int r = 0;
 
-	if (!chosen)
+	if (!content || !lostmin) {
+		free(content);
+		free(lostmin);
 		return pmsim_seterr("out of memory");
+	}
 	for (size_t i = 0; i < s->ndirty && !r; i++) {
-		struct line *l = &s->lines[s->dirty[i]];
+		uint32_t m;
 
-		r = choose_line(s, l, set, n, &matched, &chosen[i]);
-		if (!r && l->o.maxseq[chosen[i]] > maxseq)
-			maxseq = l->o.maxseq[chosen[i]];
+		r = place_line(s, &s->lines[s->dirty[i]], set, n, &matched,
+			       content + i * LINE_SIZE, &m, &lostmin[i]);
+		if (m > maxseq)
+			maxseq = m;
 	}
 	for (size_t k = 0; k < s->nclf && !r; k++) {
 		const struct line *l = &s->lines[s->clf[k].line];
 
 		if (l->dirty_pos >= 0 && maxseq > s->clf[k].seq &&
-		    l->o.lostmin[chosen[l->dirty_pos]] < s->clf[k].seq)
+		    lostmin[l->dirty_pos] < s->clf[k].seq)
 			r = pmsim_seterr("persisted set is not reachable: a store younger than the clflush at event %u persisted, but line 0x%" PRIx64 " did not",
 					 s->clf[k].seq - 1, l->addr);
 	}
 	if (!r && matched != n)
 		r = pmsim_seterr("persisted set names %zu piece(s) that are not pending at this crash point",
 				 n - matched);
-	for (size_t i = 0; i < s->ndirty && !r; i++) {
-		struct line *l = &s->lines[s->dirty[i]];
-
-		memcpy(l->mem, l->o.content + (size_t)chosen[i] * LINE_SIZE, LINE_SIZE);
-	}
-	free(chosen);
+	for (size_t i = 0; i < s->ndirty && !r; i++)
+		memcpy(s->lines[s->dirty[i]].mem, content + i * LINE_SIZE, LINE_SIZE);
+	free(content);
+	free(lostmin);
 	return r;
 }
 
+/* eADR: every store before the window persisted; after it, a prefix of
+ * the stores and part of the next one (its pieces are unordered). */
 static int build_eadr(struct sim *s, uint64_t window,
 		      const struct pmsim_piece *set, size_t n)
 {
-	size_t j = 0, k = 0;
+	size_t j = 0, matched = 0;
+	bool torn = false;
 
 	for (; j < s->nep && s->ep[j].seq - 1 < window; j++)
 		piece_apply(&s->ep[j], s->lines[s->ep_line[j]].mem);
-	for (; k < n; k++, j++) {
-		const struct piece *p;
-		const struct pmsim_event *e;
+	while (j < s->nep) {
+		uint32_t seq = s->ep[j].seq;
+		size_t in = 0, c = 0;
 
-		if (j >= s->nep)
-			return pmsim_seterr("persisted set is not a prefix of the stores after event %" PRIu64,
-					    window);
-		p = &s->ep[j];
-		e = &s->t->ev[p->seq - 1];
-		if (set[k].event != p->seq - 1 ||
-		    set[k].off != s->lines[s->ep_line[j]].addr + p->off - e->addr)
-			return pmsim_seterr("persisted set is not a prefix of the stores after event %" PRIu64
-					    " (eADR persists stores in program order)", window);
-		piece_apply(p, s->lines[s->ep_line[j]].mem);
+		for (; j + c < s->nep && s->ep[j + c].seq == seq; c++) {
+			const struct piece *p = &s->ep[j + c];
+			const struct pmsim_event *e = &s->t->ev[seq - 1];
+			uint32_t off = (uint32_t)(s->lines[s->ep_line[j + c]].addr + p->off - e->addr);
+
+			if (!listed(set, n, seq - 1, off))
+				continue;
+			if (torn)
+				return pmsim_seterr("persisted set is not reachable: piece %u:%u persists "
+						    "after an older store was lost (eADR persists stores in "
+						    "program order)", seq - 1, off);
+			piece_apply(p, s->lines[s->ep_line[j + c]].mem);
+			in++;
+		}
+		matched += in;
+		torn = torn || in < c;
+		j += c;
 	}
+	if (matched != n)
+		return pmsim_seterr("persisted set names %zu piece(s) that are not stored after event %"
+				    PRIu64, n - matched, window);
 	return 0;
 }
 

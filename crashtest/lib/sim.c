@@ -119,6 +119,7 @@ void pms_sim_free(struct sim *s)
 		free(o->maxseq);
 		free(o->lostmin);
 		free(o->choice);
+		free(o->cmask);
 		free(o->group);
 		free(o->pos);
 	}

@@ -31,6 +31,8 @@ struct lopts {
 	uint32_t *maxseq;	/* newest persisted piece, 0 if none */
 	uint32_t *lostmin;	/* oldest lost cached piece, UINT32_MAX if none */
 	uint16_t *choice;	/* n * ngroups: persisted prefix per group */
+	uint8_t *cmask;		/* n * ngroups: persisted pieces of the store
+				 * after the prefix (bit b: piece prefix + b) */
 	uint8_t *group;		/* per piece: its group */
 	uint16_t *pos;		/* per piece: its position in the group */
 	uint32_t pcap;
@@ -123,6 +125,16 @@ static inline bool piece_written_back(const struct line *l,
 static inline void piece_apply(const struct piece *p, unsigned char *line)
 {
 	memcpy(line + p->off, p->src, p->n);
+}
+
+/* Does option opt of line l persist piece i? */
+static inline bool pms_opt_persists(const struct line *l, uint32_t opt,
+				    uint32_t i)
+{
+	size_t k = (size_t)opt * l->o.ngroups + l->o.group[i];
+	uint32_t p = l->o.choice[k], pos = l->o.pos[i];
+
+	return pos < p || (pos - p < 8 && (l->o.cmask[k] >> (pos - p) & 1));
 }
 
 #define MAX_LINE_OPTIONS 4096u

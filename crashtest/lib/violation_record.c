@@ -67,19 +67,17 @@ int pms_eng_report(struct eng *e)
 	}
 	if (e->o->eadr) {
 		for (size_t j = 0; j < s->nep; j++) {
-			struct pmsim_piece *out = j < e->eadr_j ? &v->persisted[np++] :
-				&v->lost[nl++];
+			size_t b = j - e->eadr_j;
+			bool in = j < e->eadr_j || (b < 64 && (e->eadr_mask >> b & 1));
+			struct pmsim_piece *out = in ? &v->persisted[np++] : &v->lost[nl++];
 
 			to_piece(s->t, s->lines[s->ep_line[j]].addr, &s->ep[j], out);
 		}
 	} else {
 		for (size_t i = 0; i < e->nd; i++) {
 			const struct line *l = e->dl[i];
-			const uint16_t *c = l->o.choice +
-				(size_t)e->cur[i] * l->o.ngroups;
-
 			for (uint32_t k = 0; k < l->np; k++) {
-				bool in = l->o.pos[k] < c[l->o.group[k]];
+				bool in = pms_opt_persists(l, e->cur[i], k);
 
 				to_piece(s->t, l->addr, &l->p[k],
 					 in ? &v->persisted[np++] : &v->lost[nl++]);

@@ -155,6 +155,40 @@ static void line_option_limit(void **state)
 	pm_rec_free(r);
 }
 
+/* The pieces of one wide store are unordered: a 64-byte store on one line
+ * has 2^8 states; in eADR mode a store of more than 12 pieces is cut to
+ * 4095 torn states and reported. */
+static void torn_store_counts(void **state)
+{
+	unsigned char b[128];
+	struct pmsim_opts o;
+	struct pm_rec *r = rec_new();
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(b); i++)
+		b[i] = (unsigned char)(i + 1);
+	pm_store(r, LINE(0), b, 64);
+	pmsim_opts_default(&o);
+	collect(r, &o, W, 1, AT_END, &out);
+	assert_int_equal(out.res.explored, 256);
+	assert_int_equal(out.res.distinct, 256);
+	assert_false(out.res.bounded);
+	pm_rec_free(r);
+
+	r = rec_new();
+	pm_store(r, LINE(0), b, 128);	/* 16 pieces on two lines */
+	collect(r, &o, W, 1, AT_END, &out);
+	assert_int_equal(out.res.explored, 256 * 256);
+	o.eadr = 1;
+	collect(r, &o, W, 1, AT_END, &out);
+	/* nothing, 4095 torn (the first 12 pieces), the whole store */
+	assert_int_equal(out.res.explored, 4097);
+	assert_true(out.res.bounded);
+	assert_non_null(strstr(out.res.bound_reason, "16 pieces"));
+	assert_int_equal(out.res.points_checked, 0);
+	pm_rec_free(r);
+}
+
 static void crash_point_kinds(void **state)
 {
 	struct pmsim_opts o;
@@ -500,6 +534,7 @@ int main(void)
 		cmocka_unit_test(random_seeded),
 		cmocka_unit_test(max_states_bounded),
 		cmocka_unit_test(line_option_limit),
+		cmocka_unit_test(torn_store_counts),
 		cmocka_unit_test(crash_point_kinds),
 		cmocka_unit_test(eadr_marks),
 		cmocka_unit_test(million_states),

@@ -182,20 +182,64 @@ static void store_atomicity(void **state)
 	EXPECT(&out, 0, X);
 	pm_rec_free(r);
 
-	r = rec_new();	/* 16 bytes: either half can be missing */
+	/* 16 bytes, crash before the fence: either half can be missing,
+	 * the high half persisted without the low one included (the
+	 * pieces of one store are unordered) */
+	r = rec_new();
 	memcpy(b, &X, 8);
 	memcpy(b + 8, &Y, 8);
 	pm_store(r, A, b, 16);
+	pm_clwb(r, A);
 	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
-	EXPECT(&out, 0, 0, X, 0, X, Y);
+	EXPECT(&out, 0, 0, X, 0, 0, Y, X, Y);
+	/* the other modes see the same options */
+	opts.mode = PMSIM_BOUNDED;
+	opts.mode_arg = 1;
+	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
+	EXPECT(&out, 0, 0, X, 0, 0, Y, X, Y);
+	opts.mode = PMSIM_RANDOM;
+	opts.mode_arg = 64;
+	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
+	EXPECT(&out, 0, 0, X, 0, 0, Y, X, Y);
+	/* eADR: torn too, between nothing and the whole store */
+	pmsim_opts_default(&opts);
+	opts.eadr = 1;
+	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
+	EXPECT(&out, 0, 0, X, 0, 0, Y, X, Y);
+	pmsim_opts_default(&opts);
+	/* after the fence: both */
+	pm_sfence(r);
+	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
+	EXPECT(&out, X, Y);
+	pm_rec_free(r);
+
+	/* ... but a younger store on the line still needs the whole wide
+	 * store before it: {}, {lo}, {hi}, {lo,hi}, {lo,hi,Z} */
+	r = rec_new();
+	pm_store(r, A, b, 16);
+	st(r, A + 16, 5);
+	collect(r, &opts, (uint64_t[]){ A, A + 8, A + 16 }, 3, AT_END, &out);
+	EXPECT(&out, 0, 0, 0, X, 0, 0, 0, Y, 0, X, Y, 0, X, Y, 5);
 	pm_rec_free(r);
 
 	r = rec_new();	/* unaligned 8 bytes at A+4 span two words */
 	memset(b, 0xab, 8);
 	pm_store(r, A + 4, b, 8);
 	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
-	EXPECT(&out, 0, 0, 0xabababab00000000ull, 0,
+	EXPECT(&out, 0, 0, 0xabababab00000000ull, 0, 0, 0xababababull,
 	       0xabababab00000000ull, 0xababababull);
+	pm_rec_free(r);
+
+	/* 32 bytes (an AVX store): every one of the 16 subsets */
+	r = rec_new();
+	{
+		uint64_t w[4] = { 1, 2, 3, 4 };
+
+		pm_store(r, A, w, 32);
+	}
+	collect(r, &opts, (uint64_t[]){ A, A + 8, A + 16, A + 24 }, 4, AT_END, &out);
+	assert_int_equal(out.n, 16);
+	assert_int_equal(out.res.explored, 16);
 	pm_rec_free(r);
 
 	r = rec_new();	/* 8 bytes at A+60 cross into line B: any part */
@@ -365,6 +409,16 @@ static void eadr(void **state)
 	opts.points = PMSIM_AT_FENCE;
 	collect(r, &opts, (uint64_t[]){ A, B }, 2, AT_END, &out);
 	EXPECT(&out, 0, 0, 1, 0, 1, 2);
+	/* a 16-byte store tears either way, but only after A and before B */
+	{
+		uint64_t w[2] = { 3, 4 };
+
+		pm_store(r, C, w, 16);
+		pm_store(r, C + 16, w, 8);
+	}
+	collect(r, &opts, (uint64_t[]){ A, B, C, C + 8, C + 16 }, 5, AT_END, &out);
+	EXPECT(&out, 0, 0, 0, 0, 0,  1, 0, 0, 0, 0,  1, 2, 0, 0, 0,
+	       1, 2, 3, 0, 0,  1, 2, 0, 4, 0,  1, 2, 3, 4, 0,  1, 2, 3, 4, 3);
 	/* without eADR, B alone is reachable */
 	opts.eadr = 0;
 	collect(r, &opts, (uint64_t[]){ A, B }, 2, AT_END, &out);

@@ -17,10 +17,13 @@
 #include "applog.h"
 #include "helpers.h"
 
-#define MAX_SNAP 4096
+/* Violations kept (max_reports): the first ones, whose images are kept. */
+#define MAX_SNAP 512
 
 struct snapshots {
 	unsigned char *img[MAX_SNAP];
+	uint64_t state[MAX_SNAP];
+	size_t n;
 	uint64_t base, size;
 	int always;	/* every state is a violation */
 };
@@ -35,9 +38,10 @@ static int snap(void *arg, const struct pmsim_image *img,
 
 	(void)ch;
 	(void)n;
-	if (bad && c->state < MAX_SNAP) {
-		s->img[c->state] = malloc(s->size);
-		memcpy(s->img[c->state], p, s->size);
+	if (bad && s->n < MAX_SNAP) {
+		s->state[s->n] = c->state;
+		s->img[s->n] = malloc(s->size);
+		memcpy(s->img[s->n++], p, s->size);
 	}
 	return bad;
 }
@@ -56,12 +60,13 @@ static void check_reports(struct pmsim_trace *t, const struct pmsim_opts *o,
 		unsigned char **data;
 		FILE *f;
 
-		assert_true(v->crash.state < MAX_SNAP);
-		assert_non_null(s->img[v->crash.state]);
+		/* the i-th report is the i-th violation */
+		assert_true(i < s->n);
+		assert_int_equal(v->crash.state, s->state[i]);
 		if (!o->eadr) {
 			assert_int_equal(pmsim_build_image(t, o, v->crash.event, v->persisted,
 							   v->npersisted, &data), 0);
-			assert_memory_equal(data[0], s->img[v->crash.state], s->size);
+			assert_memory_equal(data[0], s->img[i], s->size);
 			pmsim_image_data_free(t, data);
 		}
 		assert_int_equal(pmsim_repro_write(t, o, v, repro), 0);
@@ -70,10 +75,11 @@ static void check_reports(struct pmsim_trace *t, const struct pmsim_opts *o,
 		f = fopen(image, "rb");
 		assert_int_equal(fread(file, 1, s->size, f), s->size);
 		fclose(f);
-		assert_memory_equal(file, s->img[v->crash.state], s->size);
+		assert_memory_equal(file, s->img[i], s->size);
 	}
-	for (size_t i = 0; i < MAX_SNAP; i++)
+	for (size_t i = 0; i < s->n; i++)
 		free(s->img[i]);
+	s->n = 0;
 	free(file);
 	unlink(repro);
 	unlink(image);
@@ -97,6 +103,7 @@ static struct pmsim_trace *record(int which, char *path)
 		assert_int_equal(pm_store(r, LINE(0), v, 16), 0);
 		assert_int_equal(pm_ntstore(r, LINE(1), v, 8), 0);
 		assert_int_equal(pm_store(r, LINE(1) + 8, v + 1, 8), 0);
+		assert_int_equal(pm_store(r, LINE(0) + 16, v, 8), 0);
 	}
 	pm_rec_free(r);	/* flushes the file */
 	assert_int_equal(pmsim_trace_open(&t, path), 0);
@@ -134,12 +141,12 @@ static void replay_every_state(void **state)
 
 	(void)state;
 	for (int eadr = 0; eadr <= 1; eadr++) {
-		memset(s.img, 0, sizeof(s.img));
 		pmsim_opts_default(&o);
 		o.eadr = eadr;
 		o.points = PMSIM_AT_EVENT;
 		o.max_reports = MAX_SNAP;
 		assert_int_equal(pmsim_run(t, &o, &chk, &res), 0);
+		assert_true(res.distinct <= MAX_SNAP);
 		assert_int_equal(res.nreports, res.distinct);
 		check_reports(t, &o, &res, &s);
 		pmsim_result_free(&res);
@@ -152,8 +159,11 @@ static void unreachable_set_refused(void **state)
 {
 	char path[] = "/tmp/pmsim-trace-XXXXXX";
 	struct pmsim_trace *t = record(1, path);
-	/* the second half of the 16-byte store without the first */
-	struct pmsim_piece p = { .event = 1, .off = 8, .len = 8 };
+	/* the store at event 4 without the older 16-byte one on its line */
+	struct pmsim_piece p = { .event = 4, .off = 0, .len = 8 };
+	/* the pieces of one store are unordered: its high half alone is a
+	 * state (a torn 16-byte store) */
+	struct pmsim_piece hi = { .event = 1, .off = 8, .len = 8 };
 	/* the NT store without the older... there is none; a piece that
 	 * does not exist */
 	struct pmsim_piece q = { .event = 1, .off = 4, .len = 4 };
@@ -166,6 +176,10 @@ static void unreachable_set_refused(void **state)
 	assert_non_null(strstr(pmsim_errmsg(), "not reachable"));
 	assert_int_not_equal(pmsim_build_image(t, &o, pmsim_trace_nevents(t), &q, 1, &data), 0);
 	assert_non_null(strstr(pmsim_errmsg(), "not pending"));
+	assert_int_equal(pmsim_build_image(t, &o, pmsim_trace_nevents(t), &hi, 1, &data), 0);
+	assert_int_equal(data[0][LINE(0) - RBASE], 0);
+	assert_int_equal(data[0][LINE(0) - RBASE + 8], 2);
+	pmsim_image_data_free(t, data);
 	pmsim_trace_free(t);
 	unlink(path);
 }
