@@ -1,4 +1,5 @@
-"""daxreport: a bench run's raw records -> results.csv, summary.md and chart data.
+"""daxreport: the project's reports. A bench run's raw records -> results.csv,
+summary.md and chart data; a crash-test run -> crash.json and report.md.
 
 bench/report runs it (``PYTHONPATH=bench python3 -m daxreport RUN``) and then
 gnuplot. Standard library only: the report must run on a fresh Debian 12
@@ -18,11 +19,25 @@ The modules, in the order data flows through them:
     csvout    results.csv
     report    ties them together; __main__ is the command line
 
-Exit status of ``python3 -m daxreport RUN`` (and of bench/report): 0 every
-cell could be read and none failed; 1 some cell failed, is partial or is
-unreadable (the outputs are still written and say which); 2 bad usage;
-3 the report itself could not be made (a bug, or gnuplot missing/failing
-in bench/report).
+The crash-test report is the subpackage ``crash`` (``python3 -m daxreport
+crash RUN``, crashtest/run runs it): see daxreport/crash/__init__.py.
+
+Exit statuses follow the project's convention, for both reports:
+
+    0  every cell could be read and none failed / the crash run is clean
+    1  a finding: some cell failed, is partial or unreadable, or event
+       counts are unreadable (the outputs are still written and say which);
+       in the crash report a violation, a mutant not caught, a failed run;
+       also an internal error of the report itself (a bug: the traceback
+       says so)
+    2  bad usage or bad input: no such run, no raw/ or crash.json, a
+       malformed crash.json, an output that would overwrite an input or
+       an earlier report without --force
+    3  not supported here: bench/report cannot draw (no gnuplot)
+    4  incomplete: a crash run that covered only part of what was asked
+    5  not enough resources: a crash run stopped for lack of disk space
 """
 
-EXIT_OK, EXIT_CELLS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+__version__ = "1.1"     # bench/lib/cli.sh's DAXLAB_TOOLS_VERSION, checked by a test
+
+EXIT_OK, EXIT_FINDING, EXIT_USAGE, EXIT_UNSUPPORTED, EXIT_INCOMPLETE, EXIT_RESOURCES = range(6)

@@ -14,8 +14,9 @@ PLATFORMS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file_
 
 
 class Report:
-    def __init__(self, run, platforms=PLATFORMS):
+    def __init__(self, run, platforms=PLATFORMS, out=None):
         self.run = run
+        self.out = out or run       # where the CSV, the summary and the charts go
         self.name = os.path.basename(os.path.abspath(run))
         self.env, self.warnings, env_problems = load.read_env(run)
         self.params, param_problems = load.read_params(run)
@@ -38,7 +39,7 @@ class Report:
         self.counts = countsmod.read_all(run)
         self.count_problems, self.count_notes = countsmod.join(self.cells, self.counts)
         self.platforms, self.model_problems = model.load_all(platforms)
-        self.charts = chartsmod.Charts(os.path.join(run, "charts"), self.clock)
+        self.charts = chartsmod.Charts(os.path.join(self.out, "charts"), self.clock)
         self.answers = {}
 
     # ------------------------------------------------------------ lookups
@@ -84,9 +85,9 @@ class Report:
 
     # ------------------------------------------------------------ outputs
     def write(self):
-        n = csvout.write(self.run, self.rows, self.cells, self.clock, bool(self.counts))
+        n = csvout.write(self.out, self.rows, self.cells, self.clock, bool(self.counts))
         md = sections.render(self)
-        with open(os.path.join(self.run, "summary.md"), "w") as fh:
+        with open(os.path.join(self.out, "summary.md"), "w") as fh:
             fh.write(md)
         self.charts.write_list()
         return n

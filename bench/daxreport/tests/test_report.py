@@ -20,9 +20,13 @@ REFERENCE = os.path.join(TOP, "results", "reference")
 
 
 def run_main(path):
+    return run_main_args([path])
+
+
+def run_main_args(argv):
     err = io.StringIO()
     with contextlib.redirect_stderr(err):
-        rc = main([path])
+        rc = main(argv)
     return rc, err.getvalue()
 
 
@@ -361,6 +365,40 @@ class TestReference(unittest.TestCase):
         self.assertTrue(all(r["clock"] == "icount" for r in rows))
 
 
+class TestReferenceRebuild(unittest.TestCase):
+    """results/reference's summary.md, results.csv and chart data rebuild
+    byte for byte from its raw data, read in place and written elsewhere
+    (--out)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.out = os.path.join(cls.tmp.name, "out")
+        cls.rc, cls.err = run_main_args([REFERENCE, "--out", cls.out])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_exit_ok(self):
+        self.assertEqual(self.rc, 0, self.err)
+
+    def test_identical(self):
+        for name in ("summary.md", "results.csv"):
+            with self.subTest(file=name):
+                self.assertEqual(read(self.out, name), read(REFERENCE, name))
+        dats = sorted(f for f in os.listdir(os.path.join(REFERENCE, "charts"))
+                      if f.endswith(".dat"))
+        self.assertEqual(len(dats), 6)
+        for name in dats:
+            with self.subTest(file=name):
+                self.assertEqual(read(self.out, "charts/" + name),
+                                 read(REFERENCE, "charts/" + name))
+
+    def test_the_run_is_untouched(self):
+        self.assertFalse(os.path.exists(os.path.join(REFERENCE, "charts", "charts.list")))
+
+
 class TestMixedClocks(unittest.TestCase):
     def test_mixed(self):
         with tempfile.TemporaryDirectory() as d:
@@ -391,6 +429,50 @@ class TestCommandLine(unittest.TestCase):
             err = io.StringIO()
             with contextlib.redirect_stderr(err):
                 self.assertEqual(main([]), 2)
+
+    def test_out_refusals(self):
+        """--out never writes over an input of the run, nor over another
+        report without --force: status 2, one message, nothing written."""
+        with tempfile.TemporaryDirectory() as d:
+            r = fixtures.example_run(d, counts=False)
+            other = os.path.join(d, "other")
+            os.makedirs(other)
+            with open(os.path.join(other, "summary.md"), "w") as fh:
+                fh.write("someone's report\n")
+            alias = os.path.join(d, "alias")
+            os.makedirs(alias)
+            os.symlink(os.path.join(r.path, "plan.env"), os.path.join(alias, "results.csv"))
+            foreign = os.path.join(d, "foreign")
+            os.makedirs(os.path.join(foreign, "charts"))
+            for f in ("summary.md", "charts/notes.txt"):
+                with open(os.path.join(foreign, f), "w") as fh:
+                    fh.write("keep me\n")
+            afile = os.path.join(d, "afile")
+            with open(afile, "w") as fh:
+                fh.write("x\n")
+            cases = [([r.path, "--out", r.raw], "is inside the run's raw/ records"),
+                     ([r.path, "--out", os.path.join(r.raw, "sub")], "inside the run's raw/"),
+                     ([r.path, "--out", other], "already holds a report (summary.md); --force"),
+                     ([r.path, "--out", alias, "--force"], "is an input of the run"),
+                     ([r.path, "--out", foreign, "--force"], "holds files that are not charts"),
+                     ([r.path, "--out", afile], "exists and is not a directory"),
+                     ([r.path, "--force"], "--force only applies with --out"),
+                     ([r.path, "--out"], "--out needs a directory")]
+            for argv, says in cases:
+                with self.subTest(says=says):
+                    rc, err = run_main_args(argv)
+                    self.assertEqual(rc, 2, err)
+                    self.assertIn(says, err)
+                    self.assertEqual(len(err.strip().splitlines()), 1, err)
+            self.assertEqual(read(other, "summary.md"), "someone's report\n")
+            self.assertEqual(read(r.path, "plan.env")[:15], "MATRIX_SET_reps")
+            self.assertEqual(read(foreign, "charts/notes.txt"), "keep me\n")
+            self.assertEqual(os.listdir(r.raw), [f for f in os.listdir(r.raw)
+                                                 if f.endswith(".json")])
+            # --force replaces another report
+            rc, err = run_main_args([r.path, "--out", other, "--force"])
+            self.assertEqual(rc, 0, err)
+            self.assertIn("# daxlab bench: run", read(other, "summary.md"))
 
     @unittest.skipUnless(shutil.which("gnuplot"), "gnuplot is not installed (scripts/deps)")
     def test_bench_report(self):

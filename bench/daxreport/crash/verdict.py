@@ -1,0 +1,92 @@
+"""What a crash-test run found, and its exit status.
+
+Stock and patched must be free of durability and flush-contract
+violations (fsck rejections are listed, not failed: they are torn in-place
+rewrites the hardware allows, results/crash-reference/README.md); every
+mutant must be caught by at least one oracle in at least one of its
+scenarios; the libpmsim unit tests must pass.
+
+Exit status (the project's convention), the first that applies:
+    1  a finding: a violation on stock or patched, a mutant not caught, a
+       unit test failed, or a run failed (guest hung or panicked, judging
+       failed, a file of the run unreadable)
+    5  the run stopped early for lack of disk space (nothing else wrong)
+    4  incomplete: some run was judged only in part, or a trace or the
+       overhead measurement is partial (nothing else wrong)
+    0  every run complete, nothing found
+"""
+from .. import EXIT_FINDING, EXIT_INCOMPLETE, EXIT_OK, EXIT_RESOURCES
+from .fmt import alt
+from .load import mutant_names
+
+
+def caught(r):
+    """A run's violations of any oracle: what catches a mutant."""
+    res = r["result"]
+    return (alt(res.get("durability_violations"), 0) + alt(res.get("fsck_violations"), 0)
+            + alt(res.get("flush_contract_violations"), 0))
+
+
+def findings(crash):
+    """Stock/patched runs with durability or flush-contract violations."""
+    return [r for r in crash["runs"] if r["role"] == "kernel" and
+            alt(r["result"].get("durability_violations"), 0) +
+            alt(r["result"].get("flush_contract_violations"), 0) > 0]
+
+
+def fsck_runs(crash):
+    return [r for r in crash["runs"] if r["role"] == "kernel" and
+            alt(r["result"].get("fsck_violations"), 0) > 0]
+
+
+def missed(crash):
+    """The mutants none of whose runs any oracle caught."""
+    return [m for m in mutant_names(crash)
+            if sum(caught(r) for r in crash["runs"] if r["kernel"] == f"mutant-{m}") <= 0]
+
+
+def kinds(crash):
+    """Each partial reason's kind; older files did not say: a failed run
+    made every reason "failed", else they were incomplete."""
+    k = crash.get("partial_kinds")
+    if k is not None:
+        return k
+    failed = any(r["status"] == "error" for r in crash["runs"])
+    return ["failed" if failed else "incomplete"] * len(crash["partial_reasons"])
+
+
+def errors(crash):
+    return [r for r in crash["runs"] if r["status"] == "error"]
+
+
+def status(crash):
+    """(exit status, [one line per thing that decided it])."""
+    why = []
+    f = findings(crash)
+    if f:
+        why.append("durability or flush-contract violations on stock/patched: "
+                   + " ".join(f"{r['scenario']}/{r['kernel']}" for r in f))
+    m = missed(crash)
+    if m:
+        why.append("mutants not caught: " + " ".join(m))
+    if alt(crash["unit"].get("failed"), 0) > 0:
+        why.append(f"libpmsim unit tests failed: {crash['unit']['failed']}")
+    e = errors(crash)
+    if e:
+        why.append("runs failed: " + " ".join(f"{r['scenario']}/{r['kernel']}" for r in e))
+    ks = kinds(crash)
+    if "failed" in ks and not e:
+        why.append("part of the run failed (see report.md)")
+    if why:
+        return EXIT_FINDING, why
+    if "resources" in ks:
+        return EXIT_RESOURCES, ["stopped early for lack of disk space (see report.md)"]
+    if ks or any(r["status"] == "partial" for r in crash["runs"]):
+        return EXIT_INCOMPLETE, ["results are partial (see report.md)"]
+    return EXIT_OK, []
+
+
+def coverage(crash):
+    """(complete runs, planned runs or None): what fraction was covered."""
+    done = sum(1 for r in crash["runs"] if r["status"] in ("clean", "violations", "unsupported"))
+    return done, crash.get("planned_runs")
