@@ -3,11 +3,14 @@
 #include "daxlab/symmap.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "daxlab/vec.h"
 
@@ -150,6 +153,8 @@ int dx_symmap_load(struct dx_symmap **mp, const char *path, char *err,
 	size_t cap = 0, lineno = 0;
 	char *line = NULL;
 	FILE *f = NULL;
+	struct stat st;
+	int fd = -1;
 
 	*mp = NULL;
 	if (!m)
@@ -158,22 +163,42 @@ int dx_symmap_load(struct dx_symmap **mp, const char *path, char *err,
 		*mp = m;
 		return 0;
 	}
-	f = fopen(path, "r");
-	if (!f) {
+	/* O_NONBLOCK: a FIFO must not block the open; only a regular file
+	 * is read, never a device that never ends (/dev/zero). */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
 		snprintf(err, errlen, "cannot open %s: %s", path,
 			 strerror(errno));
 		goto fail;
 	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s is not a regular file", path);
+		goto fail;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		snprintf(err, errlen, "cannot read %s: %s", path,
+			 strerror(errno));
+		goto fail;
+	}
+	fd = -1;
 	errno = 0;
-	while (getline(&line, &cap, f) >= 0) {
+	for (ssize_t len; (len = getline(&line, &cap, f)) >= 0;) {
 		uint64_t addr;
 		char type, *name;
 
 		lineno++;
-		if (line[strspn(line, " \t\r\n")] == '\0')
+		if (line[strspn(line, " \t\r\n")] == '\0' &&
+		    (size_t)len == strlen(line))
 			continue;
-		if (!parse_line(line, &addr, &type, &name)) {
+		/* A NUL inside the line would hide what follows it. */
+		if ((size_t)len != strlen(line) ||
+		    !parse_line(line, &addr, &type, &name)) {
 			line[strcspn(line, "\r\n")] = '\0';
+			/* Quoted printable: a binary file's bytes stay off the terminal. */
+			for (char *p = line; *p; p++)
+				if (*p < ' ' || *p > '~')
+					*p = '?';
 			snprintf(err, errlen, "%s:%zu: '%.40s' is not "
 				 "'ADDRESS TYPE NAME': not a System.map",
 				 path, lineno, line);
@@ -204,6 +229,8 @@ fail:
 	free(line);
 	if (f)
 		fclose(f);
+	if (fd >= 0)
+		close(fd);
 	dx_symmap_free(m);
 	return -1;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -163,10 +164,44 @@ static void test_not_a_map(void **state)
 	load_fails("noname", "ffffffff81000000 T\n", "noname:1:");
 	load_fails("extra", "ffffffff81000000 T _text junk\n", "extra:1:");
 	load_fails("longaddr", "1ffffffff81000000 T _text\n", "longaddr:1:");
+	{
+		static const char nul[] = "ffffffff81000000 T _text\n"
+					  "ffffffff81000010 T f\0junk\n";
+		char path[160];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/nul", dir);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fwrite(nul, 1, sizeof(nul) - 1, f);
+		fclose(f);
+		load_fails(path, NULL, "nul:2:");
+	}
 	load_fails("datao", "ffffffff81000000 D only_data\n", "no text symbols");
 	load_fails("empty", "", "no text symbols");
-	/* A directory cannot be read as a file. */
-	load_fails("/", NULL, "/");
+	/* Only a regular file: a directory, a device that never ends, and a
+	 * FIFO nobody writes (which would block the open) are refused. */
+	load_fails("/", NULL, "/ is not a regular file");
+	load_fails("/dev/zero", NULL, "/dev/zero is not a regular file");
+	{
+		char fifo[160];
+
+		snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+		assert_int_equal(mkfifo(fifo, 0600), 0);
+		load_fails(fifo, NULL, "fifo is not a regular file");
+	}
+	/* NUL bytes and binary junk are no System.map either. */
+	{
+		char path[160];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/binary", dir);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fwrite("\x7f" "ELF\0\0\x01\xff\n", 1, 10, f);
+		fclose(f);
+		load_fails(path, NULL, "binary:1: '?ELF' is not");
+	}
 }
 
 static void test_long_names(void **state)
