@@ -64,14 +64,31 @@ int plugin_args_parse(const struct plugin_arg *t, size_t n, void *cfg,
 	return 0;
 }
 
-int plugin_arg_path(void *cfg, const struct plugin_arg *a, const char *v,
-		    char *err, size_t errlen)
+static int plugin_arg_path(void *cfg, const struct plugin_arg *a,
+			   const char *v, char *err, size_t errlen)
 {
 	if (!*v) {
 		snprintf(err, errlen, "%s=: empty path", a->key);
 		return -1;
 	}
 	*(const char **)((char *)cfg + a->off) = v;
+	return 0;
+}
+
+int plugin_arg_output(void *cfg, const struct plugin_arg *a, const char *v,
+		      char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (plugin_arg_path(cfg, a, v, err, errlen))
+		return -1;
+	/* Opening a FIFO for writing blocks QEMU until a reader comes. */
+	if (stat(v, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
+		snprintf(err, errlen, "%s=%s: %s, not a file to write", a->key,
+			 v, S_ISDIR(st.st_mode) ? "a directory" :
+			 S_ISFIFO(st.st_mode) ? "a FIFO" : "a special file");
+		return -1;
+	}
 	return 0;
 }
 

@@ -26,7 +26,7 @@ struct plugin_arg {
 	bool repeat;		/* may be given more than once */
 	bool required;
 	plugin_arg_set set;
-	size_t off;		/* plugin_arg_path: the const char * in cfg */
+	size_t off;		/* plugin_arg_output: the const char * in cfg */
 };
 
 /*
@@ -38,9 +38,14 @@ struct plugin_arg {
 int plugin_args_parse(const struct plugin_arg *table, size_t n, void *cfg,
 		      int argc, char **argv, char *err, size_t errlen);
 
-/* Setter of a non-empty path, stored at cfg + a->off. */
-int plugin_arg_path(void *cfg, const struct plugin_arg *a, const char *val,
-		    char *err, size_t errlen);
+/*
+ * Setter of an output path, stored at cfg + a->off: not empty, and when it
+ * exists it must
+ * be a regular file or a character device (/dev/null), never a directory
+ * or a FIFO, whose open would block QEMU.
+ */
+int plugin_arg_output(void *cfg, const struct plugin_arg *a, const char *val,
+		      char *err, size_t errlen);
 
 /*
  * An output that must not overwrite another file the plugin uses:

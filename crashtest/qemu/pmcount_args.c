@@ -57,9 +57,9 @@ static int set_region(void *cfg, const struct plugin_arg *a, const char *v,
 }
 
 static const struct plugin_arg pmc_args[] = {
-	{ "counts", "PATH", false, true, plugin_arg_path,
+	{ "counts", "PATH", false, true, plugin_arg_output,
 	  offsetof(struct pmcount_config, counts_path) },
-	{ "stats", "PATH", false, false, plugin_arg_path,
+	{ "stats", "PATH", false, false, plugin_arg_output,
 	  offsetof(struct pmcount_config, stats_path) },
 	{ "system_map", "PATH", false, false, set_system_map, 0 },
 	{ "mem", "on|off|always|first", false, false, set_mem, 0 },

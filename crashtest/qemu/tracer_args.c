@@ -136,14 +136,14 @@ static int set_drain(void *cfg, const struct plugin_arg *a, const char *v,
 }
 
 static const struct plugin_arg arg_table[] = {
-	{ "trace", "PATH", false, true, plugin_arg_path,
+	{ "trace", "PATH", false, true, plugin_arg_output,
 	  offsetof(struct tracer_config, trace_path) },
 	{ "region", "BASE:SIZE[:NAME]", true, false, set_region, 0 },
 	{ "backing", "FILE", true, false, set_backing, 0 },
 	{ "page_offset_base", "ADDR", false, false, set_pob, 0 },
 	{ "system_map", "PATH", false, false, set_system_map, 0 },
 	{ "max_trace_bytes", "SIZE", false, false, set_max_bytes, 0 },
-	{ "stats", "PATH", false, false, plugin_arg_path,
+	{ "stats", "PATH", false, false, plugin_arg_output,
 	  offsetof(struct tracer_config, stats_path) },
 	{ "drain", "ADDR:NAME", true, false, set_drain, 0 },
 };

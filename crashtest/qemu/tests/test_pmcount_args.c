@@ -62,23 +62,23 @@ static void test_accepts(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(parse(&c, err, "counts=/tmp/c.jsonl"), 0);
-	assert_string_equal(c.counts_path, "/tmp/c.jsonl");
+	assert_int_equal(parse(&c, err, "counts=/nonexistent/c.jsonl"), 0);
+	assert_string_equal(c.counts_path, "/nonexistent/c.jsonl");
 	assert_int_equal(c.mem, PMC_MEM_ON);	/* the default */
 	assert_null(c.syms);
 	assert_null(c.stats_path);
 	pmcount_args_free(&c);
 
-	assert_int_equal(parse(&c, err, "mem=off", "counts=/tmp/c",
-			       "stats=/tmp/s", map_arg), 0);
+	assert_int_equal(parse(&c, err, "mem=off", "counts=/nonexistent/c",
+			       "stats=/nonexistent/s", map_arg), 0);
 	assert_int_equal(c.mem, PMC_MEM_OFF);
-	assert_string_equal(c.stats_path, "/tmp/s");
+	assert_string_equal(c.stats_path, "/nonexistent/s");
 	assert_string_equal(c.system_map, map);
 	assert_non_null(c.syms);
 	assert_int_equal(dx_symmap_nfuncs(c.syms), 6);
 	pmcount_args_free(&c);
 
-	assert_int_equal(parse(&c, err, "counts=/tmp/c", "mem=always",
+	assert_int_equal(parse(&c, err, "counts=/nonexistent/c", "mem=always",
 			       "region=0x140000000:256M:nv0",
 			       "region=0x150000000:16M"), 0);
 	assert_int_equal(c.mem, PMC_MEM_ALWAYS);
@@ -88,7 +88,7 @@ static void test_accepts(void **state)
 	assert_string_equal(c.regions.r[0].name, "nv0");
 	pmcount_args_free(&c);
 	assert_string_equal(pmc_mem_mode_name(PMC_MEM_ALWAYS), "always");
-	assert_int_equal(parse(&c, err, "counts=/tmp/c", "mem=first"), 0);
+	assert_int_equal(parse(&c, err, "counts=/nonexistent/c", "mem=first"), 0);
 	assert_int_equal(c.mem, PMC_MEM_FIRST);
 	pmcount_args_free(&c);
 	assert_string_equal(pmc_mem_mode_name(PMC_MEM_FIRST), "first");
@@ -109,25 +109,25 @@ static void test_rejects(void **state)
 	(void)state;
 	expect_error(NULL, NULL, NULL, "counts=PATH is required");
 	expect_error("mem=off", NULL, NULL, "counts=PATH is required");
-	expect_error("counts=/tmp/c", "colour=blue", NULL,
+	expect_error("counts=/nonexistent/c", "colour=blue", NULL,
 		     "unknown argument 'colour=blue'");
-	expect_error("counts=/tmp/c", "colour=blue", NULL, "system_map=PATH");
-	expect_error("counts=/tmp/c", "noequals", NULL,
+	expect_error("counts=/nonexistent/c", "colour=blue", NULL, "system_map=PATH");
+	expect_error("counts=/nonexistent/c", "noequals", NULL,
 		     "unknown argument 'noequals'");
-	expect_error("counts=/tmp/c", "counts=/tmp/d", NULL,
+	expect_error("counts=/nonexistent/c", "counts=/nonexistent/d", NULL,
 		     "counts= given twice");
 	expect_error("counts=", NULL, NULL, "counts=: empty path");
-	expect_error("counts=/tmp/c", "stats=", NULL, "stats=: empty path");
-	expect_error("counts=/tmp/c", "stats=/tmp/c", NULL,
-		     "stats=/tmp/c: the same file as counts=");
-	expect_error("counts=/tmp/c", "mem=maybe", NULL,
+	expect_error("counts=/nonexistent/c", "stats=", NULL, "stats=: empty path");
+	expect_error("counts=/nonexistent/c", "stats=/nonexistent/c", NULL,
+		     "stats=/nonexistent/c: the same file as counts=");
+	expect_error("counts=/nonexistent/c", "mem=maybe", NULL,
 		     "mem=maybe: expected on, off, always or first");
-	expect_error("counts=/tmp/c", "mem=on", "mem=off", "mem= given twice");
-	expect_error("counts=/tmp/c", "region=0x1000", NULL, "region=0x1000");
+	expect_error("counts=/nonexistent/c", "mem=on", "mem=off", "mem= given twice");
+	expect_error("counts=/nonexistent/c", "region=0x1000", NULL, "region=0x1000");
 	snprintf(missing, sizeof(missing), "system_map=%s/nothere", scratch_dir);
-	expect_error("counts=/tmp/c", missing, NULL, "system_map=");
-	expect_error("counts=/tmp/c", missing, NULL, "nothere");
-	expect_error("counts=/tmp/c", "system_map=", NULL,
+	expect_error("counts=/nonexistent/c", missing, NULL, "system_map=");
+	expect_error("counts=/nonexistent/c", missing, NULL, "nothere");
+	expect_error("counts=/nonexistent/c", "system_map=", NULL,
 		     "system_map=: empty path");
 }
 
@@ -138,10 +138,10 @@ static void test_not_a_system_map(void **state)
 	(void)state;
 	snprintf(arg, sizeof(arg), "system_map=%s",
 		 scratch_file("data-only.map", "ffffffff82000000 D only_data\n"));
-	expect_error("counts=/tmp/c", arg, NULL, "no text symbols");
+	expect_error("counts=/nonexistent/c", arg, NULL, "no text symbols");
 	snprintf(arg, sizeof(arg), "system_map=%s",
 		 scratch_file("words.map", "ffffffff81000000 T f\nnot a map\n"));
-	expect_error("counts=/tmp/c", arg, NULL, "words.map:2: 'not a map'");
+	expect_error("counts=/nonexistent/c", arg, NULL, "words.map:2: 'not a map'");
 }
 
 /* counts= and stats= must not overwrite each other or the System.map. */
@@ -154,7 +154,7 @@ static void test_outputs_distinct(void **state)
 	expect_error(counts, map_arg, NULL, "counts=");
 	expect_error(counts, map_arg, NULL, "the same file as system_map=");
 	snprintf(stats, sizeof(stats), "stats=%s", map);
-	expect_error("counts=/tmp/c", stats, map_arg,
+	expect_error("counts=/nonexistent/c", stats, map_arg,
 		     "the same file as system_map=");
 }
 

@@ -37,16 +37,16 @@ static void test_accepts(void **state)
 	const char *map;
 
 	(void)state;
-	assert_int_equal(parse(&c, err, "trace=/tmp/x", "region=0x140000000:256M:nv0",
+	assert_int_equal(parse(&c, err, "trace=/nonexistent/x", "region=0x140000000:256M:nv0",
 			       "max_trace_bytes=1G"), 0);
-	assert_string_equal(c.trace_path, "/tmp/x");
+	assert_string_equal(c.trace_path, "/nonexistent/x");
 	assert_int_equal(c.regions.n, 1);
 	assert_int_equal(c.regions.r[0].base, 0x140000000ull);
 	assert_int_equal(c.regions.r[0].size, 256ull << 20);
 	assert_string_equal(c.regions.r[0].name, "nv0");
 	assert_int_equal(c.max_trace_bytes, 1ull << 30);
 
-	assert_int_equal(parse(&c, err, "trace=/tmp/x",
+	assert_int_equal(parse(&c, err, "trace=/nonexistent/x",
 			       "drain=0xffffffff81366acc:pmem_preflush",
 			       "drain=0xffffffff81366c0e:pmem_fua"), 0);
 	assert_int_equal(c.ndrain, 2);
@@ -55,7 +55,7 @@ static void test_accepts(void **state)
 	assert_int_equal(c.drain[1].pc, 0xffffffff81366c0eull);
 	assert_string_equal(c.drain[1].name, "pmem_fua");
 
-	assert_int_equal(parse(&c, err, "trace=/tmp/x",
+	assert_int_equal(parse(&c, err, "trace=/nonexistent/x",
 			       "page_offset_base=0xff11000000000000"), 0);
 	assert_true(c.have_page_offset_base);
 	assert_int_equal(c.page_offset_base, 0xff11000000000000ull);
@@ -64,14 +64,14 @@ static void test_accepts(void **state)
 	map = scratch_file("System.map", "ffffffff81000000 T _text\n"
 				"ffffffff82a1b2c8 D page_offset_base\n");
 	snprintf(arg, sizeof(arg), "system_map=%s", map);
-	assert_int_equal(parse(&c, err, "trace=/tmp/x", arg), 0);
+	assert_int_equal(parse(&c, err, "trace=/nonexistent/x", arg), 0);
 	assert_string_equal(c.system_map, map);
 	assert_true(c.have_pob_symbol);
 	assert_int_equal(c.pob_symbol, 0xffffffff82a1b2c8ull);
 	/* Without the symbol the plugin takes the default direct map. */
 	map = scratch_file("nopob.map", "ffffffff81000000 T _text\n");
 	snprintf(arg, sizeof(arg), "system_map=%s", map);
-	assert_int_equal(parse(&c, err, "trace=/tmp/x", arg), 0);
+	assert_int_equal(parse(&c, err, "trace=/nonexistent/x", arg), 0);
 	assert_false(c.have_pob_symbol);
 }
 
@@ -83,13 +83,13 @@ static void test_numbers_strict(void **state)
 
 	(void)state;
 	/* strtoull(.., 0) read these as octal: 8 and 8K. */
-	assert_int_equal(parse(&c, err, "trace=/tmp/x", "region=010:4K",
+	assert_int_equal(parse(&c, err, "trace=/nonexistent/x", "region=010:4K",
 			       "max_trace_bytes=010K"), 0);
 	assert_int_equal(c.regions.r[0].base, 10);
 	assert_int_equal(c.max_trace_bytes, 10240);
-	assert_int_equal(parse(&c, err, "trace=/tmp/x", "drain=010:d"), 0);
+	assert_int_equal(parse(&c, err, "trace=/nonexistent/x", "drain=010:d"), 0);
 	assert_int_equal(c.drain[0].pc, 10);
-	assert_int_equal(parse(&c, err, "trace=/tmp/x", "region=0x1000:4KiB",
+	assert_int_equal(parse(&c, err, "trace=/nonexistent/x", "region=0x1000:4KiB",
 			       "max_trace_bytes=2Mi"), 0);
 	assert_int_equal(c.regions.r[0].size, 4096);
 	assert_int_equal(c.max_trace_bytes, 2ull << 20);
@@ -108,60 +108,60 @@ static void test_rejects(void **state)
 	(void)state;
 	expect_error("trace=PATH is required", NULL, NULL, NULL);
 	expect_error("trace=PATH is required", "region=0x1000:4K", NULL, NULL);
-	expect_error("unknown argument 'bogus=1'", "trace=/tmp/x", "bogus=1", NULL);
-	expect_error("drain=ADDR:NAME)", "trace=/tmp/x", "bogus=1", NULL);
-	expect_error("unknown argument", "trace=/tmp/x", "noequals", NULL);
-	expect_error("unknown argument '=x'", "trace=/tmp/x", "=x", NULL);
-	expect_error("trace= given twice", "trace=/tmp/x", "trace=/tmp/y", NULL);
+	expect_error("unknown argument 'bogus=1'", "trace=/nonexistent/x", "bogus=1", NULL);
+	expect_error("drain=ADDR:NAME)", "trace=/nonexistent/x", "bogus=1", NULL);
+	expect_error("unknown argument", "trace=/nonexistent/x", "noequals", NULL);
+	expect_error("unknown argument '=x'", "trace=/nonexistent/x", "=x", NULL);
+	expect_error("trace= given twice", "trace=/nonexistent/x", "trace=/nonexistent/y", NULL);
 	expect_error("trace=: empty path", "trace=", NULL, NULL);
-	expect_error("stats=: empty path", "trace=/tmp/x", "stats=", NULL);
-	expect_error("BASE:SIZE", "trace=/tmp/x", "region=0x1000", NULL);
-	expect_error("region=zz:4K: BASE: 'zz' is not a size", "trace=/tmp/x",
+	expect_error("stats=: empty path", "trace=/nonexistent/x", "stats=", NULL);
+	expect_error("BASE:SIZE", "trace=/nonexistent/x", "region=0x1000", NULL);
+	expect_error("region=zz:4K: BASE: 'zz' is not a size", "trace=/nonexistent/x",
 		     "region=zz:4K", NULL);
-	expect_error("SIZE: 0 is below the minimum 1", "trace=/tmp/x",
+	expect_error("SIZE: 0 is below the minimum 1", "trace=/nonexistent/x",
 		     "region=0x1000:0", NULL);
-	expect_error("SIZE: '-4K' is not a size", "trace=/tmp/x",
+	expect_error("SIZE: '-4K' is not a size", "trace=/nonexistent/x",
 		     "region=0x1000:-4K", NULL);
-	expect_error("SIZE: '16777216T' is too large", "trace=/tmp/x",
+	expect_error("SIZE: '16777216T' is too large", "trace=/nonexistent/x",
 		     "region=0x1000:16777216T", NULL);
-	expect_error("size is zero or the range wraps", "trace=/tmp/x",
+	expect_error("size is zero or the range wraps", "trace=/nonexistent/x",
 		     "region=0xfffffffffffff000:8K", NULL);
-	expect_error("region name", "trace=/tmp/x", "region=0x1000:4K:bad name",
+	expect_error("region name", "trace=/nonexistent/x", "region=0x1000:4K:bad name",
 		     NULL);
-	expect_error("overlaps", "trace=/tmp/x", "region=0x1000:8K",
+	expect_error("overlaps", "trace=/nonexistent/x", "region=0x1000:8K",
 		     "region=0x2000:4K");
 	expect_error("page_offset_base=0x1000: expected a page-aligned kernel "
-		     "address", "trace=/tmp/x", "page_offset_base=0x1000", NULL);
+		     "address", "trace=/nonexistent/x", "page_offset_base=0x1000", NULL);
 	expect_error("page_offset_base: '-1' is not an unsigned integer",
-		     "trace=/tmp/x", "page_offset_base=-1", NULL);
+		     "trace=/nonexistent/x", "page_offset_base=-1", NULL);
 	expect_error("page_offset_base: ' 0xffff888000000000' is not",
-		     "trace=/tmp/x", "page_offset_base= 0xffff888000000000", NULL);
-	expect_error("No such file", "trace=/tmp/x",
+		     "trace=/nonexistent/x", "page_offset_base= 0xffff888000000000", NULL);
+	expect_error("No such file", "trace=/nonexistent/x",
 		     "page_offset_base=0xffff888000000000",
 		     "system_map=/nonexistent");
 	expect_error("max_trace_bytes: 12 is below the minimum 4K",
-		     "trace=/tmp/x", "max_trace_bytes=12", NULL);
-	expect_error("max_trace_bytes: '-5' is not a size", "trace=/tmp/x",
+		     "trace=/nonexistent/x", "max_trace_bytes=12", NULL);
+	expect_error("max_trace_bytes: '-5' is not a size", "trace=/nonexistent/x",
 		     "max_trace_bytes=-5", NULL);
-	expect_error("max_trace_bytes: '+5M' is not a size", "trace=/tmp/x",
+	expect_error("max_trace_bytes: '+5M' is not a size", "trace=/nonexistent/x",
 		     "max_trace_bytes=+5M", NULL);
 	expect_error("max_trace_bytes: '1Q' has an unknown size suffix",
-		     "trace=/tmp/x", "max_trace_bytes=1Q", NULL);
-	expect_error("backing=/nonexistent", "trace=/tmp/x",
+		     "trace=/nonexistent/x", "max_trace_bytes=1Q", NULL);
+	expect_error("backing=/nonexistent", "trace=/nonexistent/x",
 		     "backing=/nonexistent", NULL);
-	expect_error("not a regular file", "trace=/tmp/x", "backing=/tmp", NULL);
-	expect_error("expected ADDR:NAME", "trace=/tmp/x",
+	expect_error("not a regular file", "trace=/nonexistent/x", "backing=/tmp", NULL);
+	expect_error("expected ADDR:NAME", "trace=/nonexistent/x",
 		     "drain=0xffffffff81000000", NULL);
-	expect_error("expected ADDR:NAME", "trace=/tmp/x", "drain=:fua", NULL);
-	expect_error("expected ADDR:NAME", "trace=/tmp/x", "drain=0x1000:", NULL);
+	expect_error("expected ADDR:NAME", "trace=/nonexistent/x", "drain=:fua", NULL);
+	expect_error("expected ADDR:NAME", "trace=/nonexistent/x", "drain=0x1000:", NULL);
 	expect_error("drain=zz:fua: ADDR: 'zz' is not an unsigned integer",
-		     "trace=/tmp/x", "drain=zz:fua", NULL);
+		     "trace=/nonexistent/x", "drain=zz:fua", NULL);
 	expect_error("drain=0:fua: ADDR: 0 is below the minimum 1",
-		     "trace=/tmp/x", "drain=0:fua", NULL);
-	expect_error("ADDR: '+0x10' is not", "trace=/tmp/x", "drain=+0x10:fua",
+		     "trace=/nonexistent/x", "drain=0:fua", NULL);
+	expect_error("ADDR: '+0x10' is not", "trace=/nonexistent/x", "drain=+0x10:fua",
 		     NULL);
-	expect_error("printable", "trace=/tmp/x", "drain=0x1000:a b", NULL);
-	expect_error("at most 47", "trace=/tmp/x", "drain=0x1000:"
+	expect_error("printable", "trace=/nonexistent/x", "drain=0x1000:a b", NULL);
+	expect_error("at most 47", "trace=/nonexistent/x", "drain=0x1000:"
 		     "a123456789012345678901234567890123456789012345678", NULL);
 }
 
@@ -173,11 +173,11 @@ static void test_not_a_system_map(void **state)
 	snprintf(arg, sizeof(arg), "system_map=%s",
 		 scratch_file("notes.txt", "this is not\na System.map\n"));
 	expect_error("notes.txt:1: 'this is not' is not 'ADDRESS TYPE NAME'",
-		     "trace=/tmp/x", arg, NULL);
+		     "trace=/nonexistent/x", arg, NULL);
 	snprintf(arg, sizeof(arg), "system_map=%s",
 		 scratch_file("data.map", "ffffffff82000000 D only_data\n"));
-	expect_error("no text symbols", "trace=/tmp/x", arg, NULL);
-	expect_error("system_map=: empty path", "trace=/tmp/x", "system_map=",
+	expect_error("no text symbols", "trace=/nonexistent/x", arg, NULL);
+	expect_error("system_map=: empty path", "trace=/nonexistent/x", "system_map=",
 		     NULL);
 }
 
@@ -192,16 +192,30 @@ static void test_outputs_distinct(void **state)
 	b = scratch_file("nv0", "x");
 	snprintf(map, sizeof(map), "system_map=%s", m);
 	snprintf(backing, sizeof(backing), "backing=%s", b);
-	expect_error("stats=/tmp/x: the same file as trace=", "trace=/tmp/x",
-		     "stats=/tmp/x", NULL);
+	expect_error("stats=/nonexistent/x: the same file as trace=", "trace=/nonexistent/x",
+		     "stats=/nonexistent/x", NULL);
 	snprintf(trace, sizeof(trace), "trace=%s", m);
 	expect_error("the same file as system_map=", trace, map, NULL);
 	snprintf(stats, sizeof(stats), "stats=%s", m);
-	expect_error("the same file as system_map=", "trace=/tmp/x", stats, map);
+	expect_error("the same file as system_map=", "trace=/nonexistent/x", stats, map);
 	snprintf(trace, sizeof(trace), "trace=%s", b);
 	expect_error("the same file as backing=", trace, backing, NULL);
 	snprintf(stats, sizeof(stats), "stats=%s", b);
-	expect_error("the same file as backing=", "trace=/tmp/x", stats, backing);
+	expect_error("the same file as backing=", "trace=/nonexistent/x", stats, backing);
+	/* An output must be a file to write: never a directory or a FIFO
+	 * (opening one for writing would block QEMU). /dev/null will do. */
+	expect_error("trace=/tmp: a directory, not a file to write",
+		     "trace=/tmp", NULL, NULL);
+	snprintf(link, sizeof(link), "%s/fifo", scratch_dir);
+	assert_int_equal(mkfifo(link, 0600), 0);
+	snprintf(stats, sizeof(stats), "stats=%s", link);
+	expect_error("a FIFO, not a file to write", "trace=/nonexistent/x", stats, NULL);
+	{
+		struct tracer_config c;
+		char err[256];
+
+		assert_int_equal(parse(&c, err, "trace=/dev/null"), 0);
+	}
 	/* Another name for the same file is the same file. */
 	snprintf(link, sizeof(link), "%s/nv0-link", scratch_dir);
 	assert_int_equal(symlink(b, link), 0);
@@ -216,7 +230,7 @@ static void test_drain_limit(void **state)
 	char *argv[DRAIN_MAX + 2];
 
 	(void)state;
-	snprintf(args[0], sizeof(args[0]), "trace=/tmp/x");
+	snprintf(args[0], sizeof(args[0]), "trace=/nonexistent/x");
 	for (int i = 1; i < DRAIN_MAX + 2; i++)
 		snprintf(args[i], sizeof(args[i]), "drain=0x%x:d%d", 0x1000 + i, i);
 	for (int i = 0; i < DRAIN_MAX + 2; i++)
@@ -236,7 +250,7 @@ static void test_region_mismatch(void **state)
 	(void)state;
 	snprintf(b, sizeof(b), "backing=%s", scratch_file("nv0", "x"));
 	args_refused(parse_tracer, NULL, &(struct tracer_config){ 0 },
-		     "2 region= but 1 backing=", "trace=/tmp/x",
+		     "2 region= but 1 backing=", "trace=/nonexistent/x",
 		     "region=0x1000:4K", "region=0x4000:4K", b, NULL);
 }
 
