@@ -13,7 +13,7 @@
 #include "cmd_util.h"
 #include "mapping.h"
 #include "order.h"
-#include "report.h"
+#include "record.h"
 #include "verify.h"
 #include "worker.h"
 
@@ -98,11 +98,11 @@ static int fault_worker(struct worker *w)
 
 	map_req_place(&m, p->align);
 
-	if (p->touch == TOUCH_COPY && !(copy = cmd_alloc_buf(bs)))
-		return err_set(&w->err, DAXWL_ERUNTIME, ENOMEM, "copy buffer");
-	if (order_init(&ord, npages, p->order, &w->rng)) {
+	if (p->touch == TOUCH_COPY && !(copy = cmd_worker_buf(w, bs)))
+		return w->err.code;
+	if (cmd_order_init(w, &ord, npages, p->order)) {
 		free(copy);
-		return err_set(&w->err, DAXWL_ERUNTIME, ENOMEM, "page order");
+		return w->err.code;
 	}
 	while (worker_next(w)) {
 		if (w->phase_changed && map) {
@@ -174,23 +174,28 @@ static int fault_worker(struct worker *w)
 	return 0;
 }
 
-static int fault_run(struct daxwl_run *r)
+static int fault_probe(struct daxwl_run *r)
 {
 	struct fault_params *p = r->p;
 
-	if (p->map_sync && r->env.map_sync == 0)
-		return err_set(&r->err, DAXWL_ENOTSUP, r->env.map_sync_errno,
-			       "MAP_SYNC refused for %s (the file is not on a DAX mount)", r->t.path);
-	uint64_t pages = r->region / r->c.bs;
+	return p->map_sync ? cmd_probe_map_sync(r, "--map-sync") : 0;
+}
+
+static int fault_run(struct daxwl_run *r)
+{
+	uint64_t pages = r->region / r->c.bs, budget;
 	uint64_t passes = r->c.iterations ? r->c.iterations : (r->c.runtime ? 0 : 1);
 
-	return workers_run(r, passes * pages, fault_worker);
+	/* More passes than ever fit in a run: no limit but --runtime (and signals). */
+	if (__builtin_mul_overflow(passes, pages, &budget))
+		budget = UINT64_MAX;
+	return workers_run(r, budget, fault_worker);
 }
 
 static void fault_report(struct daxwl_run *r, struct json *j)
 {
-	uint64_t faults = 0, map_ns = report_sum(r, CNT_MAP_NS);
-	uint64_t touch_ns = report_sum(r, CNT_TOUCH_NS), maps = report_sum(r, CNT_MAPS);
+	uint64_t faults = 0, map_ns = record_sum(r, CNT_MAP_NS);
+	uint64_t touch_ns = record_sum(r, CNT_TOUCH_NS), maps = record_sum(r, CNT_MAPS);
 
 	for (unsigned i = 0; i < r->nw; i++)
 		faults += r->w[i].minflt + r->w[i].majflt;
@@ -199,9 +204,9 @@ static void fault_report(struct daxwl_run *r, struct json *j)
 	json_u64(j, "map_ns", map_ns);
 	json_u64(j, "touch_ns", touch_ns);
 	/* mmap time counts too: with --populate the faults happen inside mmap. */
-	json_f64(j, "ns_per_fault", faults ? (double)(map_ns + touch_ns) / (double)faults : 0);
-	json_u64(j, "maps_2m_aligned", report_sum(r, CNT_ALIGNED));
-	json_u64(j, "maps_pte_only", report_sum(r, CNT_SKEWED));
+	json_f64(j, "ns_per_fault", record_ratio((double)(map_ns + touch_ns), (double)faults));
+	json_u64(j, "maps_2m_aligned", record_sum(r, CNT_ALIGNED));
+	json_u64(j, "maps_pte_only", record_sum(r, CNT_SKEWED));
 }
 
 const struct daxwl_cmd cmd_fault = {
@@ -212,6 +217,7 @@ const struct daxwl_cmd cmd_fault = {
 	.flags = CMD_MAPS_FILE,
 	.defaults = fault_defaults,
 	.check = fault_check,
+	.probe = fault_probe,
 	.run = fault_run,
 	.report = fault_report,
 };

@@ -5,7 +5,6 @@
  * cache-line flush of the range (clwb/clflushopt, then sfence), the shape
  * of its clwb path. --bs is the persist granularity.
  */
-#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +12,6 @@
 #include "clock.h"
 #include "cmd_util.h"
 #include "pmem.h"
-#include "report.h"
 #include "verify.h"
 #include "worker.h"
 
@@ -60,11 +58,11 @@ static int flush_worker(struct worker *w)
 	struct daxwl_run *r = w->run;
 	struct flush_params *p = r->p;
 	uint64_t bs = r->c.bs, n = w->len / bs, pos = 0;
-	char *src = cmd_alloc_buf(bs);
+	char *src = cmd_worker_buf(w, bs);
 	char *base = pm.addr + w->off;
 
 	if (!src)
-		return err_set(&w->err, DAXWL_ERUNTIME, ENOMEM, "source buffer");
+		return w->err.code;
 	pattern_fill(src, bs, r->c.seed, w->off);
 	while (worker_next(w)) {
 		char *dst = base + pos * bs;

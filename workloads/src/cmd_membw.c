@@ -1,5 +1,4 @@
 /* daxwl membw: memory bandwidth of anonymous memory, the ceiling every DAX figure is compared to. */
-#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -9,7 +8,6 @@
 
 #include "clock.h"
 #include "cmd_util.h"
-#include "report.h"
 #include "worker.h"
 
 struct membw_params {
@@ -89,14 +87,11 @@ static int membw_worker(struct worker *w)
 	char *dst = mmap(NULL, w->len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (src == MAP_FAILED || dst == MAP_FAILED) {
-		int en = errno;
-
 		if (src != MAP_FAILED)
 			munmap(src, w->len);
 		if (dst != MAP_FAILED)
 			munmap(dst, w->len);
-		return err_set(&w->err, DAXWL_ERUNTIME, en, "mmap of %llu bytes",
-			       (unsigned long long)w->len);
+		return err_nomem(&w->err, 2 * w->len, "a source and a destination buffer");
 	}
 	/* Fault everything in first: this measures memory, not page faults. */
 	memset(src, 0x3c, w->len);
@@ -147,6 +142,15 @@ static int membw_run(struct daxwl_run *r)
 		return err_set(&r->err, DAXWL_ENOTSUP, 0, "non-temporal stores need x86-64");
 #endif
 	(void)p;
+	/*
+	 * Two buffers of --size in all, written before measuring: refuse what
+	 * does not fit instead of meeting the OOM killer half way.
+	 */
+	uint64_t used = r->region * r->c.threads, avail = mem_available();
+	uint64_t need = used > UINT64_MAX / 2 ? UINT64_MAX : 2 * used;
+
+	if (avail && need > avail)
+		return err_nomem(&r->err, need, "membw --size (twice: source and destination)");
 	/* Default: four passes over each thread's buffer. */
 	return workers_run(r, cmd_op_budget(r, 4 * (r->region / r->c.bs)), membw_worker);
 }

@@ -10,7 +10,7 @@
 #include "mapping.h"
 #include "order.h"
 #include "pmem.h"
-#include "report.h"
+#include "record.h"
 #include "verify.h"
 #include "worker.h"
 
@@ -106,9 +106,11 @@ static int msync_worker(struct worker *w)
 	struct order ord;
 	char *map;
 
-	if (!pg || order_init(&ord, npages, p->order, &w->rng)) {
+	if (!pg)
+		return err_nomem(&w->err, p->pages * sizeof(*pg), "the page list");
+	if (cmd_order_init(w, &ord, npages, p->order)) {
 		free(pg);
-		return err_set(&w->err, DAXWL_ERUNTIME, ENOMEM, "page list");
+		return w->err.code;
 	}
 	if (st->have_pm) {
 		map = st->pm.addr + w->off;
@@ -161,15 +163,22 @@ static int msync_worker(struct worker *w)
 	return w->err.code;
 }
 
+/* libpmem2's cache-line granularity, like --map-sync, needs a MAP_SYNC mapping. */
+static int msync_probe(struct daxwl_run *r)
+{
+	struct msync_params *p = r->p;
+
+	if (p->sync == SYNC_PERSIST)
+		return cmd_probe_map_sync(r, "--sync persist needs a MAP_SYNC-capable DAX file");
+	return p->map_sync ? cmd_probe_map_sync(r, "--map-sync") : 0;
+}
+
 static int msync_run(struct daxwl_run *r)
 {
 	struct msync_params *p = r->p;
 	struct msync_state st = { .page = (uint64_t)sysconf(_SC_PAGESIZE) };
 	int rc;
 
-	if (p->map_sync && r->env.map_sync == 0)
-		return err_set(&r->err, DAXWL_ENOTSUP, r->env.map_sync_errno,
-			       "MAP_SYNC refused for %s (the file is not on a DAX mount)", r->t.path);
 	if (p->sync == SYNC_PERSIST) {
 		/* User-space persistence is only durable with cache-line (or byte) granularity. */
 		rc = pmem_map_open(&st.pm, r->t.fd, r->region * r->c.threads,
@@ -204,7 +213,7 @@ static void msync_report(struct daxwl_run *r, struct json *j)
 	json_str(j, "sync", sync_names[p->sync]);
 	json_u64(j, "pages_per_sync", p->pages);
 	json_u64(j, "bytes_per_page", r->c.bs);
-	report_hist(j, "lat_per_page_ns", &per_page);
+	record_hist(j, "lat_per_page_ns", &per_page);
 	json_str(j, "store_granularity", p->sync == SYNC_PERSIST ? store_granularity : NULL);
 }
 
@@ -216,6 +225,7 @@ const struct daxwl_cmd cmd_msync = {
 	.flags = CMD_MAPS_FILE,
 	.defaults = msync_defaults,
 	.check = msync_check,
+	.probe = msync_probe,
 	.run = msync_run,
 	.report = msync_report,
 };

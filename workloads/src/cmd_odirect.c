@@ -10,20 +10,20 @@
 #include "clock.h"
 #include "cmd_util.h"
 #include "order.h"
-#include "report.h"
+#include "record.h"
 #include "verify.h"
 #include "worker.h"
 
 struct odirect_params {
-	int engine, rw, order, buffers;
-	uint64_t iodepth, mix;
+	struct io_mode io;
+	int engine, buffers;
+	uint64_t iodepth;
 };
 
 static const char *const engine_names[] = { "uring", "sync", NULL };
 static const char *const buffer_names[] = { "registered", "plain", NULL };
 enum { ENGINE_URING, ENGINE_SYNC };
 enum { BUF_REGISTERED, BUF_PLAIN };
-enum { CNT_READS, CNT_WRITES };
 
 #define P(f) offsetof(struct odirect_params, f)
 static const struct opt odirect_opts[] = {
@@ -33,15 +33,7 @@ static const struct opt odirect_opts[] = {
 	{ .name = "iodepth", .type = OPT_UINT, .off = P(iodepth),
 	  .help = "I/Os in flight per thread (uring)",
 	  .min = 1, .max = 1024 },
-	{ .name = "rw", .type = OPT_ENUM, .off = P(rw),
-	  .help = "read, write or a mix of both",
-	  .choices = rw_names },
-	{ .name = "mix", .type = OPT_UINT, .off = P(mix),
-	  .help = "percent of reads in --rw mixed",
-	  .min = 0, .max = 100 },
-	{ .name = "order", .type = OPT_ENUM, .off = P(order),
-	  .help = "sequential or random offsets",
-	  .choices = order_names },
+	IO_MODE_OPTS(struct odirect_params),
 	{ .name = "buffers", .type = OPT_ENUM, .off = P(buffers),
 	  .help = "io_uring fixed (registered) or plain buffers",
 	  .choices = buffer_names },
@@ -54,19 +46,55 @@ static void odirect_defaults(struct common_params *c, void *p)
 
 	c->bs = 4096;
 	op->iodepth = 1;
-	op->mix = 50;
+	op->io.mix = 50;
 }
 
 static int odirect_check(struct daxwl_run *r)
 {
 	struct odirect_params *p = r->p;
 
-	if (cmd_check_io_bs(r))
+	if (io_check(r, &p->io))
 		return r->err.code;
 	if (p->engine == ENGINE_SYNC && p->iodepth != 1)
 		return err_set(&r->err, DAXWL_EUSAGE, 0, "--iodepth needs --engine uring");
-	r->need = p->rw == RW_READ ? TARGET_READ : TARGET_WRITE;
-	r->unit = r->c.bs;
+	return 0;
+}
+
+static int refuse_unaligned(struct daxwl_run *r, uint32_t align)
+{
+	if (align && r->c.bs % align)
+		return err_set(&r->err, DAXWL_EUSAGE, 0,
+			       "--bs %llu is not a multiple of the O_DIRECT alignment %u of %s",
+			       (unsigned long long)r->c.bs, align, r->t.path);
+	return 0;
+}
+
+/* O_DIRECT, its alignment and io_uring, decided on the still empty file. */
+static int odirect_probe(struct daxwl_run *r)
+{
+	struct odirect_params *p = r->p;
+	struct env e = { 0 };
+	struct io_uring ring;
+	int fd = target_reopen(&r->t, O_DIRECT, &r->err);
+
+	if (fd < 0) {
+		if (r->err.code == DAXWL_ENOTSUP)
+			snprintf(r->err.msg, sizeof(r->err.msg),
+				 "the file system refuses O_DIRECT for %s", r->t.path);
+		return r->err.code;
+	}
+	env_probe_statx(&e, fd);
+	close(fd);
+	if (refuse_unaligned(r, e.dio_offset_align))
+		return r->err.code;
+	if (p->engine != ENGINE_URING)
+		return 0;
+	int rc = io_uring_queue_init(1, &ring, 0);
+
+	if (rc < 0)
+		return err_set(&r->err, rc == -ENOSYS || rc == -EPERM ? DAXWL_ENOTSUP : DAXWL_ERUNTIME,
+			       -rc, "io_uring is not available");
+	io_uring_queue_exit(&ring);
 	return 0;
 }
 
@@ -77,13 +105,6 @@ struct io_ctx {
 	char *bufs;
 };
 
-static bool pick_read(struct worker *w)
-{
-	struct odirect_params *p = w->run->p;
-
-	return p->rw == RW_READ || (p->rw == RW_MIXED && prng_below(&w->rng, 100) < p->mix);
-}
-
 static int io_error(struct worker *w, int en, bool rd, uint64_t off, long got)
 {
 	/* EINVAL on an O_DIRECT I/O: the file system or device refuses direct I/O here. */
@@ -92,26 +113,16 @@ static int io_error(struct worker *w, int en, bool rd, uint64_t off, long got)
 		       (unsigned long long)off, got);
 }
 
-static void check_read(struct worker *w, const char *buf, uint64_t off)
-{
-	uint64_t fb = 0, bs = w->run->c.bs;
-	uint64_t bad = pattern_check(buf, bs, w->run->c.seed, off, &fb);
-
-	if (bad && !w->verify_bad)
-		w->verify_first_bad = fb;
-	w->verify_bad += bad;
-	w->verify_bytes += bs;
-}
-
 static int sync_loop(struct io_ctx *c)
 {
 	struct worker *w = c->w;
 	struct daxwl_run *r = w->run;
+	struct odirect_params *p = r->p;
 	uint64_t bs = r->c.bs;
 
 	while (worker_next(w)) {
 		uint64_t off = w->off + order_next(&c->ord) * bs;
-		bool rd = pick_read(w);
+		bool rd = io_pick_read(w, &p->io);
 
 		if (!rd && r->c.verify)
 			pattern_fill(c->bufs, bs, r->c.seed, off);
@@ -122,11 +133,9 @@ static int sync_loop(struct io_ctx *c)
 
 		if (n != (ssize_t)bs)
 			return io_error(w, n < 0 ? errno : EIO, rd, off, (long)n);
-		worker_record(w, t1 - t0, bs);
-		if (w->measuring)
-			w->cnt[rd ? CNT_READS : CNT_WRITES]++;
+		io_record(w, rd, t1 - t0);
 		if (rd && r->c.verify)
-			check_read(w, c->bufs, off);
+			io_check_read(w, c->bufs, off);
 	}
 	return 0;
 }
@@ -150,7 +159,8 @@ static int uring_loop(struct io_ctx *c)
 	int rc;
 
 	if (!slots || !freel || !iov) {
-		rc = err_set(&w->err, DAXWL_ERUNTIME, ENOMEM, "io_uring slots");
+		rc = err_nomem(&w->err, depth * (sizeof(*slots) + sizeof(*freel) + sizeof(*iov)),
+			       "the io_uring slots");
 		goto out_free;
 	}
 	for (uint64_t i = 0; i < depth; i++) {
@@ -186,7 +196,7 @@ static int uring_loop(struct io_ctx *c)
 			struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
 
 			sl->off = w->off + order_next(&c->ord) * bs;
-			sl->rd = pick_read(w);
+			sl->rd = io_pick_read(w, &p->io);
 			sl->measured = w->measuring;
 			if (!sl->rd && r->c.verify)
 				pattern_fill(iov[s].iov_base, bs, r->c.seed, sl->off);
@@ -219,6 +229,9 @@ static int uring_loop(struct io_ctx *c)
 		int wr = io_uring_wait_cqe(&ring, &cqe);
 		uint64_t t1 = now_ns();
 
+		/* A signal: the top of the loop stops submitting, then this drains. */
+		if (wr == -EINTR)
+			continue;
 		if (wr < 0) {
 			rc = err_set(&w->err, DAXWL_ERUNTIME, -wr, "io_uring_wait_cqe");
 			break;
@@ -236,16 +249,19 @@ static int uring_loop(struct io_ctx *c)
 		/* Only I/Os submitted and completed inside the measured phase
 		 * count: not those in flight when warm-up ended, nor those
 		 * completing after it ended. */
-		if (slots[s].measured && worker_record(w, t1 - slots[s].t0, bs))
-			w->cnt[slots[s].rd ? CNT_READS : CNT_WRITES]++;
+		if (slots[s].measured)
+			io_record(w, slots[s].rd, t1 - slots[s].t0);
 		if (slots[s].rd && r->c.verify)
-			check_read(w, iov[s].iov_base, slots[s].off);
+			io_check_read(w, iov[s].iov_base, slots[s].off);
 	}
 	/* Drain what is still in flight after an error, so buffers are not freed under the kernel. */
 	while (inflight) {
 		struct io_uring_cqe *cqe;
+		int wr = io_uring_wait_cqe(&ring, &cqe);
 
-		if (io_uring_wait_cqe(&ring, &cqe) < 0)
+		if (wr == -EINTR)
+			continue;
+		if (wr < 0)
 			break;
 		io_uring_cqe_seen(&ring, cqe);
 		inflight--;
@@ -266,10 +282,12 @@ static int odirect_worker(struct worker *w)
 	struct io_ctx c = { .w = w, .fd = *(int *)r->priv };
 	uint64_t nbuf = p->engine == ENGINE_URING ? p->iodepth : 1;
 
-	c.bufs = cmd_alloc_buf(nbuf * r->c.bs);
-	if (!c.bufs || order_init(&c.ord, w->len / r->c.bs, p->order, &w->rng)) {
+	c.bufs = cmd_worker_buf(w, nbuf * r->c.bs);
+	if (!c.bufs)
+		return w->err.code;
+	if (cmd_order_init(w, &c.ord, w->len / r->c.bs, p->io.order)) {
 		free(c.bufs);
-		return err_set(&w->err, DAXWL_ERUNTIME, ENOMEM, "I/O buffers");
+		return w->err.code;
 	}
 	for (uint64_t i = 0; i < nbuf; i++)
 		pattern_fill(c.bufs + i * r->c.bs, r->c.bs, r->c.seed, w->off);
@@ -282,12 +300,8 @@ static int odirect_worker(struct worker *w)
 
 static int odirect_run(struct daxwl_run *r)
 {
-	uint32_t align = r->env.dio_offset_align;
-
-	if (align && r->c.bs % align)
-		return err_set(&r->err, DAXWL_EUSAGE, 0,
-			       "--bs %llu is not a multiple of the O_DIRECT alignment %u of %s",
-			       (unsigned long long)r->c.bs, align, r->t.path);
+	if (refuse_unaligned(r, r->env.dio_offset_align))
+		return r->err.code;
 	int fd = target_reopen(&r->t, O_DIRECT, &r->err);
 
 	if (fd < 0) {
@@ -304,12 +318,6 @@ static int odirect_run(struct daxwl_run *r)
 	return rc;
 }
 
-static void odirect_report(struct daxwl_run *r, struct json *j)
-{
-	json_u64(j, "read_ops", report_sum(r, CNT_READS));
-	json_u64(j, "write_ops", report_sum(r, CNT_WRITES));
-}
-
 const struct daxwl_cmd cmd_odirect = {
 	.name = "odirect",
 	.summary = "O_DIRECT I/O through io_uring (--iodepth, registered buffers) or pread/pwrite",
@@ -318,6 +326,7 @@ const struct daxwl_cmd cmd_odirect = {
 	.flags = CMD_BDEV_OK,
 	.defaults = odirect_defaults,
 	.check = odirect_check,
+	.probe = odirect_probe,
 	.run = odirect_run,
-	.report = odirect_report,
+	.report = io_report,
 };

@@ -8,14 +8,12 @@
 
 #include "clock.h"
 #include "cmd_util.h"
-#include "order.h"
-#include "report.h"
 #include "verify.h"
 #include "worker.h"
 
 struct rw_params {
-	int rw, order, api, oflag;
-	uint64_t mix;
+	struct io_mode io;
+	int api, oflag;
 	bool rwf_dsync;
 };
 
@@ -23,19 +21,10 @@ static const char *const api_names[] = { "pread", "preadv2", NULL };
 static const char *const oflag_names[] = { "none", "sync", "dsync", NULL };
 enum { API_PREAD, API_PREADV2 };
 enum { OFLAG_NONE, OFLAG_SYNC, OFLAG_DSYNC };
-enum { CNT_READS, CNT_WRITES };
 
 #define P(f) offsetof(struct rw_params, f)
 static const struct opt rw_opts[] = {
-	{ .name = "rw", .type = OPT_ENUM, .off = P(rw),
-	  .help = "read, write or a mix of both",
-	  .choices = rw_names },
-	{ .name = "mix", .type = OPT_UINT, .off = P(mix),
-	  .help = "percent of reads in --rw mixed",
-	  .min = 0, .max = 100 },
-	{ .name = "order", .type = OPT_ENUM, .off = P(order),
-	  .help = "sequential or random offsets",
-	  .choices = order_names },
+	IO_MODE_OPTS(struct rw_params),
 	{ .name = "api", .type = OPT_ENUM, .off = P(api),
 	  .help = "pread/pwrite or preadv2/pwritev2",
 	  .choices = api_names },
@@ -52,22 +41,20 @@ static void rw_defaults(struct common_params *c, void *p)
 	struct rw_params *rp = p;
 
 	c->bs = 4096;
-	rp->mix = 50;
+	rp->io.mix = 50;
 }
 
 static int rw_check(struct daxwl_run *r)
 {
 	struct rw_params *p = r->p;
 
-	if (cmd_check_io_bs(r))
+	if (io_check(r, &p->io))
 		return r->err.code;
 	if (p->rwf_dsync && p->api != API_PREADV2)
 		return err_set(&r->err, DAXWL_EUSAGE, 0, "--rwf-dsync needs --api preadv2");
-	if (p->rwf_dsync && p->rw == RW_READ)
+	if (p->rwf_dsync && p->io.rw == RW_READ)
 		return err_set(&r->err, DAXWL_EUSAGE, 0,
 			       "--rwf-dsync applies to writes; use --rw write or mixed");
-	r->need = p->rw == RW_READ ? TARGET_READ : TARGET_WRITE;
-	r->unit = r->c.bs;
 	return 0;
 }
 
@@ -82,17 +69,19 @@ static int rw_worker(struct worker *w)
 	struct rw_state *st = r->priv;
 	uint64_t bs = r->c.bs, seed = r->c.seed;
 	struct order ord;
-	char *buf = cmd_alloc_buf(bs);
+	char *buf = cmd_worker_buf(w, bs);
+	int rc = 0;
 
-	if (!buf || order_init(&ord, w->len / bs, p->order, &w->rng)) {
+	if (!buf)
+		return w->err.code;
+	if (cmd_order_init(w, &ord, w->len / bs, p->io.order)) {
 		free(buf);
-		return err_set(&w->err, DAXWL_ERUNTIME, ENOMEM, "worker %u buffers", w->id);
+		return w->err.code;
 	}
 	pattern_fill(buf, bs, seed, w->off);
 	while (worker_next(w)) {
 		uint64_t off = w->off + order_next(&ord) * bs;
-		bool rd = p->rw == RW_READ ||
-			  (p->rw == RW_MIXED && prng_below(&w->rng, 100) < p->mix);
+		bool rd = io_pick_read(w, &p->io);
 		struct iovec iov = { buf, bs };
 		ssize_t n;
 
@@ -111,27 +100,19 @@ static int rw_worker(struct worker *w)
 		if (n != (ssize_t)bs) {
 			int en = n < 0 ? errno : EIO;
 
-			free(buf);
-			order_free(&ord);
-			return err_set(&w->err, en == EOPNOTSUPP ? DAXWL_ENOTSUP : DAXWL_ERUNTIME, en,
-				       "%s at offset %llu (%zd of %llu bytes)", rd ? "read" : "write",
-				       (unsigned long long)off, n, (unsigned long long)bs);
+			rc = err_set(&w->err, en == EOPNOTSUPP ? DAXWL_ENOTSUP :
+				     en == ENOSPC || en == EDQUOT ? DAXWL_ENORES : DAXWL_ERUNTIME, en,
+				     "%s at offset %llu (%zd of %llu bytes)", rd ? "read" : "write",
+				     (unsigned long long)off, n, (unsigned long long)bs);
+			break;
 		}
-		worker_record(w, t1 - t0, bs);
-		if (w->measuring)
-			w->cnt[rd ? CNT_READS : CNT_WRITES]++;
-		if (rd && r->c.verify) {
-			uint64_t fb = 0, bad = pattern_check(buf, bs, seed, off, &fb);
-
-			if (bad && !w->verify_bad)
-				w->verify_first_bad = fb;
-			w->verify_bad += bad;
-			w->verify_bytes += bs;
-		}
+		io_record(w, rd, t1 - t0);
+		if (rd && r->c.verify)
+			io_check_read(w, buf, off);
 	}
 	free(buf);
 	order_free(&ord);
-	return 0;
+	return rc;
 }
 
 static int rw_run(struct daxwl_run *r)
@@ -154,12 +135,6 @@ static int rw_run(struct daxwl_run *r)
 	return rc;
 }
 
-static void rw_report(struct daxwl_run *r, struct json *j)
-{
-	json_u64(j, "read_ops", report_sum(r, CNT_READS));
-	json_u64(j, "write_ops", report_sum(r, CNT_WRITES));
-}
-
 const struct daxwl_cmd cmd_rw = {
 	.name = "rw",
 	.summary = "pread/pwrite or preadv2/pwritev2, 512 B to 16 MiB, seq or random",
@@ -169,5 +144,5 @@ const struct daxwl_cmd cmd_rw = {
 	.defaults = rw_defaults,
 	.check = rw_check,
 	.run = rw_run,
-	.report = rw_report,
+	.report = io_report,
 };

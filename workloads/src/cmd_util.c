@@ -1,7 +1,14 @@
 #include "cmd_util.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "env.h"
+#include "record.h"
+#include "verify.h"
+#include "worker.h"
 
 const char *const rw_names[] = { "read", "write", "mixed", NULL };
 
@@ -9,17 +16,80 @@ void *cmd_alloc_buf(uint64_t len)
 {
 	void *p = NULL;
 
-	if (posix_memalign(&p, 4096, len))
+	if (len > SIZE_MAX || posix_memalign(&p, 4096, (size_t)len))
 		return NULL;
 	memset(p, 0x5a, len);
 	return p;
 }
 
-int cmd_check_io_bs(struct daxwl_run *r)
+void *cmd_worker_buf(struct worker *w, uint64_t len)
+{
+	void *p = cmd_alloc_buf(len);
+	char what[48];
+
+	if (!p) {
+		snprintf(what, sizeof(what), "the buffer of worker %u", w->id);
+		err_nomem(&w->err, len, what);
+	}
+	return p;
+}
+
+int cmd_order_init(struct worker *w, struct order *o, uint64_t n, int kind)
+{
+	char what[48];
+
+	if (!order_init(o, n, kind, &w->rng))
+		return 0;
+	snprintf(what, sizeof(what), "the random order of worker %u", w->id);
+	return err_nomem(&w->err, n > UINT64_MAX / 8 ? UINT64_MAX : n * 8, what);
+}
+
+int cmd_probe_map_sync(struct daxwl_run *r, const char *why)
+{
+	int en = env_try_map_sync(r->t.fd);
+
+	if (!en)
+		return 0;
+	return err_set(&r->err, en == EOPNOTSUPP || en == EINVAL ? DAXWL_ENOTSUP : DAXWL_ERUNTIME,
+		       en, "%s: MAP_SYNC refused for %s (the file is not on a DAX mount)", why,
+		       r->t.path);
+}
+
+int io_check(struct daxwl_run *r, const struct io_mode *m)
 {
 	if (r->c.bs < 512 || r->c.bs > (16u << 20) || r->c.bs % 512)
 		return err_set(&r->err, DAXWL_EUSAGE, 0,
 			       "--bs must be a multiple of 512 between 512 and 16M (got %llu)",
 			       (unsigned long long)r->c.bs);
+	r->need = m->rw == RW_READ ? TARGET_READ : TARGET_WRITE;
+	r->unit = r->c.bs;
 	return 0;
+}
+
+bool io_pick_read(struct worker *w, const struct io_mode *m)
+{
+	return m->rw == RW_READ || (m->rw == RW_MIXED && prng_below(&w->rng, 100) < m->mix);
+}
+
+void io_record(struct worker *w, bool rd, uint64_t ns)
+{
+	if (worker_record(w, ns, w->run->c.bs))
+		w->cnt[rd ? CNT_READS : CNT_WRITES]++;
+}
+
+void io_check_read(struct worker *w, const void *buf, uint64_t off)
+{
+	uint64_t fb = 0, bs = w->run->c.bs;
+	uint64_t bad = pattern_check(buf, bs, w->run->c.seed, off, &fb);
+
+	if (bad && !w->verify_bad)
+		w->verify_first_bad = fb;
+	w->verify_bad += bad;
+	w->verify_bytes += bs;
+}
+
+void io_report(struct daxwl_run *r, struct json *j)
+{
+	json_u64(j, "read_ops", record_sum(r, CNT_READS));
+	json_u64(j, "write_ops", record_sum(r, CNT_WRITES));
 }

@@ -13,8 +13,8 @@
 #include "opt.h"
 #include "target.h"
 
-#define DAXWL_VERSION "1.0"
-#define DAXWL_SCHEMA 1
+#define DAXWL_VERSION "1.1"
+#define DAXWL_SCHEMA 2
 
 struct common_params {
 	const char *file;
@@ -46,6 +46,12 @@ struct daxwl_cmd {
 	void (*defaults)(struct common_params *c, void *p);
 	/* Validates option combinations and sets r->need and r->unit. */
 	int (*check)(struct daxwl_run *r);
+	/*
+	 * Optional: decides whether the mode works on the open target before
+	 * anything is filled, extended or refilled (a new file is still empty
+	 * here), so that a refusal costs no fill and leaves nothing behind.
+	 */
+	int (*probe)(struct daxwl_run *r);
 	/* One measured repetition; normally setup + workers_run + teardown. */
 	int (*run)(struct daxwl_run *r);
 	/* Adds subcommand fields to "results" (optional). */
@@ -71,6 +77,9 @@ struct daxwl_run {
 	void *priv;
 	uint64_t verify_bytes, verify_bad, verify_first_bad;
 	bool verified;
+	/* The error leaves results worth printing: interrupted, or nothing measured. */
+	bool partial;
+	char note[256];			/* results.note: why the results are partial or empty */
 };
 
 extern const struct daxwl_cmd cmd_fault, cmd_msync, cmd_rw, cmd_odirect,

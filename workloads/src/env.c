@@ -187,7 +187,7 @@ int env_try_map_sync(int fd)
 	return 0;
 }
 
-static void probe_statx(struct env *e, int fd)
+void env_probe_statx(struct env *e, int fd)
 {
 	struct statx sx;
 
@@ -249,17 +249,16 @@ void env_probe(struct env *e, const struct target *t)
 	}
 	if (!fstat(t->fd, &st))
 		probe_mount(e, t->path, st.st_dev);
-	probe_statx(e, t->fd);
+	env_probe_statx(e, t->fd);
 	if (t->bdev) {
 		probe_bdev_dax(e, st.st_rdev);
 		return;
 	}
-	if (t->size) {
-		int rc = env_try_map_sync(t->fd);
+	/* MAP_SYNC is decided by the file system, not the size: a new, empty file tells too. */
+	int rc = env_try_map_sync(t->fd);
 
-		e->map_sync = rc == 0;
-		e->map_sync_errno = rc;
-	}
+	e->map_sync = rc == 0;
+	e->map_sync_errno = rc;
 }
 
 static void str_or_null(struct json *j, const char *k, const char *v)

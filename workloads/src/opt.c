@@ -7,19 +7,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int parse_u64(const char *s, uint64_t *out, const char **end)
+enum { NUM_BAD = -1, NUM_TOO_LARGE = -2 };
+
+/*
+ * An unsigned number: decimal digits ("010" is ten), or with hex, 0x and
+ * hexadecimal digits. No sign, no blank, nothing strtoull would skip.
+ * *end points past the digits; NUM_TOO_LARGE beyond 2^64 - 1.
+ */
+static int parse_u64(const char *s, uint64_t *out, const char **end, bool hex)
 {
-	if (!isdigit((unsigned char)*s))
-		return -1;
+	int base = 10;
+
+	if (hex && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		if (!isxdigit((unsigned char)*s))
+			return NUM_BAD;
+	} else if (!isdigit((unsigned char)*s)) {
+		return NUM_BAD;
+	}
 	errno = 0;
 	char *e;
-	unsigned long long v = strtoull(s, &e, 10);
+	unsigned long long v = strtoull(s, &e, base);
 
 	if (errno == ERANGE)
-		return -1;
+		return NUM_TOO_LARGE;
 	*out = v;
 	*end = e;
-	return 0;
+	return base;
 }
 
 int opt_parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
@@ -33,9 +48,14 @@ int opt_parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
 	};
 	uint64_t v;
 	const char *end;
+	int base = parse_u64(s, &v, &end, true);
 
-	if (parse_u64(s, &v, &end)) {
-		snprintf(err, errlen, "'%s' is not a size (examples: 4096, 4K, 2M, 1GiB)", s);
+	if (base == NUM_TOO_LARGE) {
+		snprintf(err, errlen, "size '%s' is too large", s);
+		return -1;
+	}
+	if (base < 0 || (base == 16 && *end)) {
+		snprintf(err, errlen, "'%s' is not a size (examples: 4096, 4K, 2M, 1GiB, 0x1000)", s);
 		return -1;
 	}
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
@@ -62,8 +82,13 @@ int opt_parse_duration(const char *s, uint64_t *ns, char *err, size_t errlen)
 	};
 	uint64_t v;
 	const char *end;
+	int base = parse_u64(s, &v, &end, false);
 
-	if (parse_u64(s, &v, &end)) {
+	if (base == NUM_TOO_LARGE) {
+		snprintf(err, errlen, "duration '%s' is too long", s);
+		return -1;
+	}
+	if (base < 0) {
 		snprintf(err, errlen, "'%s' is not a duration (examples: 5s, 100ms, 250us, 2m)", s);
 		return -1;
 	}
@@ -167,12 +192,21 @@ static int set_value(const struct opt *o, void *base, const char *val,
 				n += snprintf(err + n, errlen - n, " %s", o->choices[i]);
 		}
 		return -1;
-	case OPT_UINT:
-		if (parse_u64(val, &v, &end) || *end) {
-			snprintf(err, errlen, "--%s '%s' is not a non-negative integer", o->name, val);
+	case OPT_UINT: {
+		int base = parse_u64(val, &v, &end, true);
+
+		if (base == NUM_TOO_LARGE) {
+			snprintf(err, errlen, "--%s '%s' is too large (at most %" PRIu64 ")", o->name,
+				 val, o->max ? o->max : UINT64_MAX);
+			return -1;
+		}
+		if (base < 0 || *end) {
+			snprintf(err, errlen, "--%s '%s' is not a non-negative integer "
+				 "(decimal, or hexadecimal after 0x)", o->name, val);
 			return -1;
 		}
 		break;
+	}
 	case OPT_SIZE: {
 		char e2[160];
 

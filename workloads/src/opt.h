@@ -14,8 +14,8 @@
 
 enum opt_type {
 	OPT_FLAG,	/* bool, no value */
-	OPT_UINT,	/* uint64_t, plain decimal */
-	OPT_SIZE,	/* uint64_t bytes: 4096, 4K, 4KiB, 2M, 1G, 1T */
+	OPT_UINT,	/* uint64_t: decimal, or hexadecimal after 0x */
+	OPT_SIZE,	/* uint64_t bytes: 4096, 4K, 4KiB, 2M, 1G, 1T, 0x1000 */
 	OPT_DURATION,	/* uint64_t ns: 5s, 100ms, 250us, 10ns, 2m, 1h; bare = s */
 	OPT_ENUM,	/* int index into choices */
 	OPT_STRING,	/* const char * (points into argv) */

@@ -1,5 +1,6 @@
 #include "order.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 const char *const order_names[] = { "seq", "rand", NULL };
@@ -13,6 +14,8 @@ int order_init(struct order *o, uint64_t n, int kind, struct prng *rng)
 	o->idx = NULL;
 	if (!o->rand)
 		return 0;
+	if (n > SIZE_MAX / sizeof(*o->idx))
+		return -1;
 	o->idx = malloc(n * sizeof(*o->idx));
 	if (!o->idx)
 		return -1;

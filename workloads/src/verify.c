@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "prng.h"
+#include "stop.h"
 
 uint64_t pattern_word(uint64_t seed, uint64_t off)
 {
@@ -50,11 +51,10 @@ int64_t pattern_check_fd(int fd, uint64_t off, uint64_t len, uint64_t seed,
 		return -1;
 	for (uint64_t done = 0; done < len;) {
 		size_t n = len - done < CHUNK ? len - done : CHUNK;
-		ssize_t got = pread(fd, buf, n, (off_t)(off + done));
+		ssize_t got = stop_requested() ? -1 : pread(fd, buf, n, (off_t)(off + done));
 
 		if (got != (ssize_t)n) {
-			if (got >= 0)
-				errno = EIO;
+			errno = got >= 0 ? EIO : stop_requested() ? EINTR : errno;
 			free(buf);
 			return -1;
 		}
@@ -69,25 +69,36 @@ int64_t pattern_check_fd(int fd, uint64_t off, uint64_t len, uint64_t seed,
 	return bad;
 }
 
-int pattern_write_fd(int fd, uint64_t off, uint64_t len, uint64_t seed)
+int pattern_write_fd(int fd, uint64_t off, uint64_t len, uint64_t seed, uint64_t *done)
 {
 	char *buf = malloc(CHUNK);
 
+	*done = 0;
 	if (!buf)
 		return -1;
-	for (uint64_t done = 0; done < len;) {
-		size_t n = len - done < CHUNK ? len - done : CHUNK;
+	while (*done < len) {
+		size_t n = len - *done < CHUNK ? len - *done : CHUNK;
 
-		pattern_fill(buf, n, seed, off + done);
-		ssize_t put = pwrite(fd, buf, n, (off_t)(off + done));
-
-		if (put != (ssize_t)n) {
-			if (put >= 0)
-				errno = ENOSPC;
+		if (stop_requested()) {
 			free(buf);
+			errno = EINTR;
 			return -1;
 		}
-		done += n;
+		pattern_fill(buf, n, seed, off + *done);
+		for (size_t put = 0; put < n;) {
+			ssize_t w = pwrite(fd, buf + put, n - put, (off_t)(off + *done + put));
+
+			if (w <= 0) {
+				/* A write that makes no progress has run out of space. */
+				if (w == 0)
+					errno = ENOSPC;
+				*done += put;
+				free(buf);
+				return -1;
+			}
+			put += (size_t)w;
+		}
+		*done += n;
 	}
 	free(buf);
 	return 0;

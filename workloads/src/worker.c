@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "daxwl.h"
 #include "pmmark.h"
+#include "stop.h"
 
 /* Start gate: threads pin themselves, then wait until all exist (or abort). */
 struct gate {
@@ -88,6 +89,14 @@ static void mark_settle(void)
 		;
 }
 
+/* a + b, or UINT64_MAX when it does not fit: "--runtime 584y" is "never stop". */
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	uint64_t s;
+
+	return __builtin_add_overflow(a, b, &s) ? UINT64_MAX : s;
+}
+
 static void start_measuring(struct worker *w)
 {
 	line_arrive(w, true);
@@ -101,7 +110,7 @@ static void start_measuring(struct worker *w)
 	}
 	w->t_start = now_ns();
 	if (w->run->c.runtime)
-		w->run_end = w->t_start + w->run->c.runtime;
+		w->run_end = sat_add(w->t_start, w->run->c.runtime);
 }
 
 static void stop_measuring(struct worker *w)
@@ -118,6 +127,12 @@ static void stop_measuring(struct worker *w)
 
 bool worker_next(struct worker *w)
 {
+	/* Asked to stop: end the phase here; what was measured so far is kept. */
+	if (stop_requested()) {
+		if (w->measuring && !w->t_end)
+			stop_measuring(w);
+		return false;
+	}
 	if (!w->measuring) {
 		if (w->warm_end && now_ns() < w->warm_end)
 			return true;
@@ -149,7 +164,7 @@ static void *thread_main(void *arg)
 	if (gate_wait(l->gate) != 1)
 		return NULL;
 	if (w->run->c.warmup)
-		w->warm_end = now_ns() + w->run->c.warmup;
+		w->warm_end = sat_add(now_ns(), w->run->c.warmup);
 	int rc = l->fn(w);
 
 	line_arrive(w, false);
@@ -192,7 +207,8 @@ int workers_run(struct daxwl_run *r, uint64_t max_ops, int (*fn)(struct worker *
 	if (!r->w || !l || !tid) {
 		free(l);
 		free(tid);
-		return err_set(&r->err, DAXWL_ERUNTIME, ENOMEM, "allocating %u workers", n);
+		return err_nomem(&r->err, n * (sizeof(*r->w) + sizeof(*l) + sizeof(*tid)),
+				 "the worker table");
 	}
 	r->nw = n;
 	for (unsigned i = 0; i < n; i++) {
@@ -218,7 +234,8 @@ int workers_run(struct daxwl_run *r, uint64_t max_ops, int (*fn)(struct worker *
 		int rc = pthread_create(&tid[started], NULL, thread_main, &l[started]);
 
 		if (rc) {
-			err_set(&r->err, DAXWL_ERUNTIME, rc, "pthread_create");
+			err_set(&r->err, rc == EAGAIN ? DAXWL_ENORES : DAXWL_ERUNTIME, rc,
+				"could start %u of the %u threads", started, n);
 			break;
 		}
 	}
@@ -235,8 +252,7 @@ int workers_run(struct daxwl_run *r, uint64_t max_ops, int (*fn)(struct worker *
 	for (unsigned i = 0; i < n; i++) {
 		struct worker *w = &r->w[i];
 
-		if (w->err.code && !r->err.code)
-			r->err = w->err;
+		err_take(&r->err, &w->err);
 		if (w->t_start && w->t_start < t0)
 			t0 = w->t_start;
 		if (w->t_end > t1)

@@ -1,9 +1,11 @@
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <math.h>
 #include <setjmp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -231,6 +233,83 @@ void dump_run(const struct tdir *d)
 {
 	cat("stdout", d->json);
 	cat("stderr", d->err);
+}
+
+int dir_entries(const struct tdir *d)
+{
+	DIR *dir = opendir(d->path);
+	struct dirent *e;
+	int n = 0;
+
+	if (!dir)
+		return -1;
+	while ((e = readdir(dir)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(dir);
+	return n;
+}
+
+void make_foreign(const char *path, size_t len, char c)
+{
+	static char buf[1 << 20];
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+
+	assert_true(fd >= 0);
+	memset(buf, c, sizeof(buf));
+	for (size_t done = 0; done < len; done += sizeof(buf))
+		assert_int_equal(write(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	close(fd);
+}
+
+bool foreign_intact(const char *path, size_t len, char c)
+{
+	static char buf[1 << 20];
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+	bool ok = fd >= 0 && !fstat(fd, &st) && (size_t)st.st_size == len;
+
+	for (size_t done = 0; ok && done < len; done += sizeof(buf)) {
+		ok = read(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf);
+		for (size_t i = 0; ok && i < sizeof(buf); i++)
+			ok = buf[i] == c;
+	}
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+bool same_file_as(const char *path, const struct stat *before)
+{
+	struct stat st;
+
+	return !stat(path, &st) && st.st_ino == before->st_ino && st.st_size == before->st_size &&
+	       st.st_mtim.tv_sec == before->st_mtim.tv_sec &&
+	       st.st_mtim.tv_nsec == before->st_mtim.tv_nsec;
+}
+
+bool wait_for_file(const char *path, long long min_bytes, int timeout_ms)
+{
+	struct stat st;
+
+	for (int ms = 0; ms < timeout_ms; ms++) {
+		if (!stat(path, &st) && st.st_size >= min_bytes)
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
+int allowed_cpus(int *cpus, int max)
+{
+	cpu_set_t set;
+	int n = 0;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 0;
+	for (int c = 0; c < CPU_SETSIZE && n < max; c++)
+		if (CPU_ISSET(c, &set))
+			cpus[n++] = c;
+	return n;
 }
 
 static int setup_under(void **state, const char *base)

@@ -7,6 +7,7 @@
 #define DAXWL_TEST_HARNESS_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 struct tdir {
 	char path[256];		/* a fresh directory for this test */
@@ -48,10 +49,27 @@ bool file_contains(const char *file, const char *needle);
 /* Prints the JSON and stderr of the last run, for failure diagnosis. */
 void dump_run(const struct tdir *d);
 
+/* Entries in d->path besides . and .. (what a run left behind, with out.json and err.txt). */
+int dir_entries(const struct tdir *d);
+/* A file of len bytes (a multiple of 1 MiB) that daxwl did not make: every byte is c. */
+void make_foreign(const char *path, size_t len, char c);
+/* Is it still len bytes of c? */
+bool foreign_intact(const char *path, size_t len, char c);
+/* Is path still the file of before: the same inode, size and modification time? */
+bool same_file_as(const char *path, const struct stat *before);
+/* Waits (at most timeout_ms) until path exists with at least min_bytes; true if it did. */
+bool wait_for_file(const char *path, long long min_bytes, int timeout_ms);
+/* The CPUs this process may run on, in order (as daxwl pins its threads); their count. */
+int allowed_cpus(int *cpus, int max);
+
 /* Fixtures: state is a struct tdir under /dev/shm (tmpfs) or /var/tmp (host fs). */
 int setup_tmpfs(void **state);
 int setup_hostfs(void **state);
 int teardown_dir(void **state);
+
+/* A test once on tmpfs and once on the host file system. */
+#define BOTH(fn) cmocka_unit_test_setup_teardown(fn, setup_tmpfs, teardown_dir), \
+		 cmocka_unit_test_setup_teardown(fn, setup_hostfs, teardown_dir)
 
 #define ASSERT_JQ(d, expr)                                                   \
 	do {                                                                 \

@@ -15,36 +15,6 @@
 
 #include "harness.h"
 
-/* A file daxwl did not create: 1 MiB of 0x42. */
-static void make_foreign(const char *path, size_t len)
-{
-	static char buf[1 << 20];
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
-
-	assert_true(fd >= 0);
-	memset(buf, 0x42, sizeof(buf));
-	for (size_t done = 0; done < len; done += sizeof(buf))
-		assert_int_equal(write(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
-	close(fd);
-}
-
-static bool foreign_intact(const char *path, size_t len)
-{
-	static char buf[1 << 20];
-	struct stat st;
-	int fd = open(path, O_RDONLY);
-	bool ok = fd >= 0 && !fstat(fd, &st) && (size_t)st.st_size == len;
-
-	for (size_t done = 0; ok && done < len; done += sizeof(buf)) {
-		ok = read(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf);
-		for (size_t i = 0; ok && i < sizeof(buf); i++)
-			ok = buf[i] == 0x42;
-	}
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
 static void test_usage_errors(void **state)
 {
 	struct tdir *d = *state;
@@ -83,12 +53,109 @@ static void test_help(void **state)
 	struct tdir *d = *state;
 	const char *top[] = { "--help", NULL };
 	const char *sub[] = { "odirect", "--help", NULL };
+	const char *late[] = { "rw", "--file", "/nonexistent/x", "--bs", "-1", "--help", NULL };
 
 	ASSERT_RC(d, run_daxwl(d, top), 0);
 	assert_true(file_contains(d->json, "membw"));
+	assert_true(file_contains(d->json, "128+N"));
 	ASSERT_RC(d, run_daxwl(d, sub), 0);
 	assert_true(file_contains(d->json, "--iodepth"));
 	assert_true(file_contains(d->json, "--overwrite"));
+	ASSERT_RC(d, run_daxwl(d, late), 0);
+	assert_true(file_contains(d->json, "usage: daxwl rw"));
+}
+
+/* "<prog> <version>" on stdout, exit 0, wherever --version stands. */
+static void test_version(void **state)
+{
+	struct tdir *d = *state;
+	const char *top[] = { "--version", NULL };
+	const char *sub[] = { "fault", "--size", "1M", "--version", NULL };
+
+	ASSERT_RC(d, run_daxwl(d, top), 0);
+	assert_true(file_contains(d->json, "daxwl 1.1\n"));
+	assert_int_equal(count_lines(d->json), 1);
+	ASSERT_RC(d, run_daxwl(d, sub), 0);
+	assert_true(file_contains(d->json, "daxwl 1.1\n"));
+	assert_int_equal(count_lines(d->err), 0);
+}
+
+/*
+ * --json never lands in the target, whichever name leads to it: the same
+ * path, a symbolic or a hard link, or a new file of the same name (through
+ * another spelling of its directory).
+ */
+static void test_json_is_target(void **state)
+{
+	struct tdir *d = *state;
+	const char *f = tfile(d, "f", 0);
+	const char *same[] = { "rw", "--file", f, "--json", f, NULL };
+	const char *sym[] = { "rw", "--file", f, "--json", tfile(d, "sym", 1), "--overwrite", NULL };
+	const char *hard[] = { "rw", "--file", tfile(d, "hard", 2), "--json", f, "--overwrite", NULL };
+	const char *fresh[] = { "rw", "--file", tfile(d, "new", 1), "--size", "1M", "--json",
+				tfile(d, "sub/../new", 2), NULL };
+
+	make_foreign(f, 1 << 20, 0x42);
+	assert_int_equal(symlink(f, tfile(d, "sym", 1)), 0);
+	assert_int_equal(link(f, tfile(d, "hard", 2)), 0);
+	assert_int_equal(mkdir(tfile(d, "sub", 3), 0755), 0);
+	ASSERT_RC(d, run_daxwl(d, same), 2);
+	ASSERT_JQ(d, ".[0].error.class == \"usage\" and (.[0].error.message | test(\"--json .* is the --file\"))");
+	ASSERT_RC(d, run_daxwl(d, sym), 2);
+	ASSERT_RC(d, run_daxwl(d, hard), 2);
+	assert_true(foreign_intact(f, 1 << 20, 0x42));
+	ASSERT_RC(d, run_daxwl(d, fresh), 2);
+	ASSERT_JQ(d, ".[0].error.message | test(\"is the --file\")");
+	assert_int_equal(access(tfile(d, "new", 1), F_OK), -1);
+}
+
+/* An existing --json file is replaced with --overwrite only, never appended to. */
+static void test_json_exists(void **state)
+{
+	struct tdir *d = *state;
+	const char *out = tfile(d, "runs.json", 1);
+	const char *args[] = { "rw", "--file", tfile(d, "f", 0), "--size", "1M", "--json", out, NULL };
+	const char *ow[] = { "rw", "--file", tfile(d, "f", 0), "--size", "1M", "--json", out,
+			     "--overwrite", NULL };
+
+	make_foreign(out, 1 << 20, 'x');
+	ASSERT_RC(d, run_daxwl(d, args), 2);
+	/* The refusal goes to standard output; the target was not created. */
+	ASSERT_JQ(d, ".[0].error.message | test(\"exists; pass --overwrite\")");
+	assert_true(foreign_intact(out, 1 << 20, 'x'));
+	assert_int_equal(access(tfile(d, "f", 0), F_OK), -1);
+	ASSERT_RC(d, run_daxwl(d, ow), 0);
+	assert_int_equal(count_lines(out), 1);
+	assert_true(jq_true(out, "length == 1 and .[0].error == null"));
+}
+
+/* What --json cannot be: a directory, a FIFO nobody reads (no hang); /dev/null works. */
+static void test_json_special(void **state)
+{
+	struct tdir *d = *state;
+	const char *fifo = tfile(d, "fifo", 1);
+	const char *dir[] = { "membw", "--size", "1M", "--json", d->path, NULL };
+	const char *pipe[] = { "membw", "--size", "1M", "--json", fifo, NULL };
+	const char *null[] = { "membw", "--size", "1M", "--op", "read", "--json", "/dev/null", NULL };
+
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	ASSERT_RC(d, run_daxwl(d, dir), 2);
+	ASSERT_JQ(d, ".[0].error.message | test(\"is a directory\")");
+	ASSERT_RC(d, run_daxwl(d, pipe), 2);
+	ASSERT_JQ(d, ".[0].error.message | test(\"nothing reads this FIFO\")");
+	ASSERT_RC(d, run_daxwl(d, null), 0);
+	assert_int_equal(count_lines(d->json), 0);
+}
+
+/* Standard output redirected into the target: refused, and nothing is added to it. */
+static void test_stdout_is_target(void **state)
+{
+	struct tdir *d = *state;
+	const char *args[] = { "rw", "--file", d->json, NULL };
+
+	ASSERT_RC(d, run_daxwl(d, args), 2);
+	assert_true(file_contains(d->err, "standard output is the --file"));
+	assert_int_equal(count_lines(d->json), 0);
 }
 
 static void test_bad_paths(void **state)
@@ -107,8 +174,8 @@ static void test_bad_paths(void **state)
 	close(open(tfile(d, "empty", 1), O_CREAT | O_WRONLY, 0644));
 	ASSERT_RC(d, run_daxwl(d, empty), 2);
 	ASSERT_JQ(d, ".[0].error.message | test(\"empty\")");
-	ASSERT_RC(d, run_daxwl(d, huge), 2);
-	ASSERT_JQ(d, ".[0].error.message | test(\"free\")");
+	ASSERT_RC(d, run_daxwl(d, huge), 5);
+	ASSERT_JQ(d, ".[0].error.class == \"resources\" and (.[0].error.message | test(\"needs 1099511627776000 bytes, [0-9]+ bytes are free\"))");
 	assert_int_equal(access(tfile(d, "huge", 2), F_OK), -1);
 }
 
@@ -127,7 +194,7 @@ static void test_no_overwrite(void **state)
 	const char *read[] = { "rw", "--file", f, "--order", "rand", NULL };
 	const char *fault_rd[] = { "fault", "--file", f, "--touch", "read", NULL };
 
-	make_foreign(f, 4 << 20);
+	make_foreign(f, 4 << 20, 0x42);
 	ASSERT_RC(d, run_daxwl(d, write), 2);
 	ASSERT_JQ(d, ".[0].error.message | test(\"--overwrite\")");
 	ASSERT_RC(d, run_daxwl(d, fault), 2);
@@ -137,12 +204,12 @@ static void test_no_overwrite(void **state)
 	ASSERT_RC(d, run_daxwl(d, grow), 2);
 	ASSERT_JQ(d, ".[0].error.message | test(\"smaller than --size\")");
 	ASSERT_RC(d, run_daxwl(d, verify), 2);
-	assert_true(foreign_intact(f, 4 << 20));
+	assert_true(foreign_intact(f, 4 << 20, 0x42));
 	/* Reading is allowed and leaves the file alone. */
 	ASSERT_RC(d, run_daxwl(d, read), 0);
 	ASSERT_JQ(d, ".[0].target | .created == false and .writable == false and .fill == \"existing\" and .size == 4194304");
 	ASSERT_RC(d, run_daxwl(d, fault_rd), 0);
-	assert_true(foreign_intact(f, 4 << 20));
+	assert_true(foreign_intact(f, 4 << 20, 0x42));
 }
 
 static void test_overwrite_and_extend(void **state)
@@ -152,7 +219,7 @@ static void test_overwrite_and_extend(void **state)
 	const char *grow[] = { "rw", "--file", f, "--size", "8M", "--rw", "write", "--overwrite", NULL };
 	struct stat st;
 
-	make_foreign(f, 4 << 20);
+	make_foreign(f, 4 << 20, 0x42);
 	ASSERT_RC(d, run_daxwl(d, grow), 0);
 	ASSERT_JQ(d, ".[0].target | .extended == true and .created == false and .size == 8388608");
 	assert_int_equal(stat(f, &st), 0);
@@ -175,7 +242,7 @@ static void test_json_file_and_repeat(void **state)
 	assert_true(jq_true(out, "all(.[]; has(\"tool\") and has(\"version\") and has(\"schema\") and "
 				 "has(\"subcommand\") and has(\"params\") and has(\"target\") and "
 				 "has(\"env\") and has(\"results\") and has(\"error\"))"));
-	assert_true(jq_true(out, "all(.[]; .schema == 1 and .params.json != null)"));
+	assert_true(jq_true(out, "all(.[]; .schema == 2 and .params.json != null)"));
 	/* The file was created by this invocation, which every repetition reports. */
 	assert_true(jq_true(out, "all(.[]; .target.created == true)"));
 }
@@ -249,6 +316,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_usage_errors, setup_tmpfs, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_help, setup_tmpfs, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_version, setup_tmpfs, teardown_dir),
+		BOTH(test_json_is_target),
+		cmocka_unit_test_setup_teardown(test_json_exists, setup_tmpfs, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_json_special, setup_tmpfs, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_stdout_is_target, setup_tmpfs, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_bad_paths, setup_tmpfs, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_no_overwrite, setup_tmpfs, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_no_overwrite, setup_hostfs, teardown_dir),

@@ -123,9 +123,6 @@ static void test_bad_stride(void **state)
 	ASSERT_JQ(d, ".[0].error.class == \"usage\" and (.[0].error.message | test(\"page size\"))");
 }
 
-#define BOTH(fn) cmocka_unit_test_setup_teardown(fn, setup_tmpfs, teardown_dir), \
-		 cmocka_unit_test_setup_teardown(fn, setup_hostfs, teardown_dir)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {

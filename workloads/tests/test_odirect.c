@@ -104,9 +104,6 @@ static void test_bad_input(void **state)
 	ASSERT_JQ(d, ".[0].error.message | test(\"out of range\")");
 }
 
-#define BOTH(fn) cmocka_unit_test_setup_teardown(fn, setup_tmpfs, teardown_dir), \
-		 cmocka_unit_test_setup_teardown(fn, setup_hostfs, teardown_dir)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {

@@ -18,7 +18,8 @@ static void test_sizes_good(void **state)
 		{ "0", 0 }, { "4096", 4096 }, { "512B", 512 }, { "4K", 4096 }, { "4k", 4096 },
 		{ "4KiB", 4096 }, { "2M", 2u << 20 }, { "2MiB", 2u << 20 }, { "1G", 1u << 30 },
 		{ "1GiB", 1u << 30 }, { "3T", 3ull << 40 }, { "16m", 16u << 20 },
-		{ "16777215T", 16777215ull << 40 },
+		{ "16777215T", 16777215ull << 40 }, { "0x10", 16 }, { "0X1000", 4096 },
+		{ "010", 10 }, { "0xffffffffffffffff", UINT64_MAX },
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -32,8 +33,9 @@ static void test_sizes_good(void **state)
 static void test_sizes_bad(void **state)
 {
 	(void)state;
-	const char *bad[] = { "", "K", "-4K", "4X", "4 K", "4KB", "1.5G", "0x10",
-			      "16777216TiB0", "99999999999999999999", "16777216T" };
+	const char *bad[] = { "", "K", "-4K", "4X", "4 K", "4KB", "1.5G", "0x", "0x10K", "0xg",
+			      "+4K", " 4K", "4K ", "16777216TiB0", "99999999999999999999",
+			      "0x10000000000000000", "16777216T", "-0" };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		uint64_t v = 7;
@@ -108,6 +110,15 @@ static void test_parser_good(void **state)
 	assert_true(p.flag);
 	assert_string_equal(p.path, "/x y");
 	assert_int_equal(parse(&p, 0, argv), 0);
+
+	/* Decimal even with a leading zero; hexadecimal only after 0x. */
+	const char *num[] = { "--count", "010", "--size", "0x1000" };
+
+	assert_int_equal(parse(&p, 4, num), 0);
+	assert_true(p.count == 10 && p.size == 4096);
+	num[1] = "0xA";
+	assert_int_equal(parse(&p, 2, num), 0);
+	assert_true(p.count == 10);
 }
 
 static void expect_bad(const char *a, const char *b, const char *msg)
@@ -132,6 +143,16 @@ static void test_parser_bad(void **state)
 	expect_bad("--count", "11", "out of range");
 	expect_bad("--count", "3x", "not a non-negative integer");
 	expect_bad("--count", "-1", "not a non-negative integer");
+	expect_bad("--count", "+1", "not a non-negative integer");
+	expect_bad("--count", " 1", "not a non-negative integer");
+	expect_bad("--count", "1e1", "not a non-negative integer");
+	expect_bad("--count", "0x", "not a non-negative integer");
+	expect_bad("--count", "", "not a non-negative integer");
+	expect_bad("--count", "99999999999999999999", "is too large (at most 10)");
+	expect_bad("--count", "0x10000000000000000", "is too large");
+	expect_bad("--time", "18446744074s", "too long");
+	expect_bad("--time", "99999999999999999999ns", "too long");
+	expect_bad("--time", "0x10s", "unknown duration unit");
 	expect_bad("--mode", "gamma", "not one of: alpha beta");
 	expect_bad("--flag=1", NULL, "takes no value");
 	expect_bad("--time", "fast", "not a duration");

@@ -1,6 +1,8 @@
 /* Verify pattern: position-dependent, detects single-word damage, round-trips through a file. */
+#include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +13,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "stop.h"
 #include "verify.h"
 
 static void test_pattern_memory(void **state)
@@ -35,10 +38,11 @@ static void test_pattern_file(void **state)
 	struct tdir *d = *state;
 	const char *path = tfile(d, "p", 0);
 	int fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
-	uint64_t first = 0;
+	uint64_t first = 0, done = 1;
 
 	assert_true(fd >= 0);
-	assert_int_equal(pattern_write_fd(fd, 0, 3 << 20, 11), 0);
+	assert_int_equal(pattern_write_fd(fd, 0, 3 << 20, 11, &done), 0);
+	assert_true(done == 3 << 20);
 	assert_int_equal(pattern_check_fd(fd, 0, 3 << 20, 11, &first), 0);
 	uint64_t junk = 0;
 
@@ -47,6 +51,38 @@ static void test_pattern_file(void **state)
 	assert_true(first == (2 << 20) + 64);
 	/* Reading past the end is an error, not a pass. */
 	assert_int_equal(pattern_check_fd(fd, 0, 4 << 20, 11, &first), -1);
+	close(fd);
+}
+
+/* A full device: the error and how far the pattern got, for the caller's message. */
+static void test_pattern_write_full(void **state)
+{
+	(void)state;
+	int fd = open("/dev/full", O_WRONLY);
+	uint64_t done = 1;
+
+	assert_true(fd >= 0);
+	assert_int_equal(pattern_write_fd(fd, 0, 2 << 20, 3, &done), -1);
+	assert_int_equal(errno, ENOSPC);
+	assert_true(done == 0);
+	close(fd);
+}
+
+/* A stop request ends the fill between two chunks, with EINTR. */
+static void test_pattern_write_stops(void **state)
+{
+	struct tdir *d = *state;
+	int fd = open(tfile(d, "p", 0), O_RDWR | O_CREAT | O_EXCL, 0600);
+	uint64_t done = 1, first;
+
+	assert_true(fd >= 0);
+	atomic_store(&stop_signo, SIGTERM);
+	assert_int_equal(pattern_write_fd(fd, 0, 3 << 20, 11, &done), -1);
+	assert_int_equal(errno, EINTR);
+	assert_true(done == 0);
+	assert_int_equal(pattern_check_fd(fd, 0, 4096, 11, &first), -1);
+	assert_int_equal(errno, EINTR);
+	atomic_store(&stop_signo, 0);
 	close(fd);
 }
 
@@ -97,6 +133,8 @@ int main(void)
 		cmocka_unit_test(test_pattern_memory),
 		cmocka_unit_test_setup_teardown(test_pattern_file, setup_tmpfs, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_pattern_file, setup_hostfs, teardown_dir),
+		cmocka_unit_test(test_pattern_write_full),
+		cmocka_unit_test_setup_teardown(test_pattern_write_stops, setup_tmpfs, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_daxwl_detects_corruption, setup_tmpfs, teardown_dir),
 	};
 
