@@ -188,7 +188,8 @@ struct pmsim_piece {
 struct pmsim_violation {
 	struct pmsim_crash crash;	/* marks point into the trace */
 	int drain;			/* a drain mark's claim failed */
-	uint64_t key;			/* image hash */
+	uint64_t key[2];		/* 128-bit image hash (with the marks
+					 * reached), high half first */
 	uint64_t window;		/* eADR: first event of the window */
 	size_t npersisted, nlost;
 	struct pmsim_piece *persisted, *lost;

@@ -62,7 +62,7 @@ int pms_eng_visit(struct eng *e)
 		return VISIT_STOP;
 	}
 	res->explored++;
-	r = pms_state_set_insert(&e->set, e->key + e->mark_salt);
+	r = pms_state_set_insert(&e->set, pms_key_add(e->key, e->mark_salt));
 	if (r < 0) {
 		e->err = pmsim_seterr("out of memory for the state set");
 		e->stop = true;

@@ -35,8 +35,8 @@ struct eng {
 	size_t dcap;
 	struct eng_dep *dep;
 	size_t ndep, depcap;
-	uint64_t key;		/* base_key + option deltas */
-	uint64_t mark_salt;
+	struct pms_key key;	/* base_key + option deltas */
+	struct pms_key mark_salt;	/* the number of marks reached */
 	struct pmsim_crash crash;
 	uint64_t point;		/* crash points so far */
 	uint64_t eadr_from;	/* eADR: first event of the window */
@@ -60,7 +60,7 @@ static inline void eng_set(struct eng *e, size_t i, uint32_t c)
 	if (c == old)
 		return;
 	memcpy(l->mem, l->o.content + (size_t)c * LINE_SIZE, LINE_SIZE);
-	e->key += l->o.hash[c] - l->o.hash[old];
+	pms_key_move(&e->key, l->o.hash[old], l->o.hash[c]);
 	e->cur[i] = c;
 	pms_sim_touch(e->s, l);
 }

@@ -32,21 +32,25 @@ static size_t marks_before(const struct pmsim_trace *t, uint64_t p)
 	return lo;
 }
 
+/* The marks reached are part of a state's key ("marks" as the seed). */
 static void set_marks(struct eng *e, size_t nmarks)
 {
+	uint64_t n = nmarks;
+	XXH128_hash_t h = XXH3_128bits_withSeed(&n, sizeof(n), 0x6d61726bull);
+
 	e->crash.nmarks = nmarks;
-	e->mark_salt = mix64(nmarks + 0x6d61726bull);
+	e->mark_salt = (struct pms_key){ h.high64, h.low64 };
 }
 
 /* eADR: fold piece j of the window into the durable base. */
 static void eadr_persist(struct sim *s, size_t j)
 {
 	struct line *l = &s->lines[s->ep_line[j]];
-	uint64_t h;
+	struct pms_key h;
 
 	piece_apply(&s->ep[j], l->mem);
 	h = line_hash(l->addr, l->mem);
-	s->base_key += h - l->hash_base;
+	pms_key_move(&s->base_key, l->hash_base, h);
 	l->hash_base = h;
 	pms_sim_touch(s, l);
 }
@@ -110,7 +114,7 @@ static int eadr_torn(struct eng *e, size_t j, size_t c)
 
 			if (b && s->ep_line[j + b] == s->ep_line[j + b - 1])
 				continue;	/* one line, counted once */
-			e->key += line_hash(l->addr, l->mem) - l->hash_base;
+			pms_key_move(&e->key, l->hash_base, line_hash(l->addr, l->mem));
 			pms_sim_touch(s, l);
 		}
 		e->eadr_mask = m;

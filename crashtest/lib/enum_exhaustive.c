@@ -10,18 +10,18 @@
 #define LOOKAHEAD 16
 
 /* Step a counter (cur) and its image key; false after the last state. */
-static bool step(const struct eng *e, uint32_t *cur, uint64_t *key)
+static bool step(const struct eng *e, uint32_t *cur, struct pms_key *key)
 {
 	for (size_t i = 0; i < e->nd; i++) {
 		const struct lopts *o = &e->dl[i]->o;
 		uint32_t c = cur[i];
 
 		if (c + 1 < o->n) {
-			*key += o->hash[c + 1] - o->hash[c];
+			pms_key_move(key, o->hash[c], o->hash[c + 1]);
 			cur[i] = c + 1;
 			return true;
 		}
-		*key += o->hash[0] - o->hash[c];
+		pms_key_move(key, o->hash[c], o->hash[0]);
 		cur[i] = 0;
 	}
 	return false;
@@ -30,20 +30,20 @@ static bool step(const struct eng *e, uint32_t *cur, uint64_t *key)
 static int run_exhaustive(struct eng *e)
 {
 	uint32_t *ahead = malloc((e->nd ? e->nd : 1) * sizeof(*ahead));
-	uint64_t kahead = e->key;
+	struct pms_key kahead = e->key;
 	bool more = ahead != NULL;
 
 	if (ahead && e->nd)
 		memcpy(ahead, e->cur, e->nd * sizeof(*ahead));
 	for (int d = 0; d < LOOKAHEAD && more; d++) {
-		pms_state_set_prefetch(&e->set, kahead + e->mark_salt);
+		pms_state_set_prefetch(&e->set, pms_key_add(kahead, e->mark_salt));
 		more = step(e, ahead, &kahead);
 	}
 	for (;;) {
 		size_t i;
 
 		if (more) {
-			pms_state_set_prefetch(&e->set, kahead + e->mark_salt);
+			pms_state_set_prefetch(&e->set, pms_key_add(kahead, e->mark_salt));
 			more = step(e, ahead, &kahead);
 		}
 		if (pms_eng_visit(e) == VISIT_STOP)

@@ -9,6 +9,10 @@
 
 #include "pmsim.h"
 
+/* xxhash's XXH3, compiled in: the 64-byte line hash is on the hot path. */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "libpmsim reads little-endian traces on a little-endian host"
 #endif
@@ -66,7 +70,7 @@ int pms_trace_find_region(const struct pmsim_trace *t, uint64_t addr, uint64_t l
 /* Resolve an IMAGE kind 1 path against the trace directory (malloc'd). */
 char *pms_trace_image_path(const struct pmsim_trace *t, const char *p);
 
-/* 64-bit line hash used for image keys. */
+/* Mixer for hash-table slots (not for image keys). */
 static inline uint64_t mix64(uint64_t h)
 {
 	h ^= h >> 33;
@@ -77,13 +81,35 @@ static inline uint64_t mix64(uint64_t h)
 	return h;
 }
 
-static inline uint64_t line_hash(uint64_t addr, const unsigned char *p)
-{
-	uint64_t h = mix64(addr ^ 0x9e3779b97f4a7c15ull);
+/*
+ * Image keys are 128-bit: the key of an image is the sum, lane by lane
+ * (mod 2^64 each), of the XXH3-128 hashes of its lines that differ from
+ * the initial image, so one changed line updates it in O(1). Two images
+ * share a key by chance with probability about 2^-128 per pair, so
+ * de-duplication cannot hide an unchecked state in practice.
+ */
+struct pms_key {
+	uint64_t hi, lo;
+};
 
-	for (unsigned i = 0; i < LINE_SIZE; i += 8)
-		h = (h ^ rd64(p + i)) * 0x100000001b3ull + (h >> 29);
-	return mix64(h);
+static inline struct pms_key line_hash(uint64_t addr, const unsigned char *p)
+{
+	XXH128_hash_t h = XXH3_128bits_withSeed(p, LINE_SIZE, addr);
+
+	return (struct pms_key){ h.high64, h.low64 };
+}
+
+/* *k += to - from */
+static inline void pms_key_move(struct pms_key *k, struct pms_key from,
+				struct pms_key to)
+{
+	k->hi += to.hi - from.hi;
+	k->lo += to.lo - from.lo;
+}
+
+static inline struct pms_key pms_key_add(struct pms_key a, struct pms_key b)
+{
+	return (struct pms_key){ a.hi + b.hi, a.lo + b.lo };
 }
 
 #endif

@@ -381,9 +381,9 @@ static void make_durable(struct sim *s, struct line *l)
 	l->flushed = false;
 	l->opts_valid = false;
 	if (any) {
-		uint64_t h = line_hash(l->addr, l->mem);
+		struct pms_key h = line_hash(l->addr, l->mem);
 
-		s->base_key += h - l->hash_base;
+		pms_key_move(&s->base_key, l->hash_base, h);
 		l->hash_base = h;
 		pms_sim_touch(s, l);
 	}

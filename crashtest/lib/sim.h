@@ -27,7 +27,7 @@ struct lopts {
 	uint32_t ngroups;
 	bool truncated;		/* more options exist than were generated */
 	unsigned char *content;	/* n * 64 */
-	uint64_t *hash;		/* line_hash of each content */
+	struct pms_key *hash;	/* line_hash of each content */
 	uint32_t *maxseq;	/* newest persisted piece, 0 if none */
 	uint32_t *lostmin;	/* oldest lost cached piece, UINT32_MAX if none */
 	uint16_t *choice;	/* n * ngroups: persisted prefix per group */
@@ -48,8 +48,8 @@ struct line {
 	bool flushed;		/* in sim.flushed */
 	bool changed;		/* in sim.changed */
 	bool opts_valid;
-	uint64_t hash_init;	/* line_hash of the initial content */
-	uint64_t hash_base;	/* line_hash of the durable content */
+	struct pms_key hash_init;	/* line_hash of the initial content */
+	struct pms_key hash_base;	/* line_hash of the durable content */
 	struct lopts o;
 };
 
@@ -73,7 +73,7 @@ struct sim {
 	bool all_changed;		/* the next checker sees every line */
 	struct clflush_dep *clf;
 	size_t nclf, clfcap;
-	uint64_t base_key;		/* sum of (hash_base - hash_init) */
+	struct pms_key base_key;	/* sum of (hash_base - hash_init) */
 	size_t nmarks;			/* marks executed so far */
 	/* eADR: pieces since the last crash point, in program order */
 	struct piece *ep;

@@ -12,13 +12,13 @@
 
 #define HUGE_PAGE (2ul << 20)
 
-static uint64_t *table_alloc(size_t n)
+static struct pms_key *table_alloc(size_t n)
 {
-	size_t bytes = n * sizeof(uint64_t);
+	size_t bytes = n * sizeof(struct pms_key);
 	void *p;
 
 	if (bytes < HUGE_PAGE)
-		return calloc(n, sizeof(uint64_t));
+		return calloc(n, sizeof(struct pms_key));
 	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
@@ -27,14 +27,14 @@ static uint64_t *table_alloc(size_t n)
 	return p;
 }
 
-static void table_free(uint64_t *t, size_t n)
+static void table_free(struct pms_key *t, size_t n)
 {
 	if (!t)
 		return;
-	if (n * sizeof(uint64_t) < HUGE_PAGE)
+	if (n * sizeof(struct pms_key) < HUGE_PAGE)
 		free(t);
 	else
-		munmap(t, n * sizeof(uint64_t));
+		munmap(t, n * sizeof(struct pms_key));
 }
 
 int pms_state_set_init(struct state_set *s)
@@ -59,6 +59,11 @@ void pms_state_set_clear(struct state_set *s)
 	}
 }
 
+static bool empty(struct pms_key k)
+{
+	return !(k.hi | k.lo);
+}
+
 static int grow(struct state_set *s)
 {
 	struct state_set n = { .size = s->size * 2 };
@@ -67,12 +72,13 @@ static int grow(struct state_set *s)
 	if (!n.slot)
 		return -1;
 	for (size_t i = 0; i < s->size; i++) {
-		uint64_t k = s->slot[i];
+		struct pms_key k = s->slot[i];
 		size_t j;
 
-		if (!k)
+		if (empty(k))
 			continue;
-		for (j = pms_state_set_slot(&n, k); n.slot[j]; j = (j + 1) & (n.size - 1))
+		for (j = pms_state_set_slot(&n, k); !empty(n.slot[j]);
+		     j = (j + 1) & (n.size - 1))
 			;
 		n.slot[j] = k;
 	}
@@ -82,14 +88,15 @@ static int grow(struct state_set *s)
 	return 0;
 }
 
-int pms_state_set_insert(struct state_set *s, uint64_t key)
+int pms_state_set_insert(struct state_set *s, struct pms_key key)
 {
 	size_t j;
 
-	if (!key)
-		key = 1;	/* 0 marks an empty slot */
-	for (j = pms_state_set_slot(s, key); s->slot[j]; j = (j + 1) & (s->size - 1))
-		if (s->slot[j] == key)
+	if (empty(key))
+		key.lo = 1;	/* {0, 0} marks an empty slot */
+	for (j = pms_state_set_slot(s, key); !empty(s->slot[j]);
+	     j = (j + 1) & (s->size - 1))
+		if (s->slot[j].hi == key.hi && s->slot[j].lo == key.lo)
 			return 0;
 	s->slot[j] = key;
 	if (++s->used * 4 > s->size * 3 && grow(s))

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* A set of 64-bit image keys (open addressing) for de-duplication. */
+/* A set of 128-bit image keys (open addressing) for de-duplication. */
 #ifndef PMSIM_STATE_SET_H
 #define PMSIM_STATE_SET_H
 
@@ -7,8 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "internal.h"
+
 struct state_set {
-	uint64_t *slot;
+	struct pms_key *slot;	/* {0, 0}: empty */
 	size_t size, used;
 };
 
@@ -16,16 +18,14 @@ int pms_state_set_init(struct state_set *s);
 void pms_state_set_free(struct state_set *s);
 void pms_state_set_clear(struct state_set *s);
 /* 1 if newly inserted, 0 if present, -1 on allocation failure. */
-int pms_state_set_insert(struct state_set *s, uint64_t key);
+int pms_state_set_insert(struct state_set *s, struct pms_key key);
 
-/* Slot of a key: shared by insert and prefetch. */
-static inline size_t pms_state_set_slot(const struct state_set *s, uint64_t key)
+/* Slot of a key: shared by insert and prefetch. The key is a hash
+ * already; its low lane picks the slot. */
+static inline size_t pms_state_set_slot(const struct state_set *s,
+					struct pms_key key)
 {
-	key = key ? key : 1;	/* 0 marks an empty slot */
-	key ^= key >> 33;
-	key *= 0xff51afd7ed558ccdull;
-	key ^= key >> 33;
-	return (size_t)key & (s->size - 1);
+	return (size_t)key.lo & (s->size - 1);
 }
 
 /* Start loading a key's slot: the table is large, so the insert of the

@@ -60,8 +60,8 @@ int pmsim_violation_print(const struct pmsim_trace *t,
 	} else {
 		fprintf(f, "violation: crash ");
 		where(t, c->event, f);
-		fprintf(f, ", state %" PRIu64 ", image hash %016" PRIx64 "\n",
-			c->state, v->key);
+		fprintf(f, ", state %" PRIu64 ", image hash %016" PRIx64 "%016" PRIx64 "\n",
+			c->state, v->key[0], v->key[1]);
 	}
 	if (c->nmarks) {
 		const struct pmsim_mark *m = &c->marks[c->nmarks - 1];

@@ -89,7 +89,12 @@ int pms_eng_report(struct eng *e)
 	v->npersisted = np;
 	v->nlost = nl;
 	v->crash = e->crash;
-	v->key = e->key + e->mark_salt;
+	{
+		struct pms_key k = pms_key_add(e->key, e->mark_salt);
+
+		v->key[0] = k.hi;
+		v->key[1] = k.lo;
+	}
 	v->window = e->o->eadr ? e->eadr_from : 0;
 	res->nreports++;
 	return 0;
@@ -141,7 +146,8 @@ int pms_eng_drain(struct eng *e, size_t p)
 	v->crash.offset = eng_offset(t, p);
 	v->crash.nmarks = s->nmarks;
 	v->crash.marks = t->marks;
-	v->key = s->base_key;
+	v->key[0] = s->base_key.hi;
+	v->key[1] = s->base_key.lo;
 	res->nreports++;
 	return 0;
 }

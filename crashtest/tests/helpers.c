@@ -53,7 +53,7 @@ static int gather(void *arg, const struct pmsim_image *img,
 {
 	struct collector *col = arg;
 	struct tuples *o = col->out;
-	uint64_t t[MAX_WATCH];
+	uint64_t t[MAX_WATCH] = { 0 };
 
 	(void)ch;
 	(void)nch;

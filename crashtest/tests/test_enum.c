@@ -189,6 +189,68 @@ static void torn_store_counts(void **state)
 	pm_rec_free(r);
 }
 
+/*
+ * The 64-bit line hash that image keys used to be built from, and a line
+ * content that collides with another under it: constructible, since each
+ * step of the hash is invertible in the next word. De-duplication by that
+ * key took the second image for the first and never checked it.
+ */
+static uint64_t old_mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return h;
+}
+
+#define OLD_P 0x100000001b3ull
+
+static uint64_t old_premix(uint64_t addr, const uint64_t *w, int n)
+{
+	uint64_t h = old_mix(addr ^ 0x9e3779b97f4a7c15ull);
+
+	for (int i = 0; i < n; i++)
+		h = (h ^ w[i]) * OLD_P + (h >> 29);
+	return h;
+}
+
+static void collide(uint64_t addr, const uint64_t *a, uint64_t *b)
+{
+	uint64_t inv = OLD_P, target = old_premix(addr, a, 8), h7;
+
+	for (int i = 0; i < 5; i++)	/* Newton: inverse of OLD_P mod 2^64 */
+		inv *= 2 - OLD_P * inv;
+	h7 = old_premix(addr, b, 7);
+	b[7] = ((target - (h7 >> 29)) * inv) ^ h7;
+	assert_true(old_mix(old_premix(addr, b, 8)) == old_mix(target));
+}
+
+static void hash_collision_not_deduplicated(void **state)
+{
+	uint64_t a[8], b[8];
+	struct pmsim_opts o;
+	struct pm_rec *r = rec_new();
+
+	(void)state;
+	for (int i = 0; i < 8; i++) {
+		a[i] = 0x1000 + (uint64_t)i;
+		b[i] = 0x2000 + (uint64_t)i;
+	}
+	collide(LINE(0), a, b);
+	assert_int_equal(pm_image(r, LINE(0), a, 64), 0);
+	for (int i = 0; i < 8; i++)	/* A, then B word by word */
+		pm_store(r, LINE(0) + 8 * (uint64_t)i, &b[i], 8);
+	pmsim_opts_default(&o);
+	collect(r, &o, (uint64_t[]){ LINE(0), LINE(0) + 56 }, 2, AT_END, &out);
+	/* 9 prefixes, all checked: the last one (all of B) too */
+	assert_int_equal(out.res.explored, 9);
+	assert_int_equal(out.res.distinct, 9);
+	EXPECT(&out, a[0], a[7], b[0], a[7], b[0], b[7]);
+	pm_rec_free(r);
+}
+
 static void crash_point_kinds(void **state)
 {
 	struct pmsim_opts o;
@@ -535,6 +597,7 @@ int main(void)
 		cmocka_unit_test(max_states_bounded),
 		cmocka_unit_test(line_option_limit),
 		cmocka_unit_test(torn_store_counts),
+		cmocka_unit_test(hash_collision_not_deduplicated),
 		cmocka_unit_test(crash_point_kinds),
 		cmocka_unit_test(eadr_marks),
 		cmocka_unit_test(million_states),
