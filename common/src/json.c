@@ -2,6 +2,7 @@
 /* Streaming JSON writer: see daxlab/json.h. */
 #include "daxlab/json.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -233,4 +234,29 @@ int dx_json_check(const struct dx_json *j, char *err, size_t errlen)
 	if (err && errlen)
 		snprintf(err, errlen, "JSON output: %s", why);
 	return -1;
+}
+
+int dx_json_write_file(const char *path,
+		       void (*fill)(struct dx_json *j, const void *arg),
+		       const void *arg, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "w");
+	struct dx_json j;
+	char why[128];
+	int rc;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	dx_json_init(&j, f);
+	fill(&j, arg);
+	rc = dx_json_check(&j, why, sizeof(why));
+	if (fclose(f) && !rc) {
+		snprintf(why, sizeof(why), "%s", strerror(errno));
+		rc = -1;
+	}
+	if (rc)
+		snprintf(err, errlen, "%s: %s", path, why);
+	return rc;
 }

@@ -3,6 +3,7 @@
 #include "daxlab/pattern.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -90,41 +91,50 @@ uint64_t dx_pattern_check(enum dx_pattern kind, uint64_t seed, uint64_t off,
 	return bad;
 }
 
+/* All n bytes at off, retrying EINTR and short transfers. 0, or -1 with
+ * errno (ENOSPC for a write, EIO for a read, that makes no progress). */
+static int rw_all(int fd, bool write, unsigned char *buf, size_t n,
+		  uint64_t off, int rwf_flags)
+{
+	for (size_t done = 0; done < n;) {
+		struct iovec iov = { buf + done, n - done };
+		ssize_t r = !write ? pread(fd, iov.iov_base, iov.iov_len,
+					   (off_t)(off + done)) :
+			    rwf_flags ? pwritev2(fd, &iov, 1, (off_t)(off + done),
+						 rwf_flags) :
+			    pwrite(fd, iov.iov_base, iov.iov_len,
+				   (off_t)(off + done));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = write ? ENOSPC : EIO;
+			return -1;
+		}
+		done += (size_t)r;
+	}
+	return 0;
+}
+
 int dx_pattern_write_fd(int fd, enum dx_pattern kind, uint64_t seed,
 			uint64_t off, uint64_t len, int rwf_flags)
 {
 	size_t size = len < CHUNK ? (size_t)len : CHUNK;
 	unsigned char *buf = malloc(size ? size : 1);
+	int rc = 0;
 
 	if (!buf)
 		return -1;
-	for (uint64_t done = 0; done < len;) {
+	for (uint64_t done = 0; !rc && done < len;) {
 		size_t n = len - done < size ? (size_t)(len - done) : size;
 
 		dx_pattern_fill(kind, seed, off + done, buf, n);
-		for (size_t put = 0; put < n;) {
-			struct iovec iov = { buf + put, n - put };
-			ssize_t w = rwf_flags ?
-				pwritev2(fd, &iov, 1, (off_t)(off + done + put),
-					 rwf_flags) :
-				pwrite(fd, buf + put, n - put,
-				       (off_t)(off + done + put));
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0) {
-				int e = w < 0 ? errno : ENOSPC;
-
-				free(buf);
-				errno = e;
-				return -1;
-			}
-			put += (size_t)w;
-		}
+		rc = rw_all(fd, true, buf, n, off + done, rwf_flags);
 		done += n;
 	}
-	free(buf);
-	return 0;
+	free(buf);	/* free keeps errno (POSIX 2024; glibc does) */
+	return rc;
 }
 
 int64_t dx_pattern_check_fd(int fd, enum dx_pattern kind, uint64_t seed,
@@ -144,21 +154,9 @@ int64_t dx_pattern_check_fd(int fd, enum dx_pattern kind, uint64_t seed,
 		 * word split across two chunks would count twice. */
 		if (done + n < len)
 			n -= (size_t)((off + done + n) & 7);
-
-		for (size_t got = 0; got < n;) {
-			ssize_t r = pread(fd, buf + got, n - got,
-					  (off_t)(off + done + got));
-
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0) {
-				int e = r < 0 ? errno : EIO;
-
-				free(buf);
-				errno = e;
-				return -1;
-			}
-			got += (size_t)r;
+		if (rw_all(fd, false, buf, n, off + done, 0)) {
+			bad = -1;
+			break;
 		}
 		b = dx_pattern_check(kind, seed, off + done, buf, n, &fb);
 		if (b && !bad && first_bad)

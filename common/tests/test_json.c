@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "daxlab/json.h"
@@ -235,6 +236,50 @@ static void test_write_error(void **state)
 	fclose(f);
 }
 
+static void fill_obj(struct dx_json *j, const void *arg)
+{
+	dx_json_obj_begin(j, NULL);
+	dx_json_str(j, "k", arg);
+	dx_json_obj_end(j);
+}
+
+static void fill_bad(struct dx_json *j, const void *arg)
+{
+	(void)arg;
+	dx_json_obj_begin(j, NULL);	/* never closed */
+}
+
+static void test_write_file(void **state)
+{
+	char path[] = "/tmp/test_json.XXXXXX", err[256], buf[64] = "";
+	int fd = mkstemp(path);
+	FILE *f;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(dx_json_write_file(path, fill_obj, "v", err,
+					    sizeof(err)), 0);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "{\"k\":\"v\"}\n");
+	assert_int_equal(dx_json_write_file(path, fill_bad, NULL, err,
+					    sizeof(err)), -1);
+	assert_non_null(strstr(err, "still open"));
+	assert_non_null(strstr(err, path));
+	unlink(path);
+	assert_int_equal(dx_json_write_file("/nonexistent/x.json", fill_obj, "v",
+					    err, sizeof(err)), -1);
+	assert_string_equal(err, "/nonexistent/x.json: No such file or directory");
+	if (access("/dev/full", W_OK) == 0) {
+		assert_int_equal(dx_json_write_file("/dev/full", fill_obj, "v",
+						    err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "/dev/full: "));
+	}
+}
+
 static void test_write_string(void **state)
 {
 	char *buf = NULL;
@@ -261,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_misuse),
 		cmocka_unit_test(test_write_error),
+		cmocka_unit_test(test_write_file),
 		cmocka_unit_test(test_write_string),
 	};
 

@@ -18,26 +18,10 @@
 #include <cmocka.h>
 
 #include "daxlab/clock.h"
+#include "daxlab/files.h"
 #include "daxlab/num.h"
 #include "daxlab/spawn.h"
-
-static char dir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/test_spawn.XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) ? -1 : 0;
-}
+#include "fixture.h"
 
 static struct dx_spawn_result sh(const char *script, uint64_t timeout_ns)
 {
@@ -129,45 +113,43 @@ static pid_t read_pid(const char *path)
 	return (pid_t)v;
 }
 
-static void test_timeout_kills_group(void **state)
+/*
+ * Run script (a format with one %s: a file for the pid of the child it
+ * starts) with the limit; it must end as how says and take that child
+ * with it.
+ */
+static void child_dies(const char *script, uint64_t timeout_ns,
+		       enum dx_spawn_how how, const char *what)
 {
-	char script[256], pidfile[128];
+	char cmd[256], pidfile[128];
 	struct dx_spawn_result r;
 	pid_t child;
 
-	(void)state;
-	/* Like fsck: the command forks a worker and waits for it. */
-	snprintf(pidfile, sizeof(pidfile), "%s/worker.pid", dir);
-	snprintf(script, sizeof(script),
-		 "sleep 30 & echo $! > '%s'; wait", pidfile);
-	r = sh(script, 300 * DX_NS_PER_MS);
-	assert_int_equal(r.how, DX_SPAWN_TIMED_OUT);
+	snprintf(pidfile, sizeof(pidfile), "%s/child.pid", dir);
+	snprintf(cmd, sizeof(cmd), script, pidfile);
+	r = sh(cmd, timeout_ns);
+	assert_int_equal(r.how, how);
 	child = read_pid(pidfile);
 	if (!gone(child)) {
 		kill(child, SIGKILL);
-		fail_msg("the forked worker %d outlived the timeout", (int)child);
+		fail_msg("%s %d outlived the command", what, (int)child);
 	}
+}
+
+static void test_timeout_kills_group(void **state)
+{
+	(void)state;
+	/* Like fsck: the command forks a worker and waits for it. */
+	child_dies("sleep 30 & echo $! > '%s'; wait", 300 * DX_NS_PER_MS,
+		   DX_SPAWN_TIMED_OUT, "the forked worker");
 }
 
 static void test_leftovers_killed(void **state)
 {
-	char script[256], pidfile[128];
-	struct dx_spawn_result r;
-	pid_t child;
-
 	(void)state;
 	/* The command exits at once and leaves a background child behind. */
-	snprintf(pidfile, sizeof(pidfile), "%s/bg.pid", dir);
-	snprintf(script, sizeof(script),
-		 "sleep 30 >/dev/null 2>&1 & echo $! > '%s'; exit 0", pidfile);
-	r = sh(script, 0);
-	assert_int_equal(r.how, DX_SPAWN_EXITED);
-	assert_int_equal(r.code, 0);
-	child = read_pid(pidfile);
-	if (!gone(child)) {
-		kill(child, SIGKILL);
-		fail_msg("the background child %d was left running", (int)child);
-	}
+	child_dies("sleep 30 >/dev/null 2>&1 & echo $! > '%s'; exit 0", 0,
+		   DX_SPAWN_EXITED, "the background child");
 }
 
 static void test_files(void **state)
@@ -184,10 +166,7 @@ static void test_files(void **state)
 	(void)state;
 	snprintf(in, sizeof(in), "%s/in", dir);
 	snprintf(out, sizeof(out), "%s/out", dir);
-	f = fopen(in, "w");
-	assert_non_null(f);
-	fputs("from-stdin\n", f);
-	fclose(f);
+	assert_int_equal(dx_write_file(in, "from-stdin\n", 11), 0);
 	assert_int_equal(dx_spawn_run(&s, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.how, DX_SPAWN_EXITED);
 	f = fopen(out, "r");
@@ -262,5 +241,5 @@ int main(void)
 		cmocka_unit_test(test_not_started),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }

@@ -14,36 +14,26 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "daxlab/files.h"
+#include "fixture.h"
 #include "daxlab/symmap.h"
-
-static char dir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/test_symmap.XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) ? -1 : 0;
-}
 
 static const char *write_map(const char *name, const char *text)
 {
 	static char path[160];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
+	assert_int_equal(dx_write_file(path, text, strlen(text)), 0);
+	return path;
+}
+
+/* A file with any bytes, NULs too. */
+static const char *write_bytes(const char *name, const char *data, size_t n)
+{
+	static char path[160];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(dx_write_file(path, data, n), 0);
 	return path;
 }
 
@@ -167,15 +157,8 @@ static void test_not_a_map(void **state)
 	{
 		static const char nul[] = "ffffffff81000000 T _text\n"
 					  "ffffffff81000010 T f\0junk\n";
-		char path[160];
-		FILE *f;
 
-		snprintf(path, sizeof(path), "%s/nul", dir);
-		f = fopen(path, "w");
-		assert_non_null(f);
-		fwrite(nul, 1, sizeof(nul) - 1, f);
-		fclose(f);
-		load_fails(path, NULL, "nul:2:");
+		load_fails(write_bytes("nul", nul, sizeof(nul) - 1), NULL, "nul:2:");
 	}
 	load_fails("datao", "ffffffff81000000 D only_data\n", "no text symbols");
 	load_fails("empty", "", "no text symbols");
@@ -191,17 +174,8 @@ static void test_not_a_map(void **state)
 		load_fails(fifo, NULL, "fifo is not a regular file");
 	}
 	/* NUL bytes and binary junk are no System.map either. */
-	{
-		char path[160];
-		FILE *f;
-
-		snprintf(path, sizeof(path), "%s/binary", dir);
-		f = fopen(path, "w");
-		assert_non_null(f);
-		fwrite("\x7f" "ELF\0\0\x01\xff\n", 1, 10, f);
-		fclose(f);
-		load_fails(path, NULL, "binary:1: '?ELF' is not");
-	}
+	load_fails(write_bytes("binary", "\x7f" "ELF\0\0\x01\xff\n", 10), NULL,
+		   "binary:1: '?ELF' is not");
 }
 
 static void test_long_names(void **state)
@@ -233,5 +207,5 @@ int main(void)
 		cmocka_unit_test(test_long_names),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }

@@ -61,6 +61,15 @@ void dx_json_null(struct dx_json *j, const char *key);
  */
 int dx_json_check(const struct dx_json *j, char *err, size_t errlen);
 
+/*
+ * Create or truncate path and write one JSON line into it: fill(j, arg)
+ * writes the value. Returns 0, or -1 with "PATH: why" in err: it cannot
+ * be created, fill misused the writer, or a write or the close failed.
+ */
+int dx_json_write_file(const char *path,
+		       void (*fill)(struct dx_json *j, const void *arg),
+		       const void *arg, char *err, size_t errlen);
+
 /* s as one quoted, escaped JSON string on f; NULL writes null. */
 void dx_json_write_string(FILE *f, const char *s);
 /* The same for the first n bytes of s. */
