@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "daxlab/files.h"
+
 static const struct plugin_arg *find(const struct plugin_arg *t, size_t n,
 				     const char *kv, size_t klen)
 {
@@ -96,12 +98,7 @@ int plugin_args_distinct(const char *key, const char *out,
 			 const char *other_key, const char *other,
 			 char *err, size_t errlen)
 {
-	struct stat a, b;
-
-	if (!out || !other)
-		return 0;
-	if (strcmp(out, other) && (stat(out, &a) || stat(other, &b) ||
-				   a.st_dev != b.st_dev || a.st_ino != b.st_ino))
+	if (!out || !other || !dx_same_file(out, other))
 		return 0;
 	snprintf(err, errlen, "%s=%s: the same file as %s=", key, out,
 		 other_key);

@@ -243,55 +243,45 @@ int pmc_record_write(FILE *f, const struct pmc_record *r)
 	return dx_json_check(&j, NULL, 0);
 }
 
+static void fill_stats(struct dx_json *j, const void *arg)
+{
+	const struct pmc_stats *s = arg;
+
+	dx_json_obj_begin(j, NULL);
+	dx_json_str(j, "counts", s->counts_path);
+	dx_json_u64(j, "windows", s->windows);
+	dx_json_u64(j, "protocol_errors", s->protocol_errors);
+	dx_json_bool(j, "window_open_at_exit", s->window_open_at_exit);
+	dx_json_str(j, "mem", pmc_mem_mode_name(s->mem));
+	dx_json_bool(j, "mem_toggling", s->mem == PMC_MEM_ON ||
+				      s->mem == PMC_MEM_FIRST);
+	dx_json_u64(j, "mem_resets", s->mem_resets);
+	dx_json_u64(j, "bytes_partial_windows", s->bytes_partial_windows);
+	dx_json_str(j, "system_map", s->system_map);
+	dx_json_u64(j, "functions", s->functions);
+	dx_json_u64(j, "insns_user", s->insns_user);
+	dx_json_u64(j, "insns_kernel", s->insns_kernel);
+	dx_json_arr_begin(j, "regions");
+	for (unsigned i = 0; s->regions && i < s->regions->n; i++) {
+		dx_json_obj_begin(j, NULL);
+		dx_json_str(j, "name", s->regions->r[i].name);
+		dx_json_u64(j, "base", s->regions->r[i].base);
+		dx_json_u64(j, "size", s->regions->r[i].size);
+		dx_json_obj_end(j);
+	}
+	dx_json_arr_end(j);
+	dx_json_obj_end(j);
+}
+
 int pmc_stats_write(const char *path, const struct pmc_stats *s, char *err,
 		    size_t errlen)
 {
-	FILE *f = fopen(path, "w");
-	struct dx_json j;
-	int rc;
+	char why[512];
 
-	if (!f) {
-		snprintf(err, errlen, "stats=%s: %s", path, strerror(errno));
-		return -1;
-	}
-	dx_json_init(&j, f);
-	dx_json_obj_begin(&j, NULL);
-	dx_json_str(&j, "counts", s->counts_path);
-	dx_json_u64(&j, "windows", s->windows);
-	dx_json_u64(&j, "protocol_errors", s->protocol_errors);
-	dx_json_bool(&j, "window_open_at_exit", s->window_open_at_exit);
-	dx_json_str(&j, "mem", pmc_mem_mode_name(s->mem));
-	dx_json_bool(&j, "mem_toggling", s->mem == PMC_MEM_ON ||
-				       s->mem == PMC_MEM_FIRST);
-	dx_json_u64(&j, "mem_resets", s->mem_resets);
-	dx_json_u64(&j, "bytes_partial_windows", s->bytes_partial_windows);
-	dx_json_str(&j, "system_map", s->system_map);
-	dx_json_u64(&j, "functions", s->functions);
-	dx_json_u64(&j, "insns_user", s->insns_user);
-	dx_json_u64(&j, "insns_kernel", s->insns_kernel);
-	dx_json_arr_begin(&j, "regions");
-	for (unsigned i = 0; s->regions && i < s->regions->n; i++) {
-		dx_json_obj_begin(&j, NULL);
-		dx_json_str(&j, "name", s->regions->r[i].name);
-		dx_json_u64(&j, "base", s->regions->r[i].base);
-		dx_json_u64(&j, "size", s->regions->r[i].size);
-		dx_json_obj_end(&j);
-	}
-	dx_json_arr_end(&j);
-	dx_json_obj_end(&j);
-	rc = dx_json_check(&j, err, errlen);
-	if (fclose(f) && !rc) {
-		snprintf(err, errlen, "stats=%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (rc) {
-		/* err holds "JSON output: why"; name the file. */
-		char why[128];
-
-		snprintf(why, sizeof(why), "%s", err);
-		snprintf(err, errlen, "stats=%s: %s", path, why);
-	}
-	return rc;
+	if (!dx_json_write_file(path, fill_stats, s, why, sizeof(why)))
+		return 0;
+	snprintf(err, errlen, "stats=%s", why);
+	return -1;
 }
 
 struct pmc_session {

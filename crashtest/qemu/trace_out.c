@@ -277,45 +277,46 @@ int trace_out_close(struct trace_out *t)
 	return r;
 }
 
+struct stats_file {
+	const struct trace_out *t;
+	const char *trace_path;
+	bool started;
+};
+
+static void fill_stats(struct dx_json *j, const void *arg)
+{
+	const struct stats_file *sf = arg;
+	const struct trace_stats *s = &sf->t->st;
+
+	dx_json_obj_begin(j, NULL);
+	dx_json_str(j, "trace", sf->trace_path);
+	dx_json_str(j, "reason", sf->t->reason[0] ? sf->t->reason : NULL);
+	dx_json_bool(j, "started", sf->started);
+	dx_json_bool(j, "partial", s->partial);
+	dx_json_u64(j, "stores", s->stores);
+	dx_json_u64(j, "stores_pmem", s->stores_pmem);
+	dx_json_u64(j, "ntstores_pmem", s->ntstores_pmem);
+	dx_json_u64(j, "store_bytes_pmem", s->store_bytes_pmem);
+	dx_json_u64(j, "flushes", s->flushes);
+	dx_json_u64(j, "flushes_resolved", s->flushes_resolved);
+	dx_json_u64(j, "flushes_unresolved", s->flushes_unresolved);
+	dx_json_u64(j, "flushes_pmem", s->flushes_pmem);
+	dx_json_u64(j, "fences", s->fences);
+	dx_json_u64(j, "fences_written", s->fences_written);
+	dx_json_u64(j, "marks", s->marks);
+	dx_json_u64(j, "trace_bytes", s->bytes);
+	dx_json_obj_end(j);
+}
+
 int trace_out_write_stats(const struct trace_out *t, const char *path,
 			  const char *trace_path, bool started, char *err,
 			  size_t errlen)
 {
-	const struct trace_stats *s = &t->st;
-	FILE *f = fopen(path, "w");
-	struct dx_json j;
-	char why[128];
-	int rc;
+	struct stats_file sf = { t, trace_path, started };
+	char why[512];
 
-	if (!f) {
-		snprintf(err, errlen, "stats=%s: %s", path, strerror(errno));
-		return -1;
-	}
-	dx_json_init(&j, f);
-	dx_json_obj_begin(&j, NULL);
-	dx_json_str(&j, "trace", trace_path);
-	dx_json_str(&j, "reason", t->reason[0] ? t->reason : NULL);
-	dx_json_bool(&j, "started", started);
-	dx_json_bool(&j, "partial", s->partial);
-	dx_json_u64(&j, "stores", s->stores);
-	dx_json_u64(&j, "stores_pmem", s->stores_pmem);
-	dx_json_u64(&j, "ntstores_pmem", s->ntstores_pmem);
-	dx_json_u64(&j, "store_bytes_pmem", s->store_bytes_pmem);
-	dx_json_u64(&j, "flushes", s->flushes);
-	dx_json_u64(&j, "flushes_resolved", s->flushes_resolved);
-	dx_json_u64(&j, "flushes_unresolved", s->flushes_unresolved);
-	dx_json_u64(&j, "flushes_pmem", s->flushes_pmem);
-	dx_json_u64(&j, "fences", s->fences);
-	dx_json_u64(&j, "fences_written", s->fences_written);
-	dx_json_u64(&j, "marks", s->marks);
-	dx_json_u64(&j, "trace_bytes", s->bytes);
-	dx_json_obj_end(&j);
-	rc = dx_json_check(&j, why, sizeof(why));
-	if (fclose(f) && !rc) {
-		snprintf(why, sizeof(why), "%s", strerror(errno));
-		rc = -1;
-	}
-	if (rc)
-		snprintf(err, errlen, "stats=%s: %s", path, why);
-	return rc;
+	if (!dx_json_write_file(path, fill_stats, &sf, why, sizeof(why)))
+		return 0;
+	snprintf(err, errlen, "stats=%s", why);
+	return -1;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "daxlab/files.h"
 #include "scratch.h"
 
 char scratch_dir[64];
@@ -16,18 +17,14 @@ char scratch_dir[64];
 int scratch_setup(void **state)
 {
 	(void)state;
-	snprintf(scratch_dir, sizeof(scratch_dir), "/tmp/%s.XXXXXX",
-		 program_invocation_short_name);
-	return mkdtemp(scratch_dir) ? 0 : -1;
+	return dx_tmpdir_make(scratch_dir, sizeof(scratch_dir),
+			      program_invocation_short_name, NULL, 0);
 }
 
 int scratch_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch_dir);
-	return system(cmd) ? -1 : 0;
+	return dx_tree_remove(scratch_dir);
 }
 
 const char *scratch_file(const char *name, const char *text)
@@ -35,13 +32,9 @@ const char *scratch_file(const char *name, const char *text)
 	static char path[4][160];
 	static unsigned slot;
 	char *p = path[slot++ % 4];
-	FILE *f;
 
 	snprintf(p, sizeof(path[0]), "%s/%s", scratch_dir, name);
-	f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
+	assert_int_equal(dx_write_file(p, text, strlen(text)), 0);
 	return p;
 }
 

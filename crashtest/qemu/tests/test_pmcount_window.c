@@ -17,49 +17,36 @@
 
 #include "daxlab/symmap.h"
 #include "pmcount_window.h"
+#include "scratch.h"
 
-static char dir[64], map[128], counts[128];
+static char dir[64], map[160], counts[160];
 static struct dx_symmap *syms;
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-}
 
 static int setup(void **state)
 {
 	char err[256];
 
-	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/test_pmcount_window.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(map, sizeof(map), "%s/System.map", dir);
+	if (scratch_setup(state))
+		return -1;
+	snprintf(dir, sizeof(dir), "%s", scratch_dir);
 	snprintf(counts, sizeof(counts), "%s/counts.jsonl", dir);
 	/*
 	 * Four functions; one name needs JSON escaping, and two static
 	 * functions share a name (one JSON key, their counts summed).
 	 */
-	write_file(map, "ffffffff81000000 t vfs_write\n"
-			"ffffffff81000100 t odd\"name\n"
-			"ffffffff81000200 T pmem_submit_bio\n"
-			"ffffffff81000300 t vfs_write\n");
+	snprintf(map, sizeof(map), "%s",
+		 scratch_file("System.map", "ffffffff81000000 t vfs_write\n"
+					    "ffffffff81000100 t odd\"name\n"
+					    "ffffffff81000200 T pmem_submit_bio\n"
+					    "ffffffff81000300 t vfs_write\n"));
 	assert_int_equal(dx_symmap_load(&syms, map, err, sizeof(err)), 0);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
-	(void)state;
 	dx_symmap_free(syms);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	return 0;
+	return scratch_teardown(state);
 }
 
 static bool have_jq(void)
