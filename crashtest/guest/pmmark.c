@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "ctcli.h"
+#include "daxlab/exit.h"
 #include "pmmark.h"
 
 #define IOMEM "/proc/iomem"
@@ -30,7 +31,7 @@ static int usage(FILE *f)
 {
 	fprintf(f, "usage: pmmark start | stop | announce | regions | mark ID [LABEL]\n"
 		"       pmmark --help | --version\n");
-	return f == stdout ? CT_EXIT_OK : CT_EXIT_USAGE;
+	return f == stdout ? DX_EXIT_OK : DX_EXIT_USAGE;
 }
 
 /* Call fn for every top-level pmem range of /proc/iomem; returns count. */
@@ -87,7 +88,7 @@ int main(int argc, char **argv)
 		return usage(stdout);
 	if (!strcmp(argv[1], "--version") && argc == 2) {
 		printf("pmmark %s\n", CT_VERSION);
-		return CT_EXIT_OK;
+		return DX_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "start") && argc == 2) {
 		if (for_each_region(announce_region) < 0)
@@ -105,11 +106,11 @@ int main(int argc, char **argv)
 		return for_each_region(print_region) < 0 ? 1 : 0;
 	if (!strcmp(argv[1], "mark") && (argc == 3 || argc == 4)) {
 		if (ct_opt_u64("pmmark", "mark ID", argv[2], 0, UINT64_MAX, &id))
-			return CT_EXIT_USAGE;
+			return DX_EXIT_USAGE;
 		if (argc == 4 && strlen(argv[3]) > PMMARK_LABEL_MAX) {
 			fprintf(stderr, "pmmark: label longer than %d bytes\n",
 				PMMARK_LABEL_MAX);
-			return CT_EXIT_USAGE;
+			return DX_EXIT_USAGE;
 		}
 		pmmark_mark(id, argc == 4 ? argv[3] : NULL);
 		return 0;

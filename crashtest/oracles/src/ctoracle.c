@@ -4,120 +4,271 @@
  *
  *   ctoracle check --trace T --manifest M --out DIR [--scenario S]
  *       [--kernel K] [--system-map F] [--crash-points fence|event|mark]
- *       [--mode exhaustive|bounded:K|durable|random:N] [--seed S]
- *       [--max-states N] [--budget N] [--max-reports N] [--workdir W]
+ *       [--budget N | --mode exhaustive|bounded:K|durable|random:N
+ *       [--max-states N]] [--seed S] [--max-reports N] [--workdir W]
+ *       [--export DIR | --verdicts FILE]
  *     Enumerate the crash images of trace T with libpmsim and judge each
  *     in process: file-system checker after recovery, and the promises of
  *     manifest M for the marks reached. Writes DIR/result.json,
- *     DIR/violations.txt and DIR/violations/NNN.{txt,repro}.
- *     --budget N spreads about N states over the whole trace: the
- *     guaranteed-durable state at every mark, then random sampling with
- *     N / (crash points) states per point (at least 1), so a bound never
- *     cuts off the end of the trace. Drain marks (the tracer's drain=
- *     points) are checked too: a flush the driver completes while
- *     written-back stores still wait for a fence breaks the flush contract.
- *     Exit 0: no violation; 1: violations; 2: could not run; 3: partial.
- *
+ *     DIR/violations.txt and DIR/violations/NNN.{txt,repro}. --budget N
+ *     spreads about N states over the whole trace (budget.h). Drain marks
+ *     (the tracer's drain= points) are checked too: a flush the driver
+ *     completes while written-back stores still wait for a fence breaks
+ *     the flush contract.
  *     --export DIR: judge nothing, write each image with a new verdict key
  *     to DIR (xfs: the guest mounts them, see oracles/guest-judge);
  *     --verdicts FILE: take the verdicts the guest wrote (second pass).
  *
+ *   ctoracle judge --manifest M [--marks 'ID ...'] [--workdir W] IMAGE
+ *     Judge one region image (an external checker for pmsim check, or a
+ *     replayed reproducer). Marks also come from $PMSIM_MARKS.
+ *
  *   ctoracle judge-dir --manifest M --marks 'ID ...' ROOT
  *     The durability check on a file system mounted at ROOT; prints
- *     "ok", or "durability MARK MESSAGE". Exit 0 ok, 1 violation, 2 error.
+ *     "ok", or "durability MARK MESSAGE", or "error 0 MESSAGE".
  *
  *   ctoracle last-fences --trace T [--system-map F]
  *     For every mark, the last fence before it and the function it ran in
  *     (what made the promise durable), counted by function.
  *
- *   ctoracle judge --manifest M [--marks 'ID ...'] [--workdir W] IMAGE
- *     Judge one region image (an external checker for pmsim check, or a
- *     replayed reproducer). Marks also come from $PMSIM_MARKS.
- *     Exit 0: consistent; 1: not; 2: could not judge.
+ * Exit statuses (crashtest/README.md): 0 consistent, 1 violations or an
+ * I/O error, 2 usage or bad input (unknown mark ids among them), 3 a
+ * checker tool is missing, 4 incomplete, 5 no space or memory, 128+N
+ * stopped by signal N after removing the scratch directory.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "judge.h"
+#include "budget.h"
+#include "ctcli.h"
 #include "ctmanifest.h"
+#include "daxlab/clock.h"
+#include "daxlab/exit.h"
+#include "daxlab/num.h"
+#include "daxlab/symmap.h"
+#include "daxlab/vec.h"
+#include "judge.h"
 #include "pmsim.h"
-#include "report.h"
-#include "sym.h"
+#include "result_json.h"
+#include "scratch.h"
+#include "stop.h"
 #include "trace_scan.h"
+#include "violation_report.h"
+
+enum opt {
+	O_TRACE, O_MANIFEST, O_OUT, O_SCENARIO, O_KERNEL, O_SYSMAP, O_POINTS,
+	O_MODE, O_SEED, O_MAX_STATES, O_BUDGET, O_MAX_REPORTS, O_WORKDIR,
+	O_MARKS, O_EXPORT, O_VERDICTS, O_HELP, O_VERSION, O_NOPTS
+};
+#define BIT(o) (1u << (o))
 
 struct opts {
 	const char *trace, *manifest, *out, *scenario, *kernel, *sysmap;
 	const char *points, *mode, *workdir, *marks, *export_dir, *verdicts;
-	uint64_t seed, max_states, budget;
-	unsigned max_reports;
+	uint64_t seed, max_states, budget, max_reports;
+	unsigned given;			/* BIT(opt) of each option given */
 };
+
+static const struct option long_opts[] = {
+	{ "trace", required_argument, NULL, O_TRACE },
+	{ "manifest", required_argument, NULL, O_MANIFEST },
+	{ "out", required_argument, NULL, O_OUT },
+	{ "scenario", required_argument, NULL, O_SCENARIO },
+	{ "kernel", required_argument, NULL, O_KERNEL },
+	{ "system-map", required_argument, NULL, O_SYSMAP },
+	{ "crash-points", required_argument, NULL, O_POINTS },
+	{ "mode", required_argument, NULL, O_MODE },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "max-states", required_argument, NULL, O_MAX_STATES },
+	{ "budget", required_argument, NULL, O_BUDGET },
+	{ "max-reports", required_argument, NULL, O_MAX_REPORTS },
+	{ "workdir", required_argument, NULL, O_WORKDIR },
+	{ "marks", required_argument, NULL, O_MARKS },
+	{ "export", required_argument, NULL, O_EXPORT },
+	{ "verdicts", required_argument, NULL, O_VERDICTS },
+	{ "help", no_argument, NULL, O_HELP },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int usage(FILE *f)
+{
+	fprintf(f,
+		"usage: ctoracle check --trace T --manifest M --out DIR [options]\n"
+		"       ctoracle judge --manifest M [--marks 'ID ...'] [--workdir W] IMAGE\n"
+		"       ctoracle judge-dir --manifest M --marks 'ID ...' ROOT\n"
+		"       ctoracle last-fences --trace T [--system-map F]\n"
+		"       ctoracle --help | --version\n"
+		"check options:\n"
+		"  --scenario S --kernel K   names for the reports (default: the manifest's)\n"
+		"  --system-map F            kernel symbols for crash points and stores\n"
+		"  --crash-points fence|event|mark  where the power fails (default fence)\n"
+		"  --budget N                about N states spread over the whole trace\n"
+		"  --mode M [--max-states N] an enumeration instead: exhaustive, bounded:K,\n"
+		"                            durable, random:N\n"
+		"  --seed S  --max-reports N (default 20)  --workdir W\n"
+		"  --export DIR | --verdicts FILE  xfs: images judged in a guest\n"
+		"Marks are decimal ids (0x for hex), separated by blanks or commas; each\n"
+		"must be in the manifest. Scratch files go to a new directory under\n"
+		"$TMPDIR, else /dev/shm, else /tmp (removed at the end and on SIGINT,\n"
+		"SIGTERM, SIGHUP), or to --workdir W (kept).\n"
+		"exit: 0 consistent, 1 violations or an I/O error, 2 usage or bad input,\n"
+		"      3 a checker tool is missing, 4 incomplete, 5 no space or memory,\n"
+		"      128+N stopped by signal N\n");
+	return f == stdout ? DX_EXIT_OK : DX_EXIT_USAGE;
+}
+
+/* ---- input checks ---------------------------------------------------------- */
+
+static int load_manifest(struct ctm_manifest *m, const char *path)
+{
+	char err[1024];
+	int rc = ctm_load(m, path, err, sizeof(err));
+
+	if (rc)
+		fprintf(stderr, "ctoracle: %s\n", err);
+	return rc == CTM_ENOMEM ? DX_EXIT_RESOURCES : rc ? DX_EXIT_USAGE : 0;
+}
+
+/*
+ * The mark ids of a --marks list (or $PMSIM_MARKS): numbers separated by
+ * blanks or commas, each known to the manifest (ctm_knows_id).
+ */
+static int parse_marks(const char *s, const struct ctm_manifest *m,
+		       const char *mpath, uint64_t **ids, size_t *n)
+{
+	size_t cap = 0;
+	char tok[64], err[256];
+
+	*ids = NULL;
+	*n = 0;
+	for (const char *p = s ? s : ""; *p;) {
+		size_t len = strcspn(p, " ,\t\n");
+		uint64_t id;
+
+		if (!len) {
+			p++;
+			continue;
+		}
+		if (len >= sizeof(tok)) {
+			fprintf(stderr, "ctoracle: mark id '%.20s...' is too long\n", p);
+			return DX_EXIT_USAGE;
+		}
+		memcpy(tok, p, len);
+		tok[len] = 0;
+		p += len;
+		if (dx_parse_u64(tok, 0, UINT64_MAX, &id, "mark id", err, sizeof(err))) {
+			fprintf(stderr, "ctoracle: %s\n", err);
+			return DX_EXIT_USAGE;
+		}
+		if (!ctm_knows_id(m, id)) {
+			fprintf(stderr, "ctoracle: mark %" PRIu64 " is not in the "
+				"manifest %s\n", id, mpath);
+			return DX_EXIT_USAGE;
+		}
+		if (DX_RESERVE(*ids, cap, *n + 1)) {
+			fprintf(stderr, "ctoracle: out of memory for %zu mark ids\n", *n);
+			return DX_EXIT_RESOURCES;
+		}
+		(*ids)[(*n)++] = id;
+	}
+	return 0;
+}
+
+/* Every mark the trace holds must be one the manifest knows: else the two
+ * are not of one run, and promises would be judged against the wrong
+ * points (or, unknown, not at all). */
+static int check_trace_marks(const struct pmsim_trace *t,
+			     const struct ctm_manifest *m, const char *tpath,
+			     const char *mpath)
+{
+	for (size_t i = 0; i < pmsim_trace_nmarks(t); i++) {
+		const struct pmsim_mark *k = pmsim_trace_mark(t, i);
+
+		if (pmtrace_is_drain_label(k->label) || ctm_knows_id(m, k->id))
+			continue;
+		fprintf(stderr, "ctoracle: %s: mark %" PRIu64 " \"%s\" is not in "
+			"the manifest %s (are they of one run?)\n", tpath, k->id,
+			k->label, mpath);
+		return DX_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Is path (existing) a file directly in dir? */
+static int file_in_dir(const char *path, const char *dir)
+{
+	char p[PATH_MAX], d[PATH_MAX];
+	char *slash;
+
+	if (!dir || !realpath(path, p) || !realpath(dir, d))
+		return 0;
+	slash = strrchr(p, '/');
+	*slash = 0;
+	return !strcmp(p[0] ? p : "/", d);
+}
+
+/* Are a and b (both existing) one file? */
+static int same_file(const char *a, const char *b)
+{
+	struct stat x, y;
+
+	return a && b && !stat(a, &x) && !stat(b, &y) && x.st_dev == y.st_dev &&
+	       x.st_ino == y.st_ino;
+}
+
+/* An input that an output would overwrite. */
+static int aliased(const char *what, const char *in, const char *out,
+		   const char *outdir)
+{
+	if (!in || !(same_file(in, out) || file_in_dir(in, outdir)))
+		return 0;
+	fprintf(stderr, "ctoracle: the %s %s would be overwritten by the "
+		"output (%s): give another path\n", what, in, out ? out : outdir);
+	return 1;
+}
+
+/* The end of a command that made a scratch directory wd (or none: ""):
+ * remove it; after a signal, say so and return 128 + N. */
+static int finish(const char *wd, int status)
+{
+	if (wd[0] && scratch_remove(wd))
+		fprintf(stderr, "ctoracle: could not remove %s: %s\n", wd,
+			strerror(errno));
+	if (!stop_signal())
+		return status;
+	fprintf(stderr, "ctoracle: stopped by %s%s%s\n", stop_name(stop_signal()),
+		wd[0] ? "; removed " : "", wd);
+	return DX_EXIT_SIGNAL_BASE + stop_signal();
+}
+
+/* ---- the in-process checker ------------------------------------------------- */
 
 struct check_ctx {
 	struct judge *j;
-	uint64_t base;
-	uint64_t size;
+	uint64_t base, size;
 	struct found *found;
 	size_t nfound, capfound;
 	uint64_t dur, fsck, errors;
 	uint64_t *ids;
 	size_t capids;
-	int fatal;
 	char fatal_msg[1024];
-	/* Crash-point sampling: judge every stride-th crash point only. */
-	uint64_t stride, point_no, last_event, skipped;
-	int have_event;
 	double last_progress, start;
 };
 
 static double now_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	return dx_ns_to_s(dx_now_ns());
 }
-
-static int usage(void)
-{
-	fprintf(stderr,
-		"usage: ctoracle check --trace T --manifest M --out DIR [options]\n"
-		"       ctoracle judge --manifest M [--marks 'ID ...'] IMAGE\n"
-		"       ctoracle judge-dir --manifest M --marks 'ID ...' ROOT\n"
-		"       ctoracle last-fences --trace T [--system-map F]\n"
-		"options: --scenario S --kernel K --system-map F --crash-points P\n"
-		"         --mode M --seed S --max-states N --budget N --max-reports N\n"
-		"         --workdir W\n"
-		"         --export DIR | --verdicts FILE (xfs: judged in a guest)\n");
-	return 2;
-}
-
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return errno || end == s || *end ? -1 : 0;
-}
-
-static const char *default_workdir(char *buf, size_t len)
-{
-	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-
-	snprintf(buf, len, "%s/ctoracle.%ld", base, (long)getpid());
-	return buf;
-}
-
-/* ---- the in-process checker ---------------------------------------------- */
 
 static int check_cb(void *arg, const struct pmsim_image *img,
 		    const struct pmsim_crash *crash, const uint64_t *changed,
@@ -130,24 +281,12 @@ static int check_cb(void *arg, const struct pmsim_image *img,
 
 	(void)changed;
 	(void)nchanged;
+	if (stop_signal())
+		return pmsim_seterr("stopped by %s", stop_name(stop_signal()));
 	if (!region)
 		return pmsim_seterr("crash image lacks the region");
-	if (!c->have_event || crash->event != c->last_event) {
-		c->have_event = 1;
-		c->last_event = crash->event;
-		c->point_no++;
-	}
-	if (c->stride > 1 && (c->point_no - 1) % c->stride) {
-		c->skipped++;
-		return 0;
-	}
-	if (crash->nmarks > c->capids) {
-		free(c->ids);
-		c->capids = crash->nmarks * 2;
-		c->ids = malloc(c->capids * sizeof(*c->ids));
-		if (!c->ids)
-			return pmsim_seterr("out of memory");
-	}
+	if (DX_RESERVE(c->ids, c->capids, crash->nmarks))
+		return pmsim_seterr("out of memory");
 	for (size_t i = 0; i < crash->nmarks; i++)
 		c->ids[i] = crash->marks[i].id;
 	judge_image(c->j, region, c->ids, crash->nmarks, &v);
@@ -162,6 +301,8 @@ static int check_cb(void *arg, const struct pmsim_image *img,
 		c->last_progress = now;
 	}
 	if (v.error) {
+		if (stop_signal())
+			return pmsim_seterr("stopped by %s", stop_name(stop_signal()));
 		c->errors++;
 		if (!c->fatal_msg[0])
 			snprintf(c->fatal_msg, sizeof(c->fatal_msg), "%s", v.msg);
@@ -173,15 +314,8 @@ static int check_cb(void *arg, const struct pmsim_image *img,
 		c->dur++;
 	else
 		c->fsck++;
-	if (c->nfound == c->capfound) {
-		size_t cap = c->capfound ? 2 * c->capfound : 64;
-		struct found *nf = realloc(c->found, cap * sizeof(*nf));
-
-		if (!nf)
-			return pmsim_seterr("out of memory");
-		c->found = nf;
-		c->capfound = cap;
-	}
+	if (DX_RESERVE(c->found, c->capfound, c->nfound + 1))
+		return pmsim_seterr("out of memory");
 	c->found[c->nfound++] = (struct found){ crash->event, crash->state, v };
 	return 1;
 }
@@ -203,26 +337,72 @@ static int report_rank(const struct check_ctx *c, const struct pmsim_violation *
 	return v && v->durability_bad ? 0 : 1;
 }
 
-/* Crash points pmsim will visit for kind: fences (not lfence) + end. */
-static uint64_t crash_points(const struct pmsim_trace *t,
-			     enum pmsim_crash_points kind)
+/* Reports of one pass; -1 when one could not be written. */
+static int write_reports(struct check_ctx *c, struct run_info *ri,
+			 const struct pmsim_result *res, int first_pass,
+			 unsigned *nrep, FILE *summary)
 {
-	uint64_t n = 1;
+	int rc = 0;
 
-	for (size_t i = 0; i < pmsim_trace_nevents(t); i++) {
-		const struct pmsim_event *e = pmsim_trace_event(t, i);
+	for (size_t i = 0; i < res->nreports && first_pass; i++)
+		if (res->reports[i].drain &&
+		    report_drain(ri, &res->reports[i], ++*nrep, summary))
+			rc = -1;
+	for (int rank = 0; rank < 2; rank++)
+		for (size_t i = 0; i < res->nreports; i++) {
+			const struct pmsim_violation *pv = &res->reports[i];
+			const struct verdict *v = find_verdict(c, &pv->crash);
 
-		if (kind == PMSIM_AT_EVENT ||
-		    (kind == PMSIM_AT_MARK && e->type == PMTRACE_MARK &&
-		     !pmtrace_is_drain_label((const char *)e->payload)) ||
-		    (kind == PMSIM_AT_FENCE && e->type == PMTRACE_FENCE &&
-		     e->kind != PMTRACE_FENCE_LFENCE))
-			n++;
-	}
-	return n;
+			if (pv->drain || !v || report_rank(c, pv) != rank)
+				continue;
+			if (report_violation(ri, pv, v, ++*nrep, summary))
+				rc = -1;
+		}
+	return rc;
 }
 
-static int cmd_check(const struct opts *op)
+static void add_counts(struct pmsim_result *total, const struct pmsim_result *r,
+		       int first_pass)
+{
+	total->crash_points += r->crash_points;
+	total->points_total += r->points_total;
+	total->points_checked += r->points_checked;
+	total->explored += r->explored;
+	total->distinct += r->distinct;
+	total->violations += r->violations;
+	/* every pass checks the same drain marks: count them once */
+	if (first_pass) {
+		total->drains = r->drains;
+		total->drain_violations = r->drain_violations;
+	}
+	if (r->bounded && !total->bounded) {
+		total->bounded = 1;
+		memcpy(total->bound_reason, r->bound_reason,
+		       sizeof(total->bound_reason));
+	}
+}
+
+static int check_inputs(const struct opts *op)
+{
+	char out1[4096], out2[4096], vdir[4096];
+	const char *const in[][2] = {
+		{ "trace", op->trace }, { "manifest", op->manifest },
+		{ "System.map", op->sysmap }, { "verdicts file", op->verdicts },
+	};
+
+	snprintf(out1, sizeof(out1), "%s/result.json", op->out);
+	snprintf(out2, sizeof(out2), "%s/violations.txt", op->out);
+	snprintf(vdir, sizeof(vdir), "%s/violations", op->out);
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+		if (aliased(in[i][0], in[i][1], out1, NULL) ||
+		    aliased(in[i][0], in[i][1], out2, vdir) ||
+		    aliased(in[i][0], in[i][1], NULL, op->workdir) ||
+		    aliased(in[i][0], in[i][1], NULL, op->export_dir))
+			return DX_EXIT_USAGE;
+	return 0;
+}
+
+static int cmd_check(const struct opts *op, char **args)
 {
 	struct ctm_manifest m = { 0 };
 	struct pmsim_trace *t = NULL;
@@ -230,35 +410,38 @@ static int cmd_check(const struct opts *op)
 	struct pmsim_result res;
 	struct pmsim_checker chk;
 	struct trace_scan sc = { 0 };
-	struct symtab *syms = NULL;
+	struct dx_symmap *syms = NULL;
 	struct check_ctx c = { 0 };
+	struct check_summary sum = { 0 };
+	struct budget_plan plan;
 	struct run_info ri;
-	char err[1024], wd[256], path[4096];
+	char err[1024], wd[4096] = "", path[4096], why[1200] = "";
 	enum fs_type fs;
 	struct stat st;
-	double t0, t1, t2;
-	int partial = 0, rc, status = 2, made_wd = 0;
-	const char *why = NULL;
+	double t0, t1 = 0, t2;
+	int rc, status = DX_EXIT_USAGE, stopped = 0, made_out = 0, wrote = 0;
 	FILE *summary;
 	unsigned nrep = 0;
-	char budget_mode[96] = "";
-	struct pmsim_opts pass[3];
-	int npass;
-	struct pmsim_result total = { 0 };
-	uint64_t stride = 1;
 
-	if (!op->trace || !op->manifest || !op->out)
-		return usage();
-	if (ctm_load(&m, op->manifest, err, sizeof(err))) {
-		fprintf(stderr, "ctoracle: %s\n", err);
-		return 2;
+	(void)args;
+	if (!op->trace || !op->manifest || !op->out) {
+		fprintf(stderr, "ctoracle check: --trace, --manifest and --out are required\n");
+		return DX_EXIT_USAGE;
 	}
+	if (op->budget && (op->mode || (op->given & BIT(O_MAX_STATES)))) {
+		fprintf(stderr, "ctoracle check: --budget plans the states itself: "
+			"no --mode or --max-states with it\n");
+		return DX_EXIT_USAGE;
+	}
+	if ((status = load_manifest(&m, op->manifest)))
+		return status;
+	status = DX_EXIT_USAGE;
 	if (fs_type_parse(m.h.fs, &fs)) {
 		fprintf(stderr, "ctoracle: %s: unknown file system '%s'\n",
 			op->manifest, m.h.fs);
 		goto out;
 	}
-	if (symtab_load(&syms, op->sysmap, err, sizeof(err))) {
+	if (dx_symmap_load(&syms, op->sysmap, err, sizeof(err))) {
 		fprintf(stderr, "ctoracle: %s\n", err);
 		goto out;
 	}
@@ -270,55 +453,39 @@ static int cmd_check(const struct opts *op)
 	}
 	po.seed = op->seed;
 	po.max_states = op->max_states;
-	po.max_reports = op->max_reports;
+	po.max_reports = (unsigned)op->max_reports;
+	if ((status = check_inputs(op)))
+		goto out;
+	status = DX_EXIT_USAGE;
 	t0 = now_s();
 	if (pmsim_trace_open(&t, op->trace)) {
 		fprintf(stderr, "ctoracle: %s\n", pmsim_errmsg());
 		goto out;
 	}
+	if ((status = check_trace_marks(t, &m, op->trace, op->manifest)))
+		goto out;
+	status = DX_EXIT_USAGE;
 	if (trace_scan(t, &sc, err, sizeof(err))) {
 		fprintf(stderr, "ctoracle: %s: %s\n", op->trace, err);
 		goto out;
 	}
-	npass = 1;
-	pass[0] = po;
-	if (op->budget) {
-		/* Marks first: right after a promise returns, with many random
-		 * states each, is where a lost promised line shows. Then every
-		 * fence, for the consistency of what is in flight. */
-		uint64_t marks = crash_points(t, PMSIM_AT_MARK);
-		uint64_t points = crash_points(t, po.points), per;
-
-		per = op->budget / 3 / (marks ? marks : 1);
-		/* The guaranteed-durable state at each mark first: it makes
-		 * the durability check of every promise deterministic. */
-		pass[0].points = PMSIM_AT_MARK;
-		pass[0].mode = PMSIM_BOUNDED;
-		pass[0].mode_arg = 0;
-		pass[0].max_states = marks + 1;
-		pass[1] = pass[0];
-		pass[1].mode = PMSIM_RANDOM;
-		pass[1].mode_arg = per > 4 ? per : 4;
-		pass[1].max_states = 2 * op->budget + marks;
-		per = op->budget * 2 / 3 / (points ? points : 1);
-		pass[2] = po;
-		pass[2].mode = PMSIM_RANDOM;
-		pass[2].mode_arg = per ? per : 1;
-		pass[2].max_states = 2 * op->budget + points;
-		npass = 3;
-		/* More crash points than the budget: judge every stride-th. */
-		stride = per ? 1 : (points + op->budget * 2 / 3 - 1) /
-				   (op->budget * 2 / 3 ? op->budget * 2 / 3 : 1);
-		snprintf(budget_mode, sizeof(budget_mode),
-			 "durable + random:%" PRIu64 " at marks, random:%" PRIu64
-			 " at every %s%s", pass[1].mode_arg, pass[2].mode_arg,
-			 stride > 1 ? "" : op->points ? op->points : "fence",
-			 stride > 1 ? "Nth fence" : "");
-		if (stride > 1)
-			snprintf(budget_mode + strlen(budget_mode),
-				 sizeof(budget_mode) - strlen(budget_mode),
-				 " (N = %" PRIu64 ")", stride);
+	if (budget_plan(t, &po, op->budget, &plan)) {
+		fprintf(stderr, "ctoracle: %s\n", pmsim_errmsg());
+		goto out;
 	}
+	ri = (struct run_info){
+		.scenario = op->scenario ? op->scenario : m.h.scenario,
+		.kernel = op->kernel ? op->kernel : m.h.kernel,
+		.trace_path = op->trace, .manifest_path = op->manifest,
+		.outdir = op->out,
+		.mode = op->budget ? plan.mode : op->mode ? op->mode : "exhaustive",
+		.points = op->points ? op->points : "fence", .m = &m,
+		.syms = syms, .t = t,
+	};
+	sum.plan = &plan;
+	/* From here on there is something to clean up or to write. */
+	stop_defer();
+	status = DX_EXIT_FINDING;
 	snprintf(path, sizeof(path), "%s/violations", op->out);
 	if ((mkdir(op->out, 0755) && errno != EEXIST) ||
 	    (mkdir(path, 0755) && errno != EEXIST)) {
@@ -326,16 +493,23 @@ static int cmd_check(const struct opts *op)
 			strerror(errno));
 		goto out;
 	}
-	made_wd = !op->workdir;
-	if (judge_new(&c.j, &m, fs, sc.base, sc.final, sc.size, sc.touched,
-		      op->workdir ? op->workdir : default_workdir(wd, sizeof(wd)),
-		      err, sizeof(err))) {
+	made_out = 1;
+	t1 = now_s();
+	if (!op->workdir && scratch_make(wd, sizeof(wd), err, sizeof(err))) {
 		fprintf(stderr, "ctoracle: %s\n", err);
+		goto out;
+	}
+	status = judge_new(&c.j, &m, fs, sc.base, sc.final, sc.size, sc.touched,
+			   op->workdir ? op->workdir : wd, err, sizeof(err));
+	if (status) {
+		if (!stop_signal())
+			fprintf(stderr, "ctoracle: %s\n", err);
 		goto out;
 	}
 	if ((op->export_dir && judge_export(c.j, op->export_dir, err, sizeof(err))) ||
 	    (op->verdicts && judge_load_verdicts(c.j, op->verdicts, err, sizeof(err)))) {
 		fprintf(stderr, "ctoracle: %s\n", err);
+		status = op->verdicts ? DX_EXIT_USAGE : DX_EXIT_FINDING;
 		goto out;
 	}
 	trace_scan_outside(t, &sc, judge_location(c.j)->fs_start,
@@ -344,180 +518,160 @@ static int cmd_check(const struct opts *op)
 	c.size = sc.size;
 	c.start = c.last_progress = t1 = now_s();
 	chk = (struct pmsim_checker){ check_cb, &c, "ctoracle" };
-	ri = (struct run_info){
-		.scenario = op->scenario ? op->scenario : m.h.scenario,
-		.kernel = op->kernel ? op->kernel : "",
-		.trace_path = op->trace, .manifest_path = op->manifest,
-		.outdir = op->out,
-		.mode = budget_mode[0] ? budget_mode : op->mode ? op->mode : "exhaustive",
-		.points = op->points ? op->points : "fence", .m = &m,
-		.syms = syms, .t = t,
-		.fs_addr = sc.base_addr + judge_location(c.j)->fs_start,
-	};
+	ri.fs_addr = sc.base_addr + judge_location(c.j)->fs_start;
 	snprintf(path, sizeof(path), "%s/violations.txt", op->out);
 	summary = fopen(path, "w");
-	for (int p = 0; p < npass && !partial; p++) {
-		/* The marks pass judges every point; the fence pass samples. */
-		c.stride = p == npass - 1 ? stride : 1;
-		c.point_no = 0;
-		c.have_event = 0;
-		rc = pmsim_run(t, &pass[p], &chk, &res);
+	if (!summary)
+		fprintf(stderr, "ctoracle: cannot create %s: %s\n", path,
+			strerror(errno));
+	for (int p = 0; p < plan.npass && !stopped; p++) {
+		rc = pmsim_run(t, &plan.pass[p].o, &chk, &res);
 		if (rc) {
-			partial = 1;
-			why = pmsim_errmsg();
-			fprintf(stderr, "ctoracle: the run stopped early: %s\n", why);
+			stopped = 1;
+			if (!stop_signal()) {
+				snprintf(why, sizeof(why), "%s", pmsim_errmsg());
+				fprintf(stderr, "ctoracle: the run stopped early: %s\n", why);
+			}
 			break;
 		}
-		total.crash_points += res.crash_points;
-		total.explored += res.explored;
-		total.distinct += res.distinct;
-		total.violations += res.violations;
-		/* every pass checks the same drain marks: count them once */
-		if (p == 0) {
-			total.drains = res.drains;
-			total.drain_violations = res.drain_violations;
-		}
-		if (res.bounded && !total.bounded) {
-			total.bounded = 1;
-			memcpy(total.bound_reason, res.bound_reason,
-			       sizeof(total.bound_reason));
-		}
+		add_counts(&sum.total, &res, p == 0);
+		sum.pass[sum.npass] = res;
+		sum.pass[sum.npass].nreports = 0;
+		sum.pass[sum.npass++].reports = NULL;
+		/* A point sampled out is the plan; one left unfinished is not. */
+		if ((res.bounded || res.points_checked < res.crash_points) && !why[0])
+			snprintf(why, sizeof(why), "%s", res.bounded ? res.bound_reason :
+				 "crash points not enumerated to the end");
 		/* Reports name states of this pass; the reproducer needs its
-		 * options. Durability violations first. */
-		ri.o = &pass[p];
-		for (size_t i = 0; i < res.nreports && p == 0; i++)
-			if (res.reports[i].drain &&
-			    report_drain(&ri, &res.reports[i], ++nrep, summary))
-				partial = 1;
-		for (int rank = 0; rank < 2; rank++)
-			for (size_t i = 0; i < res.nreports; i++) {
-				const struct pmsim_violation *pv = &res.reports[i];
-				const struct verdict *v = find_verdict(&c, &pv->crash);
-
-				if (pv->drain || !v || report_rank(&c, pv) != rank)
-					continue;
-				if (report_violation(&ri, pv, v, ++nrep, summary))
-					partial = 1;
-			}
+		 * options. */
+		ri.o = &plan.pass[p].o;
+		if (write_reports(&c, &ri, &res, p == 0, &nrep, summary)) {
+			stopped = 1;
+			snprintf(why, sizeof(why), "a violation report could not be written");
+		}
 		c.nfound = 0;
 		pmsim_result_free(&res);
 	}
 	t2 = now_s();
 	if (c.errors) {
-		partial = 1;
-		why = c.fatal_msg;
-		fprintf(stderr, "ctoracle: %" PRIu64 " images could not be judged: %s\n",
-			c.errors, c.fatal_msg);
+		snprintf(why, sizeof(why), "%" PRIu64 " images could not be judged: %s",
+			 c.errors, c.fatal_msg);
+		fprintf(stderr, "ctoracle: %s\n", why);
 	}
-	if (summary)
-		fclose(summary);
-	stat(op->trace, &st);
-	if (report_json(&ri, &total, c.j, &sc, (uint64_t)st.st_size, partial, why,
-			t1 - t0, t2 - t1, c.dur, c.fsck, c.errors, c.skipped))
-		partial = 1;
+	if (summary && fclose(summary))
+		fprintf(stderr, "ctoracle: writing %s failed\n", path);
+	sum.signal = stop_signal();
+	sum.partial = why[0] != 0;
+	sum.why = why;
+	sum.scan_s = t1 - t0;
+	sum.judge_s = t2 - t1;
+	sum.dur_states = c.dur;
+	sum.fsck_states = c.fsck;
+	sum.err_states = c.errors;
+	sum.trace_bytes = stat(op->trace, &st) ? 0 : (uint64_t)st.st_size;
+	wrote = 1;
+	if (result_json_write(&ri, &sum, c.j, &sc))
+		sum.partial = 1;
 	fprintf(stderr, "ctoracle: %s: %" PRIu64 " crash points, %" PRIu64
 		" states, %" PRIu64 " distinct images in %.1f s (%.1f/s; %" PRIu64
 		" judged, %" PRIu64 " cached): %" PRIu64 " durability, %" PRIu64
 		" fsck, %" PRIu64 " flush-contract violations%s%s\n",
-		ri.scenario, total.crash_points, total.explored, total.distinct, t2 - t1,
-		t2 > t1 ? (double)total.distinct / (t2 - t1) : 0.0,
+		ri.scenario, sum.total.crash_points, sum.total.explored,
+		sum.total.distinct, t2 - t1,
+		t2 > t1 ? (double)sum.total.distinct / (t2 - t1) : 0.0,
 		judge_stats(c.j)->judged, judge_stats(c.j)->cache_hits, c.dur,
-		c.fsck, total.drain_violations, total.bounded ? " (bounded)" : "",
-		c.skipped ? " (crash points sampled)" : "");
-	status = partial ? 3 : c.dur + c.fsck + total.drain_violations ? 1 : 0;
+		c.fsck, sum.total.drain_violations,
+		sum.partial ? " (incomplete)" : "",
+		sum.signal ? " (interrupted)" : "");
+	status = sum.partial ? DX_EXIT_INCOMPLETE :
+		 c.dur + c.fsck + sum.total.drain_violations ? DX_EXIT_FINDING :
+		 DX_EXIT_OK;
 out:
-	judge_free(c.j);
-	if (made_wd) {
-		snprintf(path, sizeof(path), "rm -rf '%s'", wd);
-		if (system(path) != 0)
-			fprintf(stderr, "ctoracle: could not remove %s\n", wd);
+	/* Stopped before the passes: the record still says so. */
+	if (stop_signal() && made_out && !wrote) {
+		sum.signal = stop_signal();
+		sum.partial = 1;
+		sum.why = "stopped before judging";
+		sum.judge_s = now_s() - t1;
+		result_json_write(&ri, &sum, c.j, &sc);
 	}
+	judge_free(c.j);
+	status = finish(wd, status);
 	free(c.found);
 	free(c.ids);
 	trace_scan_free(&sc);
-	symtab_free(syms);
+	dx_symmap_free(syms);
 	pmsim_trace_free(t);
 	ctm_free(&m);
 	return status;
 }
 
-/* ---- a mounted file system ------------------------------------------------ */
+/* ---- a mounted file system -------------------------------------------------- */
 
-static size_t parse_marks(const char *marks, uint64_t *ids, size_t max)
+static int cmd_judge_dir(const struct opts *op, char **args)
 {
-	size_t n = 0;
-
-	for (const char *p = marks; p && *p && n < max;) {
-		char *end;
-		unsigned long long id = strtoull(p, &end, 0);
-
-		if (end == p) {
-			if (*p != ' ' && *p != ',')
-				return SIZE_MAX;
-			p++;
-			continue;
-		}
-		ids[n++] = id;
-		p = end;
-	}
-	return n;
-}
-
-static int cmd_judge_dir(const struct opts *op, const char *root)
-{
-	uint64_t ids[4096];
+	const char *root = args[0];
+	uint64_t *ids = NULL;
 	size_t n;
 	struct ctm_manifest m;
 	struct verdict v;
-	char err[1024];
+	struct stat st;
+	int status;
 
-	if (!op->manifest)
-		return usage();
-	if (ctm_load(&m, op->manifest, err, sizeof(err))) {
-		fprintf(stderr, "ctoracle: %s\n", err);
-		return 2;
+	if (!op->manifest || !op->marks) {
+		fprintf(stderr, "ctoracle judge-dir: --manifest and --marks are required\n");
+		return DX_EXIT_USAGE;
 	}
-	n = parse_marks(op->marks, ids, 4096);
-	if (n == SIZE_MAX) {
-		fprintf(stderr, "ctoracle: bad mark list '%s'\n", op->marks);
-		return 2;
+	if (stat(root, &st) || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "ctoracle: %s is not a directory\n", root);
+		return DX_EXIT_USAGE;
+	}
+	if ((status = load_manifest(&m, op->manifest)))
+		return status;
+	if ((status = parse_marks(op->marks, &m, op->manifest, &ids, &n))) {
+		ctm_free(&m);
+		free(ids);
+		return status;
 	}
 	judge_mounted(&m, root, ids, n, &v);
 	ctm_free(&m);
+	free(ids);
 	if (v.error) {
 		printf("error 0 %s\n", v.msg);
-		return 2;
+		return DX_EXIT_INCOMPLETE;
 	}
 	if (v.durability_bad) {
 		printf("durability %" PRIu64 " %s\n", v.mark, v.msg);
-		return 1;
+		return DX_EXIT_FINDING;
 	}
 	printf("ok 0 last mark %" PRIu64 "\n", v.last_mark);
-	return 0;
+	return DX_EXIT_OK;
 }
 
-/* ---- which fence made each promise durable -------------------------------- */
+/* ---- which fence made each promise durable ---------------------------------- */
 
-static int cmd_last_fences(const struct opts *op)
+static int cmd_last_fences(const struct opts *op, char **args)
 {
 	struct pmsim_trace *t = NULL;
-	struct symtab *syms = NULL;
+	struct dx_symmap *syms = NULL;
 	const struct pmsim_event *fence = NULL;
 	char err[512], sym[256];
 	struct { char name[256]; unsigned n; } count[64];
 	size_t ncount = 0;
 
-	if (!op->trace)
-		return usage();
-	if (symtab_load(&syms, op->sysmap, err, sizeof(err))) {
+	(void)args;
+	if (!op->trace) {
+		fprintf(stderr, "ctoracle last-fences: --trace is required\n");
+		return DX_EXIT_USAGE;
+	}
+	if (dx_symmap_load(&syms, op->sysmap, err, sizeof(err))) {
 		fprintf(stderr, "ctoracle: %s\n", err);
-		symtab_free(syms);
-		return 2;
+		return DX_EXIT_USAGE;
 	}
 	if (pmsim_trace_open(&t, op->trace)) {
 		fprintf(stderr, "ctoracle: %s\n", pmsim_errmsg());
-		symtab_free(syms);
-		return 2;
+		dx_symmap_free(syms);
+		return DX_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < pmsim_trace_nevents(t); i++) {
 		const struct pmsim_event *e = pmsim_trace_event(t, i);
@@ -527,7 +681,7 @@ static int cmd_last_fences(const struct opts *op)
 			fence = e;
 		if (e->type != PMTRACE_MARK)
 			continue;
-		symtab_name(syms, fence ? fence->pc : 0, sym, sizeof(sym));
+		dx_symmap_describe(syms, fence ? fence->pc : 0, sym, sizeof(sym));
 		printf("mark %" PRIu64 " \"%s\": last fence %s at %s\n", e->addr,
 		       (const char *)e->payload,
 		       fence ? pmtrace_fence_name(fence->kind) : "none", sym);
@@ -546,158 +700,210 @@ static int cmd_last_fences(const struct opts *op)
 		printf("summary: %u marks after a fence in %s\n", count[k].n,
 		       count[k].name);
 	pmsim_trace_free(t);
-	symtab_free(syms);
-	return 0;
+	dx_symmap_free(syms);
+	return fflush(stdout) ? DX_EXIT_FINDING : DX_EXIT_OK;
 }
 
-/* ---- one image ------------------------------------------------------------ */
+/* ---- one image --------------------------------------------------------------- */
 
-static int cmd_judge(const struct opts *op, const char *image)
+static int cmd_judge(const struct opts *op, char **args)
 {
+	const char *image = args[0];
 	const char *marks = op->marks ? op->marks : getenv("PMSIM_MARKS");
-	uint64_t ids[4096];
+	uint64_t *ids = NULL;
 	size_t n = 0;
-	struct ctm_manifest m;
+	struct ctm_manifest m = { 0 };
 	struct judge *j = NULL;
 	struct verdict v;
-	char err[1024], wd[256], cmd[512];
+	char err[1024], wd[4096] = "";
 	enum fs_type fs;
 	struct stat st;
-	void *map;
-	int fd, rc;
+	void *map = MAP_FAILED;
+	int fd, status;
 
-	if (!op->manifest)
-		return usage();
-	if (ctm_load(&m, op->manifest, err, sizeof(err))) {
-		fprintf(stderr, "ctoracle: %s\n", err);
-		return 2;
+	if (!op->manifest) {
+		fprintf(stderr, "ctoracle judge: --manifest is required\n");
+		return DX_EXIT_USAGE;
 	}
+	if ((status = load_manifest(&m, op->manifest)))
+		return status;
+	status = DX_EXIT_USAGE;
 	if (fs_type_parse(m.h.fs, &fs)) {
 		fprintf(stderr, "ctoracle: unknown file system '%s'\n", m.h.fs);
-		return 2;
+		goto out;
 	}
-	n = parse_marks(marks, ids, 4096);
-	if (n == SIZE_MAX) {
-		fprintf(stderr, "ctoracle: bad mark list '%s'\n", marks);
-		return 2;
-	}
+	if ((status = parse_marks(marks, &m, op->manifest, &ids, &n)))
+		goto out;
+	status = DX_EXIT_USAGE;
+	if (aliased("image", image, NULL, op->workdir) ||
+	    aliased("manifest", op->manifest, NULL, op->workdir))
+		goto out;
 	fd = open(image, O_RDONLY);
 	if (fd < 0 || fstat(fd, &st)) {
 		fprintf(stderr, "ctoracle: cannot open image %s: %s\n", image,
 			strerror(errno));
-		return 2;
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || !st.st_size) {
+		fprintf(stderr, "ctoracle: image %s is %s\n", image,
+			S_ISREG(st.st_mode) ? "empty" : "not a regular file");
+		close(fd);
+		goto out;
 	}
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED) {
 		fprintf(stderr, "ctoracle: cannot map %s: %s\n", image,
 			strerror(errno));
-		return 2;
+		status = DX_EXIT_RESOURCES;
+		goto out;
 	}
-	if (!op->workdir)
-		default_workdir(wd, sizeof(wd));
-	if (judge_new_image(&j, &m, fs, map, (uint64_t)st.st_size,
-			    op->workdir ? op->workdir : wd, err, sizeof(err))) {
+	stop_defer();
+	if (!op->workdir && scratch_make(wd, sizeof(wd), err, sizeof(err))) {
+		fprintf(stderr, "ctoracle: %s\n", err);
+		status = DX_EXIT_FINDING;
+		goto out;
+	}
+	status = judge_new_image(&j, &m, fs, map, (uint64_t)st.st_size,
+				 op->workdir ? op->workdir : wd, err, sizeof(err));
+	if (status) {
 		fprintf(stderr, "ctoracle: %s: %s\n", image, err);
-		judge_free(j);
-		return 2;
+		goto out;
 	}
 	judge_image(j, map, ids, n, &v);
 	if (v.error) {
-		fprintf(stderr, "ctoracle: could not judge %s: %s\n", image, v.msg);
-		rc = 2;
+		if (!stop_signal())
+			fprintf(stderr, "ctoracle: could not judge %s: %s\n", image,
+				v.msg);
+		status = DX_EXIT_INCOMPLETE;
 	} else if (v.fsck_bad || v.durability_bad) {
 		printf("%s violation (last mark %" PRIu64 ", promise of mark %" PRIu64 "): %s\n",
 		       v.durability_bad ? "durability" : "fsck", v.last_mark,
 		       v.mark, v.msg);
-		rc = 1;
+		status = DX_EXIT_FINDING;
 	} else {
 		printf("consistent (last mark %" PRIu64 ")\n", v.last_mark);
-		rc = 0;
+		status = DX_EXIT_OK;
 	}
+out:
 	judge_free(j);
-	munmap(map, (size_t)st.st_size);
+	if (map != MAP_FAILED)
+		munmap(map, (size_t)st.st_size);
+	status = finish(wd, status);
+	free(ids);
 	ctm_free(&m);
-	if (!op->workdir) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", wd);
-		if (system(cmd) != 0)
-			fprintf(stderr, "ctoracle: could not remove %s\n", wd);
-	}
-	return rc;
+	return status;
+}
+
+/* ---- the command line ------------------------------------------------------- */
+
+#define CHECK_OPTS (BIT(O_TRACE) | BIT(O_MANIFEST) | BIT(O_OUT) | BIT(O_SCENARIO) | \
+		    BIT(O_KERNEL) | BIT(O_SYSMAP) | BIT(O_POINTS) | BIT(O_MODE) | \
+		    BIT(O_SEED) | BIT(O_MAX_STATES) | BIT(O_BUDGET) | \
+		    BIT(O_MAX_REPORTS) | BIT(O_WORKDIR) | BIT(O_EXPORT) | \
+		    BIT(O_VERDICTS))
+
+static const struct command {
+	const char *name;
+	unsigned opts;		/* BIT(opt) it takes */
+	int nargs;		/* operands after the options */
+	int (*run)(const struct opts *op, char **args);
+} commands[] = {
+	{ "check", CHECK_OPTS, 0, cmd_check },
+	{ "judge", BIT(O_MANIFEST) | BIT(O_MARKS) | BIT(O_WORKDIR), 1, cmd_judge },
+	{ "judge-dir", BIT(O_MANIFEST) | BIT(O_MARKS), 1, cmd_judge_dir },
+	{ "last-fences", BIT(O_TRACE) | BIT(O_SYSMAP), 0, cmd_last_fences },
+};
+
+static int number(int o, const char *s, uint64_t min, uint64_t max,
+		  uint64_t *v)
+{
+	char opt[32];
+
+	snprintf(opt, sizeof(opt), "--%s", long_opts[o].name);
+	return ct_opt_u64("ctoracle", opt, s, min, max, v);
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "trace", required_argument, NULL, 't' },
-		{ "manifest", required_argument, NULL, 'm' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "scenario", required_argument, NULL, 's' },
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "system-map", required_argument, NULL, 'y' },
-		{ "crash-points", required_argument, NULL, 'p' },
-		{ "mode", required_argument, NULL, 'M' },
-		{ "seed", required_argument, NULL, 'S' },
-		{ "max-states", required_argument, NULL, 'n' },
-		{ "budget", required_argument, NULL, 'B' },
-		{ "max-reports", required_argument, NULL, 'r' },
-		{ "workdir", required_argument, NULL, 'w' },
-		{ "marks", required_argument, NULL, 'K' },
-		{ "export", required_argument, NULL, 'E' },
-		{ "verdicts", required_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct opts op = { .max_reports = 20 };
-	const char *cmd;
-	uint64_t v;
+	const struct command *cmd = NULL;
 	int c;
 
+	stop_install();
 	if (argc < 2)
-		return usage();
-	cmd = argv[1];
+		return usage(stderr);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
+		return usage(stdout);
+	if (!strcmp(argv[1], "--version")) {
+		printf("ctoracle %s\n", CT_VERSION);
+		return DX_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			cmd = &commands[i];
+	if (!cmd) {
+		fprintf(stderr, "ctoracle: unknown command '%s'\n", argv[1]);
+		return usage(stderr);
+	}
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
+		if (c == O_HELP)
+			return usage(stdout);
+		if (c == O_VERSION) {
+			printf("ctoracle %s\n", CT_VERSION);
+			return DX_EXIT_OK;
+		}
+		if (c < 0 || c >= O_NOPTS)
+			return usage(stderr);
+		if (!(cmd->opts & BIT(c))) {
+			fprintf(stderr, "ctoracle %s: --%s does not apply\n",
+				cmd->name, long_opts[c].name);
+			return DX_EXIT_USAGE;
+		}
+		op.given |= BIT(c);
 		switch (c) {
-		case 't': op.trace = optarg; break;
-		case 'm': op.manifest = optarg; break;
-		case 'o': op.out = optarg; break;
-		case 's': op.scenario = optarg; break;
-		case 'k': op.kernel = optarg; break;
-		case 'y': op.sysmap = optarg; break;
-		case 'p': op.points = optarg; break;
-		case 'M': op.mode = optarg; break;
-		case 'w': op.workdir = optarg; break;
-		case 'K': op.marks = optarg; break;
-		case 'E': op.export_dir = optarg; break;
-		case 'V': op.verdicts = optarg; break;
-		case 'S':
-		case 'n':
-		case 'B':
-		case 'r':
-			if (parse_u64(optarg, &v)) {
-				fprintf(stderr, "ctoracle: '%s' is not a number\n", optarg);
-				return 2;
-			}
-			if (c == 'S')
-				op.seed = v;
-			else if (c == 'n')
-				op.max_states = v;
-			else if (c == 'B')
-				op.budget = v;
-			else
-				op.max_reports = (unsigned)v;
+		case O_TRACE: op.trace = optarg; break;
+		case O_MANIFEST: op.manifest = optarg; break;
+		case O_OUT: op.out = optarg; break;
+		case O_SCENARIO: op.scenario = optarg; break;
+		case O_KERNEL: op.kernel = optarg; break;
+		case O_SYSMAP: op.sysmap = optarg; break;
+		case O_POINTS: op.points = optarg; break;
+		case O_MODE: op.mode = optarg; break;
+		case O_WORKDIR: op.workdir = optarg; break;
+		case O_MARKS: op.marks = optarg; break;
+		case O_EXPORT: op.export_dir = optarg; break;
+		case O_VERDICTS: op.verdicts = optarg; break;
+		case O_SEED:
+			if (number(c, optarg, 0, UINT64_MAX, &op.seed))
+				return DX_EXIT_USAGE;
 			break;
-		default:
-			return usage();
+		case O_MAX_STATES:
+			if (number(c, optarg, 0, UINT64_MAX, &op.max_states))
+				return DX_EXIT_USAGE;
+			break;
+		case O_BUDGET:
+			if (number(c, optarg, 1, 1ull << 40, &op.budget))
+				return DX_EXIT_USAGE;
+			break;
+		case O_MAX_REPORTS:
+			if (number(c, optarg, 0, 100000, &op.max_reports))
+				return DX_EXIT_USAGE;
+			break;
 		}
 	}
-	if (!strcmp(cmd, "check") && optind == argc)
-		return cmd_check(&op);
-	if (!strcmp(cmd, "last-fences") && optind == argc)
-		return cmd_last_fences(&op);
-	if (!strcmp(cmd, "judge-dir") && optind == argc - 1)
-		return cmd_judge_dir(&op, argv[optind]);
-	if (!strcmp(cmd, "judge") && optind == argc - 1)
-		return cmd_judge(&op, argv[optind]);
-	return usage();
+	if (argc - optind != cmd->nargs) {
+		fprintf(stderr, "ctoracle %s: %s\n", cmd->name,
+			cmd->nargs ? "one operand expected after the options" :
+				     "no operands expected");
+		return usage(stderr);
+	}
+	if (op.export_dir && op.verdicts) {
+		fprintf(stderr, "ctoracle check: --export and --verdicts exclude each other\n");
+		return DX_EXIT_USAGE;
+	}
+	return cmd->run(&op, argv + optind);
 }

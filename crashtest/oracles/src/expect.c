@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daxlab/vec.h"
 #include "expect.h"
 
 static struct expect_file *file_get(struct expect *e, const char *path)
@@ -10,15 +11,8 @@ static struct expect_file *file_get(struct expect *e, const char *path)
 	for (size_t i = 0; i < e->n; i++)
 		if (!strcmp(e->f[i].path, path))
 			return &e->f[i];
-	if (e->n == e->cap) {
-		size_t cap = e->cap ? 2 * e->cap : 16;
-		struct expect_file *nf = realloc(e->f, cap * sizeof(*nf));
-
-		if (!nf)
-			return NULL;
-		e->f = nf;
-		e->cap = cap;
-	}
+	if (DX_RESERVE(e->f, e->cap, e->n + 1))
+		return NULL;
 	memset(&e->f[e->n], 0, sizeof(e->f[0]));
 	snprintf(e->f[e->n].path, sizeof(e->f[0].path), "%s", path);
 	return &e->f[e->n++];
@@ -38,17 +32,9 @@ static int cut_range(struct expect_file *f, uint64_t off, uint64_t len)
 		if (r->off < off && rend > end) {	/* split in two */
 			struct expect_range tail = *r;
 
-			if (f->nr == f->capr) {
-				size_t cap = f->capr ? 2 * f->capr : 8;
-				struct expect_range *nr =
-					realloc(f->r, cap * sizeof(*nr));
-
-				if (!nr)
-					return -1;
-				f->r = nr;
-				f->capr = cap;
-				r = &f->r[i];
-			}
+			if (DX_RESERVE(f->r, f->capr, f->nr + 1))
+				return -1;
+			r = &f->r[i];
 			tail.off = end;
 			tail.len = rend - end;
 			r->len = off - r->off;
@@ -72,15 +58,8 @@ static int add_range(struct expect_file *f, uint64_t off, uint64_t len,
 {
 	if (cut_range(f, off, len))
 		return -1;
-	if (f->nr == f->capr) {
-		size_t cap = f->capr ? 2 * f->capr : 8;
-		struct expect_range *nr = realloc(f->r, cap * sizeof(*nr));
-
-		if (!nr)
-			return -1;
-		f->r = nr;
-		f->capr = cap;
-	}
+	if (DX_RESERVE(f->r, f->capr, f->nr + 1))
+		return -1;
 	f->r[f->nr++] = (struct expect_range){ off, len, seed, id };
 	return 0;
 }

@@ -13,14 +13,14 @@
 #include <unistd.h>
 
 #include "fsops.h"
-#include "run.h"
+#include "fstool.h"
 
 static int tool_failed(int rc, const char *what, const char *out,
 		       const char *err, char *msg, size_t len)
 {
 	char ex[400];
 
-	run_excerpt(out, ex, sizeof(ex), 360);
+	fstool_excerpt(out, ex, sizeof(ex), 360);
 	if (rc < 0 || rc == 127 || rc >= 256)
 		snprintf(msg, len, "%s: %s%s%s", what, err, ex[0] ? ": " : "", ex);
 	else
@@ -38,11 +38,11 @@ static int ext4_check(const char *scratch, const char *workdir, char *msg,
 	int rc;
 
 	fsops_wpath(workdir, "e2fsck.out", out, sizeof(out));
-	rc = run_tool(replay, out, FSOPS_TIMEOUT_S, err, sizeof(err));
+	rc = fstool_run(replay, out, FSOPS_TIMEOUT_S, err, sizeof(err));
 	if (rc != 0 && rc != 1)
 		return tool_failed(rc, "journal replay (e2fsck -E journal_only)",
 				   out, err, msg, len);
-	rc = run_tool(fsck, out, FSOPS_TIMEOUT_S, err, sizeof(err));
+	rc = fstool_run(fsck, out, FSOPS_TIMEOUT_S, err, sizeof(err));
 	if (rc != 0)
 		return tool_failed(rc, "e2fsck -fn", out, err, msg, len);
 	return 0;
@@ -56,7 +56,7 @@ static int ext2_check(const char *scratch, const char *workdir, char *msg,
 	int rc;
 
 	fsops_wpath(workdir, "e2fsck.out", out, sizeof(out));
-	rc = run_tool(fsck, out, FSOPS_TIMEOUT_S, err, sizeof(err));
+	rc = fstool_run(fsck, out, FSOPS_TIMEOUT_S, err, sizeof(err));
 	/* 0: clean, 1: repaired automatically (what ext2 needs after a crash). */
 	if (rc != 0 && rc != 1)
 		return tool_failed(rc, "e2fsck -fp (automatic repair)", out,
@@ -80,7 +80,7 @@ static int debugfs(const char *scratch, const char *workdir, const char *cmds,
 		snprintf(msg, len, "writing %s: %s", cmdfile, strerror(errno));
 		return -1;
 	}
-	rc = run_tool(argv, out, FSOPS_TIMEOUT_S, err, sizeof(err));
+	rc = fstool_run(argv, out, FSOPS_TIMEOUT_S, err, sizeof(err));
 	if (rc != 0) {
 		tool_failed(rc, "debugfs", out, err, msg, len);
 		return -1;
@@ -177,8 +177,11 @@ static int ext_extents(const char *scratch, const char *workdir,
 	return 0;
 }
 
+static const char *const ext_tools[] = { "e2fsck", "debugfs", NULL };
+
 const struct fsops fsops_ext4 = {
 	.type = FS_EXT4,
+	.tools = ext_tools,
 	.check = ext4_check,
 	.read = ext_read,
 	.extents = ext_extents,
@@ -186,6 +189,7 @@ const struct fsops fsops_ext4 = {
 
 const struct fsops fsops_ext2 = {
 	.type = FS_EXT2,
+	.tools = ext_tools,
 	.check = ext2_check,
 	.read = ext_read,
 	.extents = ext_extents,

@@ -13,8 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daxlab/vec.h"
 #include "fsops.h"
-#include "run.h"
+#include "fstool.h"
 
 static int xfs_check(const char *scratch, const char *workdir, char *msg,
 		     size_t len)
@@ -24,10 +25,10 @@ static int xfs_check(const char *scratch, const char *workdir, char *msg,
 	int rc;
 
 	fsops_wpath(workdir, "xfs_repair.out", out, sizeof(out));
-	rc = run_tool(argv, out, FSOPS_TIMEOUT_S, err, sizeof(err));
+	rc = fstool_run(argv, out, FSOPS_TIMEOUT_S, err, sizeof(err));
 	if (rc == 0)
 		return 0;
-	run_excerpt(out, ex, sizeof(ex), 360);
+	fstool_excerpt(out, ex, sizeof(ex), 360);
 	snprintf(msg, len, "xfs_repair -n exited with %d%s%s: %s", rc,
 		 err[0] ? ": " : "", err, ex);
 	return rc < 0 || rc >= 256 || rc == 127 ? -1 : 1;
@@ -73,12 +74,12 @@ static int xfs_map(const char *scratch, const char *workdir, const char *path,
 	fsops_wpath(workdir, "xfs_db.out", out, sizeof(out));
 	*ext = NULL;
 	*n = 0;
-	rc = run_tool(argv, out, FSOPS_TIMEOUT_S, err, sizeof(err));
+	rc = fstool_run(argv, out, FSOPS_TIMEOUT_S, err, sizeof(err));
 	if (rc != 0) {
 		char ex[300];
 
 		/* "path" fails with exit 1 when the name does not exist. */
-		run_excerpt(out, ex, sizeof(ex), 260);
+		fstool_excerpt(out, ex, sizeof(ex), 260);
 		if (rc == 1 && strstr(ex, "No such file"))
 			return 0;
 		snprintf(msg, len, "xfs_db exited with %d %s: %s", rc, err, ex);
@@ -98,17 +99,10 @@ static int xfs_map(const char *scratch, const char *workdir, const char *path,
 			found = 1;
 		} else if (sscanf(line, "data offset %llu startblock %llu (%llu/%llu) count %llu flag %d",
 				  &a, &b, &ag, &agb, &c, &flag) == 6) {
-			if (*n == cap) {
-				struct extent *ne;
-
-				cap = cap ? 2 * cap : 16;
-				ne = realloc(*ext, cap * sizeof(*ne));
-				if (!ne) {
-					fclose(f);
-					snprintf(msg, len, "out of memory");
-					return -1;
-				}
-				*ext = ne;
+			if (DX_RESERVE(*ext, cap, *n + 1)) {
+				fclose(f);
+				snprintf(msg, len, "out of memory");
+				return -1;
 			}
 			(*ext)[(*n)++] = (struct extent){ a, b, c, flag };
 		} else if (strstr(line, "not found") || strstr(line, "No such")) {
@@ -222,8 +216,11 @@ static int xfs_extents(const char *scratch, const char *workdir,
 	return 0;
 }
 
+static const char *const xfs_tools[] = { "xfs_repair", "xfs_db", NULL };
+
 const struct fsops fsops_xfs = {
 	.type = FS_XFS,
+	.tools = xfs_tools,
 	.check = xfs_check,
 	.read = xfs_read,
 	.extents = xfs_extents,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "daxlab/vec.h"
 #include "fsops.h"
 
 extern const struct fsops fsops_ext2, fsops_ext4, fsops_xfs;
@@ -69,15 +70,8 @@ const char *fsops_wpath(const char *workdir, const char *name, char *buf,
 int fs_extent_push(struct fs_extent **ext, size_t *n, size_t *cap,
 		   uint64_t lblk, uint64_t pblk, uint64_t count)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? 2 * *cap : 32;
-		struct fs_extent *ne = realloc(*ext, c * sizeof(*ne));
-
-		if (!ne)
-			return -1;
-		*ext = ne;
-		*cap = c;
-	}
+	if (DX_RESERVE(*ext, *cap, *n + 1))
+		return -1;
 	(*ext)[(*n)++] = (struct fs_extent){ lblk, pblk, count };
 	return 0;
 }

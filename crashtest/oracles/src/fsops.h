@@ -33,6 +33,7 @@ int fs_extent_push(struct fs_extent **ext, size_t *n, size_t *cap,
 
 struct fsops {
 	enum fs_type type;
+	const char *const *tools;	/* programs the ops run, NULL-ended */
 	/*
 	 * Recover the image in the file scratch (it may be modified) and run
 	 * the checker. 0: consistent; 1: inconsistent (why, in msg); -1: the

@@ -10,10 +10,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ctpattern.h"
+#include "daxlab/clock.h"
+#include "daxlab/exit.h"
+#include "daxlab/mix.h"
+#include "daxlab/num.h"
+#include "daxlab/pattern.h"
+#include "daxlab/vec.h"
 #include "expect.h"
-#include "hash.h"
+#include "fstool.h"
 #include "judge.h"
+#include "scratch.h"
 
 #define UNIT_ANY	0		/* metadata: always in the key */
 #define UNIT_NEVER	UINT64_MAX	/* data no promise covers */
@@ -53,10 +59,48 @@ struct ext_verdict {
 
 static double now_s(void)
 {
-	struct timespec ts;
+	return dx_ns_to_s(dx_now_ns());
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+/* ---- verdict keys: a 128-bit hash of what the judge looks at ------------- */
+
+struct hash128 {
+	uint64_t a, b;
+};
+
+static void hash_init(struct hash128 *h)
+{
+	h->a = 0x243f6a8885a308d3ull;
+	h->b = 0x13198a2e03707344ull;
+}
+
+static void hash_u64(struct hash128 *h, uint64_t v)
+{
+	h->a = dx_mix64(h->a ^ v) + DX_GOLDEN64;
+	h->b = dx_mix64(h->b + v * DX_GOLDEN64) ^ h->a;
+}
+
+/* len bytes (fast for multiples of 8; the tail is padded with zeros). */
+static void hash_bytes(struct hash128 *h, const unsigned char *p, size_t len)
+{
+	uint64_t a = h->a, b = h->b, w;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		a = (a ^ w) * DX_GOLDEN64;
+		a ^= a >> 29;
+		b = (b + w) * 0xbf58476d1ce4e5b9ull;
+		b ^= b >> 31;
+	}
+	if (i < len) {
+		w = 0;
+		memcpy(&w, p + i, len - i);
+		a = (a ^ w) * DX_GOLDEN64;
+		b = (b + w) * 0xbf58476d1ce4e5b9ull;
+	}
+	h->a = dx_mix64(a ^ len);
+	h->b = dx_mix64(b + h->a);
 }
 
 /* ---- scratch image ----------------------------------------------------- */
@@ -128,33 +172,67 @@ static int alloc_common(struct judge **jp, const struct ctm_manifest *m,
 			size_t errlen)
 {
 	struct judge *j = calloc(1, sizeof(*j));
+	const char *missing;
 
 	*jp = j;
 	if (!j) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return DX_EXIT_RESOURCES;
 	}
 	j->m = m;
 	j->ops = fsops_get(fs);
 	j->workdir = workdir;
-	snprintf(j->scratch, sizeof(j->scratch), "%s/scratch.img", workdir);
+	if ((missing = fstool_missing(j->ops->tools))) {
+		snprintf(err, errlen, "%s is not installed (PATH): %s images "
+			 "cannot be judged here", missing, fs_type_name(fs));
+		return DX_EXIT_UNSUPPORTED;
+	}
+	if ((size_t)snprintf(j->scratch, sizeof(j->scratch), "%s/scratch.img",
+			     workdir) >= sizeof(j->scratch)) {
+		snprintf(err, errlen, "scratch directory name too long");
+		return DX_EXIT_USAGE;
+	}
 	if (mkdir(workdir, 0755) && errno != EEXIST) {
 		snprintf(err, errlen, "cannot create %s: %s", workdir,
 			 strerror(errno));
-		return -1;
+		return DX_EXIT_FINDING;
 	}
 	if (fs_locate(region, size, fs, m->h.dev_offset, &j->loc, err, errlen))
-		return -1;
+		return DX_EXIT_USAGE;
 	j->nunits = j->loc.fs_size / j->loc.block_size;
 	j->cand = calloc(j->nunits, 1);
 	j->promised = calloc(j->nunits, sizeof(*j->promised));
 	j->cache_cap = 1 << 16;
 	j->cache = calloc(j->cache_cap, sizeof(*j->cache));
 	if (!j->cand || !j->promised || !j->cache) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+		snprintf(err, errlen, "out of memory for the blocks of a %" PRIu64
+			 "-byte file system", j->loc.fs_size);
+		return DX_EXIT_RESOURCES;
 	}
 	return 0;
+}
+
+/* Room for the scratch image (only its candidate blocks take space) and
+ * the tools' output beside it. */
+static int check_space(const struct judge *j, char *err, size_t errlen)
+{
+	uint64_t need = j->ncand * j->loc.block_size + (1u << 20);
+	int64_t avail = scratch_free_bytes(j->workdir);
+
+	if (avail >= 0 && (uint64_t)avail < need) {
+		snprintf(err, errlen, "not enough space in %s for the scratch "
+			 "image: %" PRIu64 " KiB needed, %" PRId64 " KiB free",
+			 j->workdir, need >> 10, avail >> 10);
+		return DX_EXIT_RESOURCES;
+	}
+	return 0;
+}
+
+/* A failed write of the scratch image: out of space, or an I/O error. */
+static int write_failed(void)
+{
+	return errno == ENOSPC || errno == EDQUOT || errno == ENOMEM
+		       ? DX_EXIT_RESOURCES : DX_EXIT_FINDING;
 }
 
 /* Path at the end of the manifest of what was called path at promise i. */
@@ -228,9 +306,10 @@ int judge_new(struct judge **jp, const struct ctm_manifest *m, enum fs_type fs,
 {
 	struct judge *j;
 	uint32_t bs;
+	int rc = alloc_common(jp, m, fs, final, region_size, workdir, err, errlen);
 
-	if (alloc_common(jp, m, fs, final, region_size, workdir, err, errlen))
-		return -1;
+	if (rc)
+		return rc;
 	j = *jp;
 	bs = j->loc.block_size;
 	for (uint64_t u = 0; u < j->nunits; u++) {
@@ -243,13 +322,17 @@ int judge_new(struct judge **jp, const struct ctm_manifest *m, enum fs_type fs,
 		j->cand[u] = t || !unit_zero(base + off, bs);
 		j->ncand += j->cand[u];
 	}
+	if ((rc = check_space(j, err, errlen)))
+		return rc;
 	if (write_scratch(j, final, err, errlen))
-		return -1;
+		return write_failed();
 	/* Recover the final image first (ext4: its journal may hold the
-	 * newest block maps); a checker complaint here is not a verdict. */
-	if (j->ops->check(j->scratch, j->workdir, err, errlen) < 0)
-		return -1;
-	return classify_data(j, err, errlen);
+	 * newest block maps); a checker complaint here is not a verdict.
+	 * A tool that cannot finish leaves nothing judgeable. */
+	if (j->ops->check(j->scratch, j->workdir, err, errlen) < 0 ||
+	    classify_data(j, err, errlen))
+		return DX_EXIT_INCOMPLETE;
+	return 0;
 }
 
 int judge_new_image(struct judge **jp, const struct ctm_manifest *m,
@@ -258,16 +341,17 @@ int judge_new_image(struct judge **jp, const struct ctm_manifest *m,
 		    size_t errlen)
 {
 	struct judge *j;
+	int rc = alloc_common(jp, m, fs, region, region_size, workdir, err, errlen);
 
-	if (alloc_common(jp, m, fs, region, region_size, workdir, err, errlen))
-		return -1;
+	if (rc)
+		return rc;
 	j = *jp;
 	for (uint64_t u = 0; u < j->nunits; u++) {
 		j->cand[u] = !unit_zero(region + j->loc.fs_start +
 					u * j->loc.block_size, j->loc.block_size);
 		j->ncand += j->cand[u];
 	}
-	return 0;
+	return check_space(j, err, errlen);
 }
 
 void judge_free(struct judge *j)
@@ -362,15 +446,8 @@ static int cache_put(struct judge *j, struct hash128 k, const struct verdict *v)
 {
 	struct cache_slot *s;
 
-	if (j->nverdicts == j->capverdicts) {
-		size_t cap = j->capverdicts ? 2 * j->capverdicts : 256;
-		struct verdict *nv = realloc(j->verdicts, cap * sizeof(*nv));
-
-		if (!nv)
-			return -1;
-		j->verdicts = nv;
-		j->capverdicts = cap;
-	}
+	if (DX_RESERVE(j->verdicts, j->capverdicts, j->nverdicts + 1))
+		return -1;
 	if (2 * (j->cache_used + 1) > j->cache_cap && cache_grow(j))
 		return -1;
 	j->verdicts[j->nverdicts++] = *v;
@@ -408,14 +485,16 @@ static int check_range(const struct expect_file *f, const struct file_read *r,
 			}
 		return 0;
 	}
-	first = ctpattern_mismatch(r->data + x->off, x->seed, x->off, x->len);
+	first = dx_pattern_mismatch(DX_PATTERN_CTWL, x->seed, x->off,
+				    r->data + x->off, x->len);
 	if (first == x->len)
 		return 0;
 	bad = 0;
 	for (uint64_t o = x->off + first; o < end; o += 64) {
 		uint64_t n = end - o < 64 ? end - o : 64;
 
-		if (ctpattern_mismatch(r->data + o, x->seed, o, n) != n)
+		if (dx_pattern_mismatch(DX_PATTERN_CTWL, x->seed, o, r->data + o,
+					n) != n)
 			bad += n;
 	}
 	snprintf(v->msg, sizeof(v->msg),
@@ -491,54 +570,98 @@ int judge_export(struct judge *j, const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
+/* "KEY" as two 64-bit halves: exactly 32 hex digits. */
+static int parse_key(const char *k, size_t len, struct ext_verdict *x)
+{
+	char half[17];
+
+	if (len != 32 || strspn(k, "0123456789abcdef") < 32)
+		return -1;
+	memcpy(half, k, 16);
+	half[16] = 0;
+	x->a = strtoull(half, NULL, 16);
+	memcpy(half, k + 16, 16);
+	x->b = strtoull(half, NULL, 16);
+	return 0;
+}
+
 /* Verdict lines: "KEY ok|fsck|durability|both|error MARK MESSAGE". */
+static int parse_verdict(char *line, struct ext_verdict *x)
+{
+	static const char *const status[] = { "ok", "fsck", "durability",
+					      "both", "error" };
+	char *tok[3], *msg = NULL;
+	size_t n = 0;
+	unsigned st;
+
+	memset(x, 0, sizeof(*x));
+	for (char *p = line; n < 3; n++) {
+		size_t len = strcspn(p, " ");
+
+		if (!len)
+			return -1;
+		tok[n] = p;
+		p += len;
+		if (*p)
+			*p++ = 0;
+		else if (n < 2)
+			return -1;
+		msg = p;
+	}
+	for (st = 0; st < 5 && strcmp(tok[1], status[st]); st++)
+		;
+	if (st == 5 || parse_key(tok[0], strlen(tok[0]), x) ||
+	    dx_parse_u64(tok[2], 0, UINT64_MAX, &x->v.mark, NULL, NULL, 0))
+		return -1;
+	x->v.fsck_bad = st == 1 || st == 3;
+	x->v.durability_bad = st == 2 || st == 3;
+	x->v.error = st == 4;
+	snprintf(x->v.msg, sizeof(x->v.msg), "%s", msg);
+	return 0;
+}
+
 int judge_load_verdicts(struct judge *j, const char *path, char *err,
 			size_t errlen)
 {
 	FILE *f = fopen(path, "r");
-	char line[2048], status[16], key[40];
-	unsigned long long mark;
-	size_t cap = 0;
-	int off;
+	char *line = NULL;
+	size_t cap = 0, ecap = 0;
+	unsigned lineno = 0;
+	ssize_t n;
+	int rc = 0;
 
 	if (!f) {
 		snprintf(err, errlen, "cannot open verdicts %s: %s", path,
 			 strerror(errno));
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f)) {
+	while (!rc && (n = getline(&line, &cap, f)) > 0) {
 		struct ext_verdict x;
 
-		memset(&x, 0, sizeof(x));
-		line[strcspn(line, "\n")] = 0;
-		if (sscanf(line, "%39s %15s %llu %n", key, status, &mark, &off) != 3 ||
-		    sscanf(key, "%16" SCNx64 "%16" SCNx64, &x.a, &x.b) != 2)
+		lineno++;
+		if (line[n - 1] == '\n')
+			line[--n] = 0;
+		if (!n)
 			continue;
-		x.v.mark = mark;
-		x.v.fsck_bad = !strcmp(status, "fsck") || !strcmp(status, "both");
-		x.v.durability_bad = !strcmp(status, "durability") || !strcmp(status, "both");
-		x.v.error = !strcmp(status, "error");
-		snprintf(x.v.msg, sizeof(x.v.msg), "%s", line + off);
-		if (j->next == cap) {
-			struct ext_verdict *n;
-
-			cap = cap ? 2 * cap : 256;
-			n = realloc(j->ext, cap * sizeof(*n));
-			if (!n) {
-				fclose(f);
-				snprintf(err, errlen, "out of memory");
-				return -1;
-			}
-			j->ext = n;
+		if ((size_t)n != strlen(line) || parse_verdict(line, &x)) {
+			snprintf(err, errlen, "%s:%u: not a verdict line (KEY "
+				 "ok|fsck|durability|both|error MARK MESSAGE)",
+				 path, lineno);
+			rc = -1;
+		} else if (DX_RESERVE(j->ext, ecap, j->next + 1)) {
+			snprintf(err, errlen, "out of memory");
+			rc = -1;
+		} else {
+			j->ext[j->next++] = x;
 		}
-		j->ext[j->next++] = x;
 	}
+	free(line);
 	fclose(f);
-	if (!j->next) {
+	if (!rc && !j->next) {
 		snprintf(err, errlen, "%s holds no verdicts", path);
-		return -1;
+		rc = -1;
 	}
-	return 0;
+	return rc;
 }
 
 static int deferred(struct judge *j, struct hash128 key,

@@ -45,7 +45,11 @@ struct judge;
 /*
  * base: the region before the first traced store; final: after every
  * store; touched: one bit per 4 KiB of the region, set where the trace
- * stores. workdir holds the scratch files. Returns 0 or -1 with err.
+ * stores. workdir holds the scratch files. Returns 0, or with a message
+ * in err the exit status (daxlab/exit.h) the failure calls for: a checker
+ * tool not installed (3), no such file system in the image (2), not
+ * enough space in workdir for the scratch image or memory (5), a tool
+ * that could not judge the final image (4), an I/O error (1).
  */
 int judge_new(struct judge **j, const struct ctm_manifest *m, enum fs_type fs,
 	      const unsigned char *base, const unsigned char *final,
@@ -68,7 +72,8 @@ int judge_image(struct judge *j, const unsigned char *region,
  * verdict key to DIR/KEY.img and list "KEY MARKS" in DIR/list (verdict:
  * consistent, for now); a guest mounts them and writes verdict lines
  * "KEY ok|fsck|durability|both|error MARK MESSAGE", which
- * judge_load_verdicts() makes judge_image() use on a second pass.
+ * judge_load_verdicts() makes judge_image() use on a second pass. A line
+ * that is not a verdict line is an error naming it, never skipped.
  */
 int judge_export(struct judge *j, const char *dir, char *err, size_t errlen);
 int judge_load_verdicts(struct judge *j, const char *path, char *err,

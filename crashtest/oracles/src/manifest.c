@@ -10,7 +10,8 @@
 #include <unistd.h>
 
 #include "ctmanifest.h"
-#include "ctcli.h"
+#include "daxlab/vec.h"
+#include "daxlab/num.h"
 #include "pmtrace.h"
 
 _Static_assert(CTM_ID_LIMIT == PMTRACE_MARK_DRAIN,
@@ -163,14 +164,13 @@ static int bad(struct reader *r, const char *fmt, ...)
 	return CTM_EINPUT;
 }
 
+/* Manifest numbers are plain decimal: no 0x, no sign, no blanks. */
 static int number(struct reader *r, const char *tok, const char *what,
 		  uint64_t max, uint64_t *v)
 {
-	int rc = ct_parse_u64(tok, 0, 0, max, v);
-
-	if (rc == CT_NUM_SYNTAX)
+	if (!tok[0] || tok[strspn(tok, "0123456789")])
 		return bad(r, "%s '%s' is not a decimal number", what, tok);
-	if (rc == CT_NUM_RANGE)
+	if (dx_parse_u64(tok, 0, max, v, NULL, NULL, 0))
 		return bad(r, "%s %s is larger than %" PRIu64, what, tok, max);
 	return 0;
 }
@@ -264,15 +264,8 @@ static int same_mark_clash(struct reader *r, const struct ctm_promise *p)
 
 static int push(struct ctm_manifest *m, const struct ctm_promise *p)
 {
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? 2 * m->cap : 64;
-		struct ctm_promise *np = realloc(m->p, cap * sizeof(*np));
-
-		if (!np)
-			return CTM_ENOMEM;
-		m->p = np;
-		m->cap = cap;
-	}
+	if (DX_RESERVE(m->p, m->cap, m->n + 1))
+		return CTM_ENOMEM;
 	m->p[m->n++] = *p;
 	return 0;
 }
@@ -442,18 +435,13 @@ int ctm_load(struct ctm_manifest *m, const char *path, char *err,
 		ssize_t got;
 
 		if (len == cap) {
-			char *nb;
-
-			cap = cap ? 2 * cap : 65536;
-			nb = realloc(buf, cap);
-			if (!nb) {
+			if (DX_RESERVE(buf, cap, len + 65536)) {
 				msg(err, errlen, "reading manifest %s: out of "
 				    "memory at %zu bytes", path, len);
 				free(buf);
 				close(fd);
 				return CTM_ENOMEM;
 			}
-			buf = nb;
 		}
 		got = read(fd, buf + len, cap - len);
 		if (got < 0 && errno == EINTR)

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "ctpattern.h"
+#include "daxlab/pattern.h"
 #include "../src/judge.h"
 #include "../src/locate.h"
 #include "../src/expect.h"
@@ -203,21 +203,6 @@ static void test_locate(void **state)
 	free(r);
 }
 
-static void test_pattern(void **state)
-{
-	unsigned char a[1000], b[600];
-
-	(void)state;
-	ctpattern_fill(a, 42, 1000, sizeof(a));
-	/* A fill at another offset agrees byte for byte. */
-	ctpattern_fill(b, 42, 1301, sizeof(b));
-	assert_memory_equal(a + 301, b, sizeof(b));
-	assert_int_equal(ctpattern_mismatch(a, 42, 1000, sizeof(a)), sizeof(a));
-	assert_int_equal(ctpattern_mismatch(a, 43, 1000, sizeof(a)) < 8, 1);
-	a[777] ^= 1;
-	assert_int_equal(ctpattern_mismatch(a, 42, 1000, sizeof(a)), 777);
-}
-
 /* ---- the judge on real ext4 images ----------------------------------------- */
 
 #define PAD (2u << 20)
@@ -245,7 +230,7 @@ static unsigned char *make_region(void)
 
 	assert_non_null(r);
 	assert_non_null(pat);
-	ctpattern_fill(pat, SEED, 0, DATA_LEN);
+	dx_pattern_fill(DX_PATTERN_CTWL, SEED, 0, pat, DATA_LEN);
 	f = fopen(tpath("data"), "wb");
 	assert_non_null(f);
 	assert_int_equal(fwrite(pat, 1, DATA_LEN, f), DATA_LEN);
@@ -389,7 +374,6 @@ int main(void)
 		cmocka_unit_test(test_manifest_names),
 		cmocka_unit_test(test_locate),
 		cmocka_unit_test(test_torn_sectors),
-		cmocka_unit_test(test_pattern),
 		cmocka_unit_test(test_judge_ext4),
 	};
 

@@ -21,6 +21,7 @@
 #include "ctcli.h"
 #include "ctmanifest.h"
 #include "ctwl.h"
+#include "daxlab/exit.h"
 #include "pmmark.h"
 
 extern const struct ctwl_workload ctwl_write_fsync, ctwl_osync_write,
@@ -42,7 +43,7 @@ static void usage(FILE *f)
 		"  --fs ext2|ext4|xfs   the file system of DIR (the manifest's fs line)\n"
 		"  --scenario NAME  --kernel NAME  --device pmem|dm-linear  --dev-offset N\n"
 		"                       the rest of the manifest header\n"
-		"  --bytes N            data to write, 4096..1G (default 1M)\n"
+		"  --bytes N            data to write, 4096..1G, K/M/G suffixes (default 1M)\n"
 		"  --first-id N         the start mark's id; promises follow it (default 100)\n"
 		"  --trace              start the tracer and mark every promise\n"
 		"  --force              overwrite an existing MANIFEST\n"
@@ -150,7 +151,7 @@ static int out_of_space(const struct ctwl *c)
 		fprintf(stderr, "ctwl: %s is full: the workload writes about %zu "
 			"bytes, %llu bytes are free now\n", c->dir, c->bytes,
 			(unsigned long long)st.f_bavail * st.f_frsize);
-	return CT_EXIT_RESOURCES;
+	return DX_EXIT_RESOURCES;
 }
 
 int main(int argc, char **argv)
@@ -176,7 +177,7 @@ int main(int argc, char **argv)
 	const struct ctwl_workload *wl = NULL;
 	struct ctm_header h;
 	struct stat st;
-	char *header;
+	char *header, err[256];
 	uint64_t v;
 	int opt, rc, force = 0, inside;
 
@@ -184,35 +185,38 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
 		case O_BYTES:
-			if (ct_opt_u64("ctwl", "--bytes", optarg, 4096, 1ull << 30, &v))
-				return CT_EXIT_USAGE;
+			if (dx_parse_size(optarg, 4096, 1ull << 30, &v, "--bytes",
+					  err, sizeof(err))) {
+				fprintf(stderr, "ctwl: %s\n", err);
+				return DX_EXIT_USAGE;
+			}
 			c.bytes = v;
 			break;
 		case O_FIRST:
 			if (ct_opt_u64("ctwl", "--first-id", optarg, 1, 1ull << 62, &v))
-				return CT_EXIT_USAGE;
+				return DX_EXIT_USAGE;
 			c.next_id = v;
 			break;
 		case O_DEV_OFFSET:
 			if (ct_opt_u64("ctwl", "--dev-offset", optarg, 0,
 				       CTM_OFF_LIMIT, &h.dev_offset))
-				return CT_EXIT_USAGE;
+				return DX_EXIT_USAGE;
 			break;
 		case O_FS:
 			if (set_name(h.fs, sizeof(h.fs), "--fs", optarg))
-				return CT_EXIT_USAGE;
+				return DX_EXIT_USAGE;
 			break;
 		case O_SCENARIO:
 			if (set_name(h.scenario, sizeof(h.scenario), "--scenario", optarg))
-				return CT_EXIT_USAGE;
+				return DX_EXIT_USAGE;
 			break;
 		case O_KERNEL:
 			if (set_name(h.kernel, sizeof(h.kernel), "--kernel", optarg))
-				return CT_EXIT_USAGE;
+				return DX_EXIT_USAGE;
 			break;
 		case O_DEVICE:
 			if (set_name(h.device, sizeof(h.device), "--device", optarg))
-				return CT_EXIT_USAGE;
+				return DX_EXIT_USAGE;
 			break;
 		case O_TRACE:
 			c.traced = 1;
@@ -223,18 +227,18 @@ int main(int argc, char **argv)
 		case O_LIST:
 		case O_HELP:
 			usage(stdout);
-			return CT_EXIT_OK;
+			return DX_EXIT_OK;
 		case O_VERSION:
 			printf("ctwl %s\n", CT_VERSION);
-			return CT_EXIT_OK;
+			return DX_EXIT_OK;
 		default:
 			usage(stderr);
-			return CT_EXIT_USAGE;
+			return DX_EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 3) {
 		usage(stderr);
-		return CT_EXIT_USAGE;
+		return DX_EXIT_USAGE;
 	}
 	for (unsigned i = 0; ctwl_workloads[i]; i++)
 		if (!strcmp(ctwl_workloads[i]->name, argv[optind]))
@@ -242,25 +246,25 @@ int main(int argc, char **argv)
 	if (!wl) {
 		fprintf(stderr, "ctwl: unknown workload '%s' (ctwl --list names "
 			"them)\n", argv[optind]);
-		return CT_EXIT_USAGE;
+		return DX_EXIT_USAGE;
 	}
 	if (!h.fs[0]) {
 		fprintf(stderr, "ctwl: --fs is required (the manifest names the "
 			"file system)\n");
-		return CT_EXIT_USAGE;
+		return DX_EXIT_USAGE;
 	}
 	c.dir = argv[optind + 1];
 	if (stat(c.dir, &st) || !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "ctwl: %s is not a directory\n", c.dir);
-		return CT_EXIT_USAGE;
+		return DX_EXIT_USAGE;
 	}
 	if (manifest_inside(c.dir, argv[optind + 2], &inside))
-		return CT_EXIT_USAGE;
+		return DX_EXIT_USAGE;
 	if (inside) {
 		fprintf(stderr, "ctwl: the manifest %s lies in %s, where the "
 			"workload writes: put it elsewhere\n", argv[optind + 2],
 			c.dir);
-		return CT_EXIT_USAGE;
+		return DX_EXIT_USAGE;
 	}
 	/* Seeds differ between workloads so stale content never matches. */
 	for (unsigned i = 0; ctwl_workloads[i]; i++)
@@ -270,18 +274,18 @@ int main(int argc, char **argv)
 	h.start_mark = c.next_id;
 	header = header_text(&h);
 	if (!header)
-		return CT_EXIT_USAGE;
+		return DX_EXIT_USAGE;
 	c.manifest = create_manifest(argv[optind + 2], force);
 	if (!c.manifest) {
 		free(header);
-		return CT_EXIT_USAGE;
+		return DX_EXIT_USAGE;
 	}
 	rc = fputs(header, c.manifest) < 0 || fflush(c.manifest);
 	free(header);
 	if (rc) {
 		ctwl_err("writing the manifest %s", argv[optind + 2]);
 		fclose(c.manifest);
-		return ctwl_out_of_space() ? out_of_space(&c) : CT_EXIT_FINDING;
+		return ctwl_out_of_space() ? out_of_space(&c) : DX_EXIT_FINDING;
 	}
 	if (c.traced) {
 		pmmark_start();
@@ -295,9 +299,9 @@ int main(int argc, char **argv)
 		ctwl_err("closing the manifest");
 		rc = -1;
 	}
-	if (rc == CT_EXIT_UNSUPPORTED)
+	if (rc == DX_EXIT_UNSUPPORTED)
 		return rc;
 	if (rc && ctwl_out_of_space())
 		return out_of_space(&c);
-	return rc ? CT_EXIT_FINDING : CT_EXIT_OK;
+	return rc ? DX_EXIT_FINDING : DX_EXIT_OK;
 }

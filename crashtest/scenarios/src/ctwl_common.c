@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "ctmanifest.h"
-#include "ctpattern.h"
 #include "ctwl.h"
+#include "daxlab/pattern.h"
 #include "pmmark.h"
 
 static int saw_enospc;
@@ -58,7 +58,10 @@ int ctwl_pwrite_pattern(int fd, uint64_t off, size_t len, uint64_t seed,
 
 	if (!buf)
 		return ctwl_err("allocating %zu bytes", len);
-	ctpattern_fill(buf, seed, off, len);
+	/* One buffer, one pwritev2 for all of it (short writes aside): the
+	 * kernel path each operation takes is part of the scenario, so no
+	 * chunking as dx_pattern_write_fd does. */
+	dx_pattern_fill(DX_PATTERN_CTWL, seed, off, buf, len);
 	while (done < len) {
 		struct iovec iov = { buf + done, len - done };
 		ssize_t n = pwritev2(fd, &iov, 1, (off_t)(off + done),

@@ -11,9 +11,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "ctpattern.h"
-#include "ctcli.h"
 #include "ctwl.h"
+#include "daxlab/exit.h"
+#include "daxlab/pattern.h"
 
 #define NOPS 16
 
@@ -104,7 +104,7 @@ static int mmap_msync(struct ctwl *c)
 		uintptr_t start, end;
 
 		op_range(size, k, &off, &len);
-		ctpattern_fill(tmp, seed, off, len);
+		dx_pattern_fill(DX_PATTERN_CTWL, seed, off, tmp, len);
 		store_words(map + off, tmp, len);
 		start = (uintptr_t)(map + off) & ~(uintptr_t)(page - 1);
 		end = (uintptr_t)(map + off + len);
@@ -153,7 +153,7 @@ static int map_sync(struct ctwl *c)
 		/* No MAP_SYNC here (stock ext2): not applicable. */
 		fprintf(stderr, "ctwl: %s: MAP_SYNC is not supported: %s\n",
 			name, pmem2_errormsg());
-		rc = CT_EXIT_UNSUPPORTED;
+		rc = DX_EXIT_UNSUPPORTED;
 		goto out;
 	}
 	if (err) {
@@ -176,13 +176,13 @@ static int map_sync(struct ctwl *c)
 		op_range(size, k, &off, &len);
 		if (k & 1) {
 			/* Plain stores, then the user-space flush + fence. */
-			ctpattern_fill(tmp, seed, off, len);
+			dx_pattern_fill(DX_PATTERN_CTWL, seed, off, tmp, len);
 			store_words(addr + off, tmp, len);
 			persist(addr + off, len);
 			id = ctwl_mark(c, "stores + pmem2 persist returned");
 		} else {
 			/* libpmem2's copy: non-temporal stores + fence. */
-			ctpattern_fill(tmp, seed, off, len);
+			dx_pattern_fill(DX_PATTERN_CTWL, seed, off, tmp, len);
 			copy(addr + off, tmp, len, 0);
 			id = ctwl_mark(c, "pmem2 memcpy returned");
 		}

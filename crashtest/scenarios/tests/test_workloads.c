@@ -24,7 +24,7 @@
 #include <cmocka.h>
 
 #include "ctmanifest.h"
-#include "ctpattern.h"
+#include "daxlab/pattern.h"
 
 static char ctwl[PATH_MAX], dir[256];
 
@@ -128,7 +128,7 @@ static int mismatch(size_t from, const char *path, const unsigned char *data,
 	int bad;
 
 	assert_non_null(want);
-	ctpattern_fill(want, seed, a, b);
+	dx_pattern_fill(DX_PATTERN_CTWL, seed, a, want, b);
 	for (size_t i = from + 1; i < man.n; i++) {
 		const struct ctm_promise *z = &man.p[i];
 
@@ -229,13 +229,13 @@ static void test_bad_arguments(void **s)
 	assert_int_equal(ctwl_run("--fs ext4 no-such-workload /tmp /dev/null"), 2);
 	expect_output("unknown workload 'no-such-workload'");
 	assert_int_equal(ctwl_run("--bytes 12 --fs ext4 write-fsync /tmp /dev/null"), 2);
-	expect_output("--bytes: 12 is outside 4096..1073741824");
+	expect_output("--bytes: 12 is out of range [4K, 1G]");
 	/* "-1" was read as 2^64-1 and "010" as 8. */
 	assert_int_equal(ctwl_run("--first-id -1 --fs ext4 write-fsync '%s/mnt' '%s/m'",
 				  dir, dir), 2);
-	expect_output("--first-id: '-1' is not an unsigned number");
+	expect_output("--first-id: '-1' is not an unsigned integer");
 	assert_int_equal(ctwl_run("--bytes 4096x --fs ext4 write-fsync /tmp /dev/null"), 2);
-	expect_output("--bytes: '4096x' is not an unsigned number");
+	expect_output("--bytes: '4096x' has an unknown size suffix");
 	assert_int_equal(ctwl_run("--bytes 0x1000 --first-id 010 --fs ext4 "
 				  "dir-ops '%s/mnt' '%s/manifest'", dir, dir), 0);
 	load_manifest();

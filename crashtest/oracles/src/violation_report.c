@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Human-readable violation reports with reproducers, and result.json. */
+/* Violation reports with reproducers (violation_report.h). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "pmjson.h"
-#include "report.h"
+#include "violation_report.h"
 #include "torn.h"
 
 
@@ -29,7 +28,7 @@ static void print_pieces(FILE *f, const struct run_info *ri,
 		fprintf(f, "    0x%" PRIx64 " +%u  (event %" PRIu64 ", %s at %s)\n",
 			p[i].addr, p[i].len, p[i].event,
 			e->type == PMTRACE_NTSTORE ? "ntstore" : "store",
-			symtab_name(ri->syms, e->pc, sym, sizeof(sym)));
+			dx_symmap_describe(ri->syms, e->pc, sym, sizeof(sym)));
 	}
 	if (n > max)
 		fprintf(f, "    ... %zu more\n", n - max);
@@ -51,7 +50,7 @@ static void print_writers(FILE *f, const struct run_info *ri,
 		if (e->pc < 0xffff800000000000ull)
 			snprintf(sym, sizeof(sym), "user space");
 		else
-			symtab_name(ri->syms, e->pc, sym, sizeof(sym));
+			dx_symmap_describe(ri->syms, e->pc, sym, sizeof(sym));
 		sym[strcspn(sym, "+")] = '\0';
 		for (k = 0; k < nw && strcmp(w[k].name, sym); k++)
 			;
@@ -172,7 +171,7 @@ int report_violation(const struct run_info *ri, const struct pmsim_violation *pv
 			last->type == PMTRACE_FENCE ? "fence" :
 			last->type == PMTRACE_FLUSH ? "flush" :
 			last->type == PMTRACE_NTSTORE ? "ntstore" : "store",
-			symtab_name(ri->syms, last->pc, sym, sizeof(sym)));
+			dx_symmap_describe(ri->syms, last->pc, sym, sizeof(sym)));
 	fprintf(f, "stores lost:  %zu pieces\n", pv->nlost);
 	print_writers(f, ri, pv->lost, pv->nlost);
 	print_torn(f, ri, pv);
@@ -201,7 +200,7 @@ int report_drain(const struct run_info *ri, const struct pmsim_violation *pv,
 
 	if (!f)
 		return -1;
-	symtab_name(ri->syms, pmsim_trace_event(ri->t, m->event)->pc, sym,
+	dx_symmap_describe(ri->syms, pmsim_trace_event(ri->t, m->event)->pc, sym,
 		    sizeof(sym));
 	fprintf(f, "scenario:     %s\nkernel:       %s\nfile system:  %s\n",
 		ri->scenario, ri->kernel, ri->m->h.fs);
@@ -224,84 +223,5 @@ int report_drain(const struct run_info *ri, const struct pmsim_violation *pv,
 		fprintf(summary, "%03u flush-contract mark=drain event=%" PRIu64
 			" %s at %s: %zu written-back pieces not durable\n", n,
 			c->event, m->label, sym, pv->nlost);
-	return 0;
-}
-
-int report_json(const struct run_info *ri, const struct pmsim_result *res,
-		const struct judge *j, const struct trace_scan *sc,
-		uint64_t trace_bytes, int partial, const char *why,
-		double scan_s, double judge_s, uint64_t dur_states,
-		uint64_t fsck_states, uint64_t err_states,
-		uint64_t skipped_states)
-{
-	char path[4096];
-	const struct judge_stats *st = judge_stats(j);
-	uint64_t all = sc->stores + sc->ntstores;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/result.json", ri->outdir);
-	f = fopen(path, "w");
-	if (!f) {
-		fprintf(stderr, "ctoracle: cannot create %s: %s\n", path,
-			strerror(errno));
-		return -1;
-	}
-	fprintf(f, "{\n  \"scenario\": ");
-	pm_json_string(f, ri->scenario);
-	fprintf(f, ",\n  \"kernel\": ");
-	pm_json_string(f, ri->kernel);
-	fprintf(f, ",\n  \"fs\": ");
-	pm_json_string(f, ri->m->h.fs);
-	fprintf(f, ",\n  \"mode\": ");
-	pm_json_string(f, ri->mode);
-	fprintf(f, ",\n  \"crash_points_kind\": ");
-	pm_json_string(f, ri->points);
-	fprintf(f, ",\n  \"partial\": %s", partial ? "true" : "false");
-	fprintf(f, ",\n  \"partial_reason\": ");
-	pm_json_string(f, why ? why : "");
-	fprintf(f, ",\n  \"crash_points\": %" PRIu64, res->crash_points);
-	fprintf(f, ",\n  \"states_explored\": %" PRIu64, res->explored);
-	fprintf(f, ",\n  \"distinct_images\": %" PRIu64, res->distinct - skipped_states);
-	fprintf(f, ",\n  \"states_not_sampled\": %" PRIu64, skipped_states);
-	fprintf(f, ",\n  \"judged_with_tools\": %" PRIu64, st->judged);
-	fprintf(f, ",\n  \"verdict_cache_hits\": %" PRIu64, st->cache_hits);
-	fprintf(f, ",\n  \"exported_for_guest\": %" PRIu64, st->exported);
-	fprintf(f, ",\n  \"violations\": %" PRIu64, res->violations);
-	fprintf(f, ",\n  \"durability_violations\": %" PRIu64, dur_states);
-	fprintf(f, ",\n  \"fsck_violations\": %" PRIu64, fsck_states);
-	fprintf(f, ",\n  \"judge_errors\": %" PRIu64, err_states);
-	fprintf(f, ",\n  \"drain_marks\": %" PRIu64, res->drains);
-	fprintf(f, ",\n  \"flush_contract_violations\": %" PRIu64,
-		res->drain_violations);
-	fprintf(f, ",\n  \"bounded\": %s", res->bounded ? "true" : "false");
-	fprintf(f, ",\n  \"bound_reason\": ");
-	pm_json_string(f, res->bounded ? res->bound_reason : "");
-	fprintf(f, ",\n  \"seconds_scan\": %.3f", scan_s);
-	fprintf(f, ",\n  \"seconds_judge\": %.3f", judge_s);
-	fprintf(f, ",\n  \"seconds_in_checkers\": %.3f", st->tool_seconds);
-	fprintf(f, ",\n  \"images_per_second\": %.1f",
-		judge_s > 0 ? (double)(res->distinct - skipped_states) / judge_s : 0.0);
-	fprintf(f, ",\n  \"trace_bytes\": %" PRIu64, trace_bytes);
-	fprintf(f, ",\n  \"trace_events\": %zu", pmsim_trace_nevents(ri->t));
-	fprintf(f, ",\n  \"stores\": %" PRIu64 ", \"ntstores\": %" PRIu64,
-		sc->stores, sc->ntstores);
-	fprintf(f, ",\n  \"store_bytes\": %" PRIu64 ", \"ntstore_bytes\": %" PRIu64,
-		sc->store_bytes, sc->ntstore_bytes);
-	fprintf(f, ",\n  \"flushes\": %" PRIu64 ", \"fences\": %" PRIu64 ", \"marks\": %" PRIu64,
-		sc->flushes, sc->fences, sc->marks);
-	fprintf(f, ",\n  \"noise_stores\": %" PRIu64, sc->noise_stores);
-	fprintf(f, ",\n  \"noise_share\": %.4f",
-		all ? (double)sc->noise_stores / (double)all : 0.0);
-	fprintf(f, ",\n  \"stores_outside_fs\": %" PRIu64, sc->outside_stores);
-	fprintf(f, ",\n  \"fs_offset\": %" PRIu64, judge_location(j)->fs_start);
-	fprintf(f, ",\n  \"fs_bytes\": %" PRIu64, judge_location(j)->fs_size);
-	fprintf(f, ",\n  \"scratch_blocks\": %" PRIu64, judge_candidate_blocks(j));
-	fprintf(f, ",\n  \"data_blocks_keyed_when_promised\": %" PRIu64,
-		judge_data_blocks(j));
-	fprintf(f, ",\n  \"promises\": %zu\n}\n", ri->m->n);
-	if (fclose(f)) {
-		fprintf(stderr, "ctoracle: writing %s failed\n", path);
-		return -1;
-	}
 	return 0;
 }

@@ -1,20 +1,24 @@
 /* SPDX-License-Identifier: MIT */
-/* Violation reports and the result JSON of one scenario run. */
-#ifndef REPORT_H
-#define REPORT_H
+/*
+ * One violation's report, OUTDIR/violations/NNN.txt, with its reproducer
+ * NNN.repro and a line in violations.txt: what failed, which mark's
+ * promise, the crash point with its kernel symbol, the stores lost and
+ * who stored them, and the torn sectors.
+ */
+#ifndef VIOLATION_REPORT_H
+#define VIOLATION_REPORT_H
 
 #include <stdio.h>
 
+#include "daxlab/symmap.h"
 #include "judge.h"
 #include "pmsim.h"
-#include "sym.h"
-#include "trace_scan.h"
 
 struct run_info {
 	const char *scenario, *kernel, *trace_path, *manifest_path, *outdir;
 	const char *mode, *points;
 	const struct ctm_manifest *m;
-	const struct symtab *syms;
+	const struct dx_symmap *syms;
 	const struct pmsim_trace *t;
 	const struct pmsim_opts *o;
 	uint64_t fs_addr;	/* where the file system starts in the trace */
@@ -34,12 +38,4 @@ int report_violation(const struct run_info *ri, const struct pmsim_violation *pv
 int report_drain(const struct run_info *ri, const struct pmsim_violation *pv,
 		 unsigned n, FILE *summary);
 
-/* Write OUTDIR/result.json. */
-int report_json(const struct run_info *ri, const struct pmsim_result *res,
-		const struct judge *j, const struct trace_scan *sc,
-		uint64_t trace_bytes, int partial, const char *why,
-		double scan_s, double judge_s, uint64_t dur_states,
-		uint64_t fsck_states, uint64_t err_states,
-		uint64_t skipped_states);
-
-#endif /* REPORT_H */
+#endif /* VIOLATION_REPORT_H */

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The file-system tools the judge runs (e2fsck, debugfs, xfs_repair,
+ * xfs_db): with a time limit, output kept in a file, through common's
+ * dx_spawn_run (a process group of its own, killed whole on timeout and
+ * on SIGINT/SIGTERM, so a tool that forks leaves nothing behind).
+ */
+#ifndef FSTOOL_H
+#define FSTOOL_H
+
+#include <stddef.h>
+
+/*
+ * Run argv[0] (searched in PATH) with stdin from /dev/null and stdout and
+ * stderr into out_path. Returns the exit status (0..255), 256 + signal
+ * when it was killed (a timeout: SIGKILL after timeout_s, message in
+ * err), or -1 when it could not be started (message in err).
+ */
+int fstool_run(char *const argv[], const char *out_path, unsigned timeout_s,
+	       char *err, size_t errlen);
+
+/* Up to max bytes of the file's head, one line per "; ", into buf. */
+void fstool_excerpt(const char *path, char *buf, size_t len, size_t max);
+
+/* The first of the NULL-terminated tools not found in PATH, or NULL. */
+const char *fstool_missing(const char *const *tools);
+
+#endif /* FSTOOL_H */
