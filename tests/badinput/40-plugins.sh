@@ -7,7 +7,8 @@
 # real plugins into qemu-system-x86_64, which must refuse them before it
 # boots anything (QEMU exits 1) and leave the files named in the
 # arguments as they were: an output that aliases an input is refused
-# before the plugin truncates it.
+# before the plugin truncates it. drain-points, which computes drain=
+# arguments from a kernel build, refuses a missing or foreign kernel.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -151,6 +152,27 @@ bi_run 0 '"functions":2,"mem":"first"' -- "$pa" pmcount "$cn" "system_map=$map" 
 bi_check "System.map untouched" cmp "$map" "$map.orig"
 bi_check "backing file untouched" cmp "$backing" "$backing.orig"
 bi_absent "the parsers write no output file" "$BI_TMP/run.trace" "$BI_TMP/run.jsonl"
+
+# drain-points KERNEL_BUILD_DIR: the tracer's drain= arguments.
+dp=$TOP/crashtest/qemu/drain-points
+d='^drain-points: '
+bi_run 0 '^usage: drain-points KERNEL_BUILD_DIR' -- "$dp" --help
+bi_run 0 '^drain-points [0-9]+\.[0-9]+$' -- "$dp" --version
+bi_run 2 '^usage: drain-points' -- "$dp"
+bi_run 2 '^usage: drain-points' -- "$dp" a b
+bi_run 2 "${d}.*/nokernel/System.map: no such file" -- "$dp" "$BI_TMP/nokernel"
+mkdir "$BI_TMP/kernel"
+cp "$map" "$BI_TMP/kernel/System.map"
+bi_run 2 "${d}.*/kernel/vmlinux: no such file" -- "$dp" "$BI_TMP/kernel"
+printf 'not an ELF file\n' >"$BI_TMP/kernel/vmlinux"
+if command -v objdump >/dev/null; then
+	bi_run 3 "${d}.*System.map has no pmem_submit_bio" -- "$dp" "$BI_TMP/kernel"
+	printf '%s\n' 'ffffffff81000000 T pmem_submit_bio' 'ffffffff81000100 T next' \
+		>"$BI_TMP/kernel/System.map"
+	bi_run 1 "${d}objdump of .*/vmlinux failed" -- "$dp" "$BI_TMP/kernel"
+else
+	bi_skip "drain-points on a kernel without pmem_submit_bio" "objdump is not installed"
+fi
 
 # The real plugins in QEMU: refused at load, before any boot.
 qemu=${DAXLAB_QEMU:-qemu-system-x86_64}
