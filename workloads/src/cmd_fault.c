@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "daxlab/clock.h"
 #include "cmd_util.h"
 #include "mapping.h"
 #include "order.h"
@@ -58,11 +58,11 @@ static int fault_check(struct daxwl_run *r)
 	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
 
 	if (r->c.bs % pg)
-		return err_set(&r->err, DAXWL_EUSAGE, 0,
+		return err_set(&r->err, DX_EXIT_USAGE, 0,
 			       "--bs (the touch stride) must be a multiple of the page size %llu",
 			       (unsigned long long)pg);
 	if (p->align == MAP_ALIGN_2M && r->c.bs > TWO_MB)
-		return err_set(&r->err, DAXWL_EUSAGE, 0, "--bs must be at most 2M with --align 2M");
+		return err_set(&r->err, DX_EXIT_USAGE, 0, "--bs must be at most 2M with --align 2M");
 	r->need = p->touch == TOUCH_WRITE ? TARGET_WRITE : TARGET_READ;
 	/* With --align 2M the file offsets are 2 MiB-aligned too, so PMD faults can happen. */
 	r->unit = p->align == MAP_ALIGN_2M ? TWO_MB : r->c.bs;
@@ -113,17 +113,17 @@ static int fault_worker(struct worker *w)
 		if (!map || pos == npages) {
 			if (map)
 				munmap(map, w->len);
-			uint64_t t0 = now_ns();
+			uint64_t t0 = dx_now_ns();
 
 			map = map_file(&m);
-			uint64_t t1 = now_ns();
+			uint64_t t1 = dx_now_ns();
 
 			if (map == MAP_FAILED) {
 				int en = errno;
 
 				order_free(&ord);
 				free(copy);
-				return err_set(&w->err, en == EOPNOTSUPP ? DAXWL_ENOTSUP : DAXWL_ERUNTIME,
+				return err_set(&w->err, en == EOPNOTSUPP ? DX_EXIT_UNSUPPORTED : DX_EXIT_FINDING,
 					       en, "mmap of %s%s", r->t.path,
 					       p->map_sync ? " with MAP_SYNC" : "");
 			}
@@ -141,8 +141,8 @@ static int fault_worker(struct worker *w)
 			ord.pos = ord.n;
 		}
 		uint64_t off = order_next(&ord) * bs;
-		uint64_t val = pattern_word(r->c.seed, w->off + off);
-		uint64_t t0 = now_ns();
+		uint64_t val = dx_pattern_word(DX_PATTERN_DAXWL, r->c.seed, (w->off + off) >> 3);
+		uint64_t t0 = dx_now_ns();
 
 		uint64_t got;
 
@@ -153,7 +153,7 @@ static int fault_worker(struct worker *w)
 		} else {
 			got = touch(map + off, m.write, val);
 		}
-		uint64_t t1 = now_ns();
+		uint64_t t1 = dx_now_ns();
 
 		worker_record(w, t1 - t0, bs);
 		if (w->measuring)
@@ -192,21 +192,21 @@ static int fault_run(struct daxwl_run *r)
 	return workers_run(r, budget, fault_worker);
 }
 
-static void fault_report(struct daxwl_run *r, struct json *j)
+static void fault_report(struct daxwl_run *r, struct dx_json *j)
 {
 	uint64_t faults = 0, map_ns = record_sum(r, CNT_MAP_NS);
 	uint64_t touch_ns = record_sum(r, CNT_TOUCH_NS), maps = record_sum(r, CNT_MAPS);
 
 	for (unsigned i = 0; i < r->nw; i++)
 		faults += r->w[i].minflt + r->w[i].majflt;
-	json_u64(j, "faults", faults);
-	json_u64(j, "maps", maps);
-	json_u64(j, "map_ns", map_ns);
-	json_u64(j, "touch_ns", touch_ns);
+	dx_json_u64(j, "faults", faults);
+	dx_json_u64(j, "maps", maps);
+	dx_json_u64(j, "map_ns", map_ns);
+	dx_json_u64(j, "touch_ns", touch_ns);
 	/* mmap time counts too: with --populate the faults happen inside mmap. */
-	json_f64(j, "ns_per_fault", record_ratio((double)(map_ns + touch_ns), (double)faults));
-	json_u64(j, "maps_2m_aligned", record_sum(r, CNT_ALIGNED));
-	json_u64(j, "maps_pte_only", record_sum(r, CNT_SKEWED));
+	dx_json_f64(j, "ns_per_fault", record_ratio((double)(map_ns + touch_ns), (double)faults));
+	dx_json_u64(j, "maps_2m_aligned", record_sum(r, CNT_ALIGNED));
+	dx_json_u64(j, "maps_pte_only", record_sum(r, CNT_SKEWED));
 }
 
 const struct daxwl_cmd cmd_fault = {

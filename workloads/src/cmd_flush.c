@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
+#include "daxlab/clock.h"
 #include "cmd_util.h"
 #include "pmem.h"
 #include "verify.h"
@@ -46,7 +46,7 @@ static void flush_defaults(struct common_params *c, void *p)
 static int flush_check(struct daxwl_run *r)
 {
 	if (r->c.bs < 64 || r->c.bs % 64)
-		return err_set(&r->err, DAXWL_EUSAGE, 0,
+		return err_set(&r->err, DX_EXIT_USAGE, 0,
 			       "--bs (the persist granularity) must be a multiple of 64 bytes");
 	r->need = TARGET_WRITE;
 	r->unit = r->c.bs;
@@ -63,13 +63,13 @@ static int flush_worker(struct worker *w)
 
 	if (!src)
 		return w->err.code;
-	pattern_fill(src, bs, r->c.seed, w->off);
+	dx_pattern_fill(DX_PATTERN_DAXWL, r->c.seed, w->off, src, bs);
 	while (worker_next(w)) {
 		char *dst = base + pos * bs;
 
 		if (r->c.verify)
-			pattern_fill(src, bs, r->c.seed, w->off + pos * bs);
-		uint64_t t0 = now_ns();
+			dx_pattern_fill(DX_PATTERN_DAXWL, r->c.seed, w->off + pos * bs, src, bs);
+		uint64_t t0 = dx_now_ns();
 
 		if (p->method == METHOD_NT) {
 			pm.memcpy_fn(dst, src, bs, PMEM2_F_MEM_NONTEMPORAL);
@@ -77,7 +77,7 @@ static int flush_worker(struct worker *w)
 			memcpy(dst, src, bs);
 			pm.persist(dst, bs);
 		}
-		uint64_t t1 = now_ns();
+		uint64_t t1 = dx_now_ns();
 
 		worker_record(w, t1 - t0, bs);
 		if (++pos == n)
@@ -100,15 +100,15 @@ static int flush_run(struct daxwl_run *r)
 	return rc;
 }
 
-static void flush_report(struct daxwl_run *r, struct json *j)
+static void flush_report(struct daxwl_run *r, struct dx_json *j)
 {
 	struct flush_params *p = r->p;
 
-	json_str(j, "method", method_names[p->method]);
-	json_str(j, "store_granularity", pmem_gran_name(pm.gran));
-	json_bool(j, "granularity_forced", p->force != 0);
+	dx_json_str(j, "method", method_names[p->method]);
+	dx_json_str(j, "store_granularity", pmem_gran_name(pm.gran));
+	dx_json_bool(j, "granularity_forced", p->force != 0);
 	/* Page granularity means libpmem2 persists with msync: not the instruction path. */
-	json_str(j, "persist_path", pm.gran == PMEM2_GRANULARITY_PAGE ? "msync" :
+	dx_json_str(j, "persist_path", pm.gran == PMEM2_GRANULARITY_PAGE ? "msync" :
 		 pm.gran == PMEM2_GRANULARITY_CACHE_LINE ? "cache_flush" : "fence_only");
 }
 

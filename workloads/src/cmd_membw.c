@@ -6,7 +6,7 @@
 #include <immintrin.h>
 #endif
 
-#include "clock.h"
+#include "daxlab/clock.h"
 #include "cmd_util.h"
 #include "worker.h"
 
@@ -35,9 +35,9 @@ static void membw_defaults(struct common_params *c, void *p)
 static int membw_check(struct daxwl_run *r)
 {
 	if (r->c.bs < 64 || r->c.bs % 64)
-		return err_set(&r->err, DAXWL_EUSAGE, 0, "--bs must be a multiple of 64 bytes");
+		return err_set(&r->err, DX_EXIT_USAGE, 0, "--bs must be a multiple of 64 bytes");
 	if (r->c.sparse || r->c.overwrite)
-		return err_set(&r->err, DAXWL_EUSAGE, 0,
+		return err_set(&r->err, DX_EXIT_USAGE, 0,
 			       "membw uses anonymous memory: --sparse and --overwrite do not apply");
 	r->need = TARGET_NONE;
 	r->unit = r->c.bs;
@@ -98,14 +98,14 @@ static int membw_worker(struct worker *w)
 	memset(dst, 0, w->len);
 	while (worker_next(w)) {
 		char *s = src + pos * bs, *d = dst + pos * bs;
-		uint64_t t0 = now_ns();
+		uint64_t t0 = dx_now_ns();
 
 		switch (p->op) {
 		case OP_READ: sink += read_words(s, bs); break;
 		case OP_MEMCPY: memcpy(d, s, bs); break;
 		default: nt_store(d, bs, val); break;
 		}
-		uint64_t t1 = now_ns();
+		uint64_t t1 = dx_now_ns();
 
 		worker_record(w, t1 - t0, bs);
 		if (++pos == n)
@@ -139,7 +139,7 @@ static int membw_run(struct daxwl_run *r)
 
 #if !defined(__x86_64__)
 	if (p->op == OP_NT)
-		return err_set(&r->err, DAXWL_ENOTSUP, 0, "non-temporal stores need x86-64");
+		return err_set(&r->err, DX_EXIT_UNSUPPORTED, 0, "non-temporal stores need x86-64");
 #endif
 	(void)p;
 	/*
@@ -155,11 +155,11 @@ static int membw_run(struct daxwl_run *r)
 	return workers_run(r, cmd_op_budget(r, 4 * (r->region / r->c.bs)), membw_worker);
 }
 
-static void membw_report(struct daxwl_run *r, struct json *j)
+static void membw_report(struct daxwl_run *r, struct dx_json *j)
 {
 	struct membw_params *p = r->p;
 
-	json_str(j, "op", op_names[p->op]);
+	dx_json_str(j, "op", op_names[p->op]);
 }
 
 const struct daxwl_cmd cmd_membw = {

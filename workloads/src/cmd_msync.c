@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "daxlab/clock.h"
 #include "cmd_util.h"
 #include "mapping.h"
 #include "order.h"
@@ -66,14 +66,14 @@ static int msync_check(struct daxwl_run *r)
 	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
 
 	if (r->c.bs > pg)
-		return err_set(&r->err, DAXWL_EUSAGE, 0,
+		return err_set(&r->err, DX_EXIT_USAGE, 0,
 			       "--bs (bytes dirtied per page) must be at most the page size %llu",
 			       (unsigned long long)pg);
 	if (p->map_sync && p->sync == SYNC_PERSIST)
-		return err_set(&r->err, DAXWL_EUSAGE, 0,
+		return err_set(&r->err, DX_EXIT_USAGE, 0,
 			       "--map-sync is implied by --sync persist; drop it");
 	if (p->align != MAP_ALIGN_NONE && p->sync == SYNC_PERSIST)
-		return err_set(&r->err, DAXWL_EUSAGE, 0,
+		return err_set(&r->err, DX_EXIT_USAGE, 0,
 			       "--align does not apply to --sync persist (libpmem2 places the mapping)");
 	r->need = TARGET_WRITE;
 	r->unit = pg * p->pages;
@@ -125,7 +125,7 @@ static int msync_worker(struct worker *w)
 
 			free(pg);
 			order_free(&ord);
-			return err_set(&w->err, en == EOPNOTSUPP ? DAXWL_ENOTSUP : DAXWL_ERUNTIME, en,
+			return err_set(&w->err, en == EOPNOTSUPP ? DX_EXIT_UNSUPPORTED : DX_EXIT_FINDING, en,
 				       "mmap of %s%s", r->t.path, p->map_sync ? " with MAP_SYNC" : "");
 		}
 	}
@@ -138,18 +138,18 @@ static int msync_worker(struct worker *w)
 
 			/* With --verify the bytes are the pattern, so the file stays checkable. */
 			if (r->c.verify)
-				pattern_fill(a, bs, r->c.seed, w->off + pg[i] * st->page);
+				dx_pattern_fill(DX_PATTERN_DAXWL, r->c.seed, w->off + pg[i] * st->page, a, bs);
 			else
 				memset(a, (int)(++fill & 0xff), bs);
 		}
-		uint64_t t0 = now_ns();
+		uint64_t t0 = dx_now_ns();
 		int rc = do_sync(w, map, pg, p->pages);
-		uint64_t t1 = now_ns();
+		uint64_t t1 = dx_now_ns();
 
 		if (rc) {
 			int en = errno;
 
-			err_set(&w->err, DAXWL_ERUNTIME, en, "%s", sync_names[p->sync]);
+			err_set(&w->err, DX_EXIT_FINDING, en, "%s", sync_names[p->sync]);
 			break;
 		}
 		worker_record(w, t1 - t0, p->pages * bs);
@@ -184,7 +184,7 @@ static int msync_run(struct daxwl_run *r)
 		rc = pmem_map_open(&st.pm, r->t.fd, r->region * r->c.threads,
 				   PMEM2_GRANULARITY_CACHE_LINE, NULL, &r->err);
 		if (rc) {
-			if (rc == DAXWL_ENOTSUP)
+			if (rc == DX_EXIT_UNSUPPORTED)
 				snprintf(r->err.msg, sizeof(r->err.msg),
 					 "--sync persist needs a MAP_SYNC-capable DAX file; libpmem2 "
 					 "refused %s: %s", r->t.path, pmem2_errormsg());
@@ -202,7 +202,7 @@ static int msync_run(struct daxwl_run *r)
 	return rc;
 }
 
-static void msync_report(struct daxwl_run *r, struct json *j)
+static void msync_report(struct daxwl_run *r, struct dx_json *j)
 {
 	struct msync_params *p = r->p;
 	static struct hist per_page;
@@ -210,11 +210,11 @@ static void msync_report(struct daxwl_run *r, struct json *j)
 	hist_init(&per_page);
 	for (unsigned i = 0; i < r->nw; i++)
 		hist_merge(&per_page, &r->w[i].lat2);
-	json_str(j, "sync", sync_names[p->sync]);
-	json_u64(j, "pages_per_sync", p->pages);
-	json_u64(j, "bytes_per_page", r->c.bs);
+	dx_json_str(j, "sync", sync_names[p->sync]);
+	dx_json_u64(j, "pages_per_sync", p->pages);
+	dx_json_u64(j, "bytes_per_page", r->c.bs);
 	record_hist(j, "lat_per_page_ns", &per_page);
-	json_str(j, "store_granularity", p->sync == SYNC_PERSIST ? store_granularity : NULL);
+	dx_json_str(j, "store_granularity", p->sync == SYNC_PERSIST ? store_granularity : NULL);
 }
 
 const struct daxwl_cmd cmd_msync = {

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "daxlab/clock.h"
 #include "cmd_util.h"
 #include "order.h"
 #include "record.h"
@@ -56,14 +56,14 @@ static int odirect_check(struct daxwl_run *r)
 	if (io_check(r, &p->io))
 		return r->err.code;
 	if (p->engine == ENGINE_SYNC && p->iodepth != 1)
-		return err_set(&r->err, DAXWL_EUSAGE, 0, "--iodepth needs --engine uring");
+		return err_set(&r->err, DX_EXIT_USAGE, 0, "--iodepth needs --engine uring");
 	return 0;
 }
 
 static int refuse_unaligned(struct daxwl_run *r, uint32_t align)
 {
 	if (align && r->c.bs % align)
-		return err_set(&r->err, DAXWL_EUSAGE, 0,
+		return err_set(&r->err, DX_EXIT_USAGE, 0,
 			       "--bs %llu is not a multiple of the O_DIRECT alignment %u of %s",
 			       (unsigned long long)r->c.bs, align, r->t.path);
 	return 0;
@@ -78,7 +78,7 @@ static int odirect_probe(struct daxwl_run *r)
 	int fd = target_reopen(&r->t, O_DIRECT, &r->err);
 
 	if (fd < 0) {
-		if (r->err.code == DAXWL_ENOTSUP)
+		if (r->err.code == DX_EXIT_UNSUPPORTED)
 			snprintf(r->err.msg, sizeof(r->err.msg),
 				 "the file system refuses O_DIRECT for %s", r->t.path);
 		return r->err.code;
@@ -92,7 +92,7 @@ static int odirect_probe(struct daxwl_run *r)
 	int rc = io_uring_queue_init(1, &ring, 0);
 
 	if (rc < 0)
-		return err_set(&r->err, rc == -ENOSYS || rc == -EPERM ? DAXWL_ENOTSUP : DAXWL_ERUNTIME,
+		return err_set(&r->err, rc == -ENOSYS || rc == -EPERM ? DX_EXIT_UNSUPPORTED : DX_EXIT_FINDING,
 			       -rc, "io_uring is not available");
 	io_uring_queue_exit(&ring);
 	return 0;
@@ -108,7 +108,7 @@ struct io_ctx {
 static int io_error(struct worker *w, int en, bool rd, uint64_t off, long got)
 {
 	/* EINVAL on an O_DIRECT I/O: the file system or device refuses direct I/O here. */
-	return err_set(&w->err, en == EINVAL || en == EOPNOTSUPP ? DAXWL_ENOTSUP : DAXWL_ERUNTIME,
+	return err_set(&w->err, en == EINVAL || en == EOPNOTSUPP ? DX_EXIT_UNSUPPORTED : DX_EXIT_FINDING,
 		       en, "O_DIRECT %s at offset %llu returned %ld", rd ? "read" : "write",
 		       (unsigned long long)off, got);
 }
@@ -125,11 +125,11 @@ static int sync_loop(struct io_ctx *c)
 		bool rd = io_pick_read(w, &p->io);
 
 		if (!rd && r->c.verify)
-			pattern_fill(c->bufs, bs, r->c.seed, off);
-		uint64_t t0 = now_ns();
+			dx_pattern_fill(DX_PATTERN_DAXWL, r->c.seed, off, c->bufs, bs);
+		uint64_t t0 = dx_now_ns();
 		ssize_t n = rd ? pread(c->fd, c->bufs, bs, (off_t)off)
 			       : pwrite(c->fd, c->bufs, bs, (off_t)off);
-		uint64_t t1 = now_ns();
+		uint64_t t1 = dx_now_ns();
 
 		if (n != (ssize_t)bs)
 			return io_error(w, n < 0 ? errno : EIO, rd, off, (long)n);
@@ -169,14 +169,14 @@ static int uring_loop(struct io_ctx *c)
 	}
 	rc = io_uring_queue_init((unsigned)depth, &ring, 0);
 	if (rc < 0) {
-		rc = err_set(&w->err, rc == -ENOSYS || rc == -EPERM ? DAXWL_ENOTSUP : DAXWL_ERUNTIME,
+		rc = err_set(&w->err, rc == -ENOSYS || rc == -EPERM ? DX_EXIT_UNSUPPORTED : DX_EXIT_FINDING,
 			     -rc, "io_uring_queue_init");
 		goto out_free;
 	}
 	if (p->buffers == BUF_REGISTERED) {
 		rc = io_uring_register_buffers(&ring, iov, (unsigned)depth);
 		if (rc < 0) {
-			rc = err_set(&w->err, DAXWL_ERUNTIME, -rc,
+			rc = err_set(&w->err, DX_EXIT_FINDING, -rc,
 				     "io_uring_register_buffers (%llu x %llu bytes; check RLIMIT_MEMLOCK)",
 				     (unsigned long long)depth, (unsigned long long)bs);
 			goto out_ring;
@@ -199,7 +199,7 @@ static int uring_loop(struct io_ctx *c)
 			sl->rd = io_pick_read(w, &p->io);
 			sl->measured = w->measuring;
 			if (!sl->rd && r->c.verify)
-				pattern_fill(iov[s].iov_base, bs, r->c.seed, sl->off);
+				dx_pattern_fill(DX_PATTERN_DAXWL, r->c.seed, sl->off, iov[s].iov_base, bs);
 			if (p->buffers == BUF_REGISTERED) {
 				if (sl->rd)
 					io_uring_prep_read_fixed(sqe, c->fd, iov[s].iov_base, (unsigned)bs,
@@ -213,11 +213,11 @@ static int uring_loop(struct io_ctx *c)
 				io_uring_prep_write(sqe, c->fd, iov[s].iov_base, (unsigned)bs, sl->off);
 			}
 			io_uring_sqe_set_data64(sqe, s);
-			sl->t0 = now_ns();
+			sl->t0 = dx_now_ns();
 			int sub = io_uring_submit(&ring);
 
 			if (sub < 0) {
-				rc = err_set(&w->err, DAXWL_ERUNTIME, -sub, "io_uring_submit");
+				rc = err_set(&w->err, DX_EXIT_FINDING, -sub, "io_uring_submit");
 				break;
 			}
 			issued++;
@@ -227,13 +227,13 @@ static int uring_loop(struct io_ctx *c)
 			break;
 		struct io_uring_cqe *cqe;
 		int wr = io_uring_wait_cqe(&ring, &cqe);
-		uint64_t t1 = now_ns();
+		uint64_t t1 = dx_now_ns();
 
 		/* A signal: the top of the loop stops submitting, then this drains. */
 		if (wr == -EINTR)
 			continue;
 		if (wr < 0) {
-			rc = err_set(&w->err, DAXWL_ERUNTIME, -wr, "io_uring_wait_cqe");
+			rc = err_set(&w->err, DX_EXIT_FINDING, -wr, "io_uring_wait_cqe");
 			break;
 		}
 		uint64_t s = io_uring_cqe_get_data64(cqe);
@@ -290,7 +290,7 @@ static int odirect_worker(struct worker *w)
 		return w->err.code;
 	}
 	for (uint64_t i = 0; i < nbuf; i++)
-		pattern_fill(c.bufs + i * r->c.bs, r->c.bs, r->c.seed, w->off);
+		dx_pattern_fill(DX_PATTERN_DAXWL, r->c.seed, w->off, c.bufs + i * r->c.bs, r->c.bs);
 	int rc = p->engine == ENGINE_URING ? uring_loop(&c) : sync_loop(&c);
 
 	free(c.bufs);
@@ -305,7 +305,7 @@ static int odirect_run(struct daxwl_run *r)
 	int fd = target_reopen(&r->t, O_DIRECT, &r->err);
 
 	if (fd < 0) {
-		if (r->err.code == DAXWL_ENOTSUP)
+		if (r->err.code == DX_EXIT_UNSUPPORTED)
 			snprintf(r->err.msg, sizeof(r->err.msg),
 				 "the file system refuses O_DIRECT for %s", r->t.path);
 		return r->err.code;

@@ -6,7 +6,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "daxlab/clock.h"
 #include "cmd_util.h"
 #include "verify.h"
 #include "worker.h"
@@ -51,9 +51,9 @@ static int rw_check(struct daxwl_run *r)
 	if (io_check(r, &p->io))
 		return r->err.code;
 	if (p->rwf_dsync && p->api != API_PREADV2)
-		return err_set(&r->err, DAXWL_EUSAGE, 0, "--rwf-dsync needs --api preadv2");
+		return err_set(&r->err, DX_EXIT_USAGE, 0, "--rwf-dsync needs --api preadv2");
 	if (p->rwf_dsync && p->io.rw == RW_READ)
-		return err_set(&r->err, DAXWL_EUSAGE, 0,
+		return err_set(&r->err, DX_EXIT_USAGE, 0,
 			       "--rwf-dsync applies to writes; use --rw write or mixed");
 	return 0;
 }
@@ -78,7 +78,7 @@ static int rw_worker(struct worker *w)
 		free(buf);
 		return w->err.code;
 	}
-	pattern_fill(buf, bs, seed, w->off);
+	dx_pattern_fill(DX_PATTERN_DAXWL, seed, w->off, buf, bs);
 	while (worker_next(w)) {
 		uint64_t off = w->off + order_next(&ord) * bs;
 		bool rd = io_pick_read(w, &p->io);
@@ -86,8 +86,8 @@ static int rw_worker(struct worker *w)
 		ssize_t n;
 
 		if (!rd && r->c.verify)
-			pattern_fill(buf, bs, seed, off);
-		uint64_t t0 = now_ns();
+			dx_pattern_fill(DX_PATTERN_DAXWL, seed, off, buf, bs);
+		uint64_t t0 = dx_now_ns();
 
 		if (p->api == API_PREAD)
 			n = rd ? pread(st->fd, buf, bs, (off_t)off) : pwrite(st->fd, buf, bs, (off_t)off);
@@ -95,13 +95,13 @@ static int rw_worker(struct worker *w)
 			n = preadv2(st->fd, &iov, 1, (off_t)off, 0);
 		else
 			n = pwritev2(st->fd, &iov, 1, (off_t)off, p->rwf_dsync ? RWF_DSYNC : 0);
-		uint64_t t1 = now_ns();
+		uint64_t t1 = dx_now_ns();
 
 		if (n != (ssize_t)bs) {
 			int en = n < 0 ? errno : EIO;
 
-			rc = err_set(&w->err, en == EOPNOTSUPP ? DAXWL_ENOTSUP :
-				     en == ENOSPC || en == EDQUOT ? DAXWL_ENORES : DAXWL_ERUNTIME, en,
+			rc = err_set(&w->err, en == EOPNOTSUPP ? DX_EXIT_UNSUPPORTED :
+				     en == ENOSPC || en == EDQUOT ? DX_EXIT_RESOURCES : DX_EXIT_FINDING, en,
 				     "%s at offset %llu (%zd of %llu bytes)", rd ? "read" : "write",
 				     (unsigned long long)off, n, (unsigned long long)bs);
 			break;

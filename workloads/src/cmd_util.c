@@ -50,7 +50,7 @@ int cmd_probe_map_sync(struct daxwl_run *r, const char *why)
 
 	if (!en)
 		return 0;
-	return err_set(&r->err, en == EOPNOTSUPP || en == EINVAL ? DAXWL_ENOTSUP : DAXWL_ERUNTIME,
+	return err_set(&r->err, en == EOPNOTSUPP || en == EINVAL ? DX_EXIT_UNSUPPORTED : DX_EXIT_FINDING,
 		       en, "%s: MAP_SYNC refused for %s (the file is not on a DAX mount)", why,
 		       r->t.path);
 }
@@ -58,7 +58,7 @@ int cmd_probe_map_sync(struct daxwl_run *r, const char *why)
 int io_check(struct daxwl_run *r, const struct io_mode *m)
 {
 	if (r->c.bs < 512 || r->c.bs > (16u << 20) || r->c.bs % 512)
-		return err_set(&r->err, DAXWL_EUSAGE, 0,
+		return err_set(&r->err, DX_EXIT_USAGE, 0,
 			       "--bs must be a multiple of 512 between 512 and 16M (got %llu)",
 			       (unsigned long long)r->c.bs);
 	r->need = m->rw == RW_READ ? TARGET_READ : TARGET_WRITE;
@@ -68,7 +68,7 @@ int io_check(struct daxwl_run *r, const struct io_mode *m)
 
 bool io_pick_read(struct worker *w, const struct io_mode *m)
 {
-	return m->rw == RW_READ || (m->rw == RW_MIXED && prng_below(&w->rng, 100) < m->mix);
+	return m->rw == RW_READ || (m->rw == RW_MIXED && dx_prng_below(&w->rng, 100) < m->mix);
 }
 
 void io_record(struct worker *w, bool rd, uint64_t ns)
@@ -80,7 +80,7 @@ void io_record(struct worker *w, bool rd, uint64_t ns)
 void io_check_read(struct worker *w, const void *buf, uint64_t off)
 {
 	uint64_t fb = 0, bs = w->run->c.bs;
-	uint64_t bad = pattern_check(buf, bs, w->run->c.seed, off, &fb);
+	uint64_t bad = dx_pattern_check(DX_PATTERN_DAXWL, w->run->c.seed, off, buf, bs, &fb);
 
 	if (bad && !w->verify_bad)
 		w->verify_first_bad = fb;
@@ -88,8 +88,8 @@ void io_check_read(struct worker *w, const void *buf, uint64_t off)
 	w->verify_bytes += bs;
 }
 
-void io_report(struct daxwl_run *r, struct json *j)
+void io_report(struct daxwl_run *r, struct dx_json *j)
 {
-	json_u64(j, "read_ops", record_sum(r, CNT_READS));
-	json_u64(j, "write_ops", record_sum(r, CNT_WRITES));
+	dx_json_u64(j, "read_ops", record_sum(r, CNT_READS));
+	dx_json_u64(j, "write_ops", record_sum(r, CNT_WRITES));
 }

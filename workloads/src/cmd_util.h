@@ -26,7 +26,7 @@ void *cmd_alloc_buf(uint64_t len);
 void *cmd_worker_buf(struct worker *w, uint64_t len);
 /* order_init for w's n blocks, with w->err set when the memory is not there. */
 int cmd_order_init(struct worker *w, struct order *o, uint64_t n, int kind);
-/* MAP_SYNC on the target, or DAXWL_ENOTSUP saying why not. */
+/* MAP_SYNC on the target, or DX_EXIT_UNSUPPORTED saying why not. */
 int cmd_probe_map_sync(struct daxwl_run *r, const char *why);
 
 /*
@@ -57,6 +57,6 @@ void io_record(struct worker *w, bool rd, uint64_t ns);
 /* --verify: checks the block read at file offset off. */
 void io_check_read(struct worker *w, const void *buf, uint64_t off);
 /* read_ops and write_ops of the report. */
-void io_report(struct daxwl_run *r, struct json *j);
+void io_report(struct daxwl_run *r, struct dx_json *j);
 
 #endif

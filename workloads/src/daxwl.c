@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "daxlab/num.h"
 #include "record.h"
 #include "stop.h"
 #include "verify.h"
@@ -108,9 +109,9 @@ static int plan_regions(struct daxwl_run *r)
 	r->region = per - per % unit;
 	if (r->region)
 		return 0;
-	opt_format_size(r->c.size, a, sizeof(a));
-	opt_format_size(unit, b, sizeof(b));
-	return err_set(&r->err, DAXWL_EUSAGE, 0,
+	dx_format_size(r->c.size, a, sizeof(a));
+	dx_format_size(unit, b, sizeof(b));
+	return err_set(&r->err, DX_EXIT_USAGE, 0,
 		       "--size %s split over %llu threads leaves less than one %s unit per thread",
 		       a, (unsigned long long)r->c.threads, b);
 }
@@ -165,7 +166,7 @@ static int open_output(struct daxwl_run *r, FILE **out)
 		if (!fstat(STDOUT_FILENO, &st) && S_ISREG(st.st_mode) &&
 		    output_is_target(r, NULL, &st)) {
 			*out = NULL;
-			return err_set(&r->err, DAXWL_EUSAGE, 0,
+			return err_set(&r->err, DX_EXIT_USAGE, 0,
 				       "standard output is the --file %s: the record would land in "
 				       "the file it measures", r->c.file);
 		}
@@ -174,21 +175,21 @@ static int open_output(struct daxwl_run *r, FILE **out)
 	bool exists = !stat(p, &st);
 
 	if (!exists && errno != ENOENT)
-		return err_set(&r->err, DAXWL_EUSAGE, errno, "cannot use --json %s", p);
+		return err_set(&r->err, DX_EXIT_USAGE, errno, "cannot use --json %s", p);
 	if (output_is_target(r, p, exists ? &st : NULL))
-		return err_set(&r->err, DAXWL_EUSAGE, 0,
+		return err_set(&r->err, DX_EXIT_USAGE, 0,
 			       "--json %s is the --file %s: the record would overwrite the file it "
 			       "measures", p, r->c.file);
 	if (!exists) {
 		flags |= O_CREAT | O_EXCL;
 	} else if (S_ISDIR(st.st_mode)) {
-		return err_set(&r->err, DAXWL_EUSAGE, 0, "--json %s is a directory", p);
+		return err_set(&r->err, DX_EXIT_USAGE, 0, "--json %s is a directory", p);
 	} else if (S_ISBLK(st.st_mode)) {
-		return err_set(&r->err, DAXWL_EUSAGE, 0, "--json %s is a block device; the record "
+		return err_set(&r->err, DX_EXIT_USAGE, 0, "--json %s is a block device; the record "
 			       "goes to a file, a pipe or a character device", p);
 	} else if (S_ISREG(st.st_mode)) {
 		if (!r->c.overwrite)
-			return err_set(&r->err, DAXWL_EUSAGE, 0,
+			return err_set(&r->err, DX_EXIT_USAGE, 0,
 				       "--json %s exists; pass --overwrite to replace it", p);
 		flags |= O_TRUNC;
 	} else {
@@ -199,7 +200,7 @@ static int open_output(struct daxwl_run *r, FILE **out)
 	if (fd < 0) {
 		int en = errno;
 
-		return err_set(&r->err, en == ENOSPC || en == EDQUOT ? DAXWL_ENORES : DAXWL_EUSAGE,
+		return err_set(&r->err, en == ENOSPC || en == EDQUOT ? DX_EXIT_RESOURCES : DX_EXIT_USAGE,
 			       en, en == ENXIO ? "--json %s: nothing reads this FIFO" :
 			       "cannot open --json %s", p);
 	}
@@ -222,7 +223,7 @@ static int interrupted(struct daxwl_run *r, const char *during)
 	r->partial = r->nw > 0;
 	snprintf(r->note, sizeof(r->note), "interrupted by SIG%s %s: the results are partial",
 		 sigabbrev_np(sig), during);
-	return err_set(&r->err, DAXWL_ESIGNAL + sig, 0,
+	return err_set(&r->err, DX_EXIT_SIGNAL_BASE + sig, 0,
 		       "interrupted by SIG%s %s, after %llu ops in %.3f s of measurement",
 		       sigabbrev_np(sig), during, (unsigned long long)ops, (double)r->wall_ns / 1e9);
 }
@@ -232,12 +233,12 @@ static int verify_target(struct daxwl_run *r)
 {
 	uint64_t first = 0;
 	uint64_t len = r->region * r->c.threads;
-	int64_t bad = pattern_check_fd(r->t.fd, 0, len, r->c.seed, &first);
+	int64_t bad = verify_check_fd(r->t.fd, 0, len, r->c.seed, &first);
 
 	if (bad < 0) {
 		if (errno == EINTR && stop_requested())
 			return interrupted(r, "during the verify read-back");
-		return err_set(&r->err, DAXWL_ERUNTIME, errno, "%s: verify read-back", r->t.path);
+		return err_set(&r->err, DX_EXIT_FINDING, errno, "%s: verify read-back", r->t.path);
 	}
 	r->verified = true;
 	r->verify_bytes += len;
@@ -271,7 +272,7 @@ static int nothing_measured(struct daxwl_run *r)
 		snprintf(t, sizeof(t), " (--runtime %llu ns)", (unsigned long long)r->c.runtime);
 	r->partial = true;
 	snprintf(r->note, sizeof(r->note), "no operation completed in the measured phase%s", t);
-	return err_set(&r->err, DAXWL_ERUNTIME, 0, "measured no operation: the measured phase%s "
+	return err_set(&r->err, DX_EXIT_FINDING, 0, "measured no operation: the measured phase%s "
 		       "ended before the first one completed; give a longer --runtime or "
 		       "--iterations", t);
 }
@@ -298,7 +299,7 @@ static int run_once(struct daxwl_run *r)
 		if (r->need != TARGET_NONE && verify_target(r))
 			return r->err.code;
 		if (r->verify_bad)
-			return err_set(&r->err, DAXWL_ERUNTIME, 0,
+			return err_set(&r->err, DX_EXIT_FINDING, 0,
 				       "verify failed: %llu bad words, first at offset %llu",
 				       (unsigned long long)r->verify_bad,
 				       (unsigned long long)r->verify_first_bad);
@@ -337,7 +338,7 @@ static int finish(struct daxwl_run *r, FILE *out)
 	if (out && (out != stdout ? fclose(out) : fflush(out)) == EOF && !rc) {
 		fprintf(stderr, "daxwl %s: writing the JSON output: %s\n", r->cmd->name,
 			strerror(errno));
-		rc = DAXWL_ERUNTIME;
+		rc = DX_EXIT_FINDING;
 	}
 	return rc;
 }
@@ -346,7 +347,7 @@ int daxwl_main(int argc, char **argv)
 {
 	static struct daxwl_run run;
 	struct daxwl_run *r = &run;
-	struct json j;
+	struct dx_json j;
 	FILE *out = stdout;
 	struct opt_set sets[2];
 	int nsets = 0;
@@ -356,7 +357,7 @@ int daxwl_main(int argc, char **argv)
 	r->t.fd = r->t.marker_fd = -1;
 	stop_install();
 	if (argc < 1) {
-		err_set(&r->err, DAXWL_EUSAGE, 0, "no subcommand given");
+		err_set(&r->err, DX_EXIT_USAGE, 0, "no subcommand given");
 		goto fail;
 	}
 	if (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h") || !strcmp(argv[0], "help")) {
@@ -369,7 +370,7 @@ int daxwl_main(int argc, char **argv)
 	}
 	r->cmd = cmd_lookup(argv[0]);
 	if (!r->cmd) {
-		err_set(&r->err, DAXWL_EUSAGE, 0, "unknown subcommand '%s'", argv[0]);
+		err_set(&r->err, DX_EXIT_USAGE, 0, "unknown subcommand '%s'", argv[0]);
 		goto fail;
 	}
 	r->p = calloc(1, r->cmd->params_size ? r->cmd->params_size : 1);
@@ -388,7 +389,7 @@ int daxwl_main(int argc, char **argv)
 		return 0;
 	}
 	if (opt_parse(sets, nsets, argc - 1, argv + 1, msg, sizeof(msg))) {
-		err_set(&r->err, DAXWL_EUSAGE, 0, "%s", msg);
+		err_set(&r->err, DX_EXIT_USAGE, 0, "%s", msg);
 		goto fail;
 	}
 	if (open_output(r, &out))
@@ -398,7 +399,7 @@ int daxwl_main(int argc, char **argv)
 	 * worker the counts of one phase would not divide by its own ops.
 	 */
 	if (r->c.mark && r->c.threads != 1) {
-		err_set(&r->err, DAXWL_EUSAGE, 0, "--mark needs --threads 1: a pmmark "
+		err_set(&r->err, DX_EXIT_USAGE, 0, "--mark needs --threads 1: a pmmark "
 			"window counts the whole guest, not one worker");
 		goto fail;
 	}
@@ -411,7 +412,7 @@ int daxwl_main(int argc, char **argv)
 	int *sweep_val;
 	int variants = sweep_count(r, sets, &sweep_val);
 
-	json_init(&j, out);
+	dx_json_init(&j, out);
 	for (int v = 0; v < (variants ? variants : 1); v++) {
 		if (variants)
 			*sweep_val = v + 1;
@@ -422,8 +423,9 @@ int daxwl_main(int argc, char **argv)
 			if (rc)
 				target_close(r);
 			record_emit(r, sets, nsets, &j, true);
-			if (ferror(out)) {
-				err_set(&r->err, DAXWL_ERUNTIME, errno, "writing the JSON output");
+			if (dx_json_check(&j, msg, sizeof(msg))) {
+				err_set(&r->err, DX_EXIT_FINDING, 0, "writing the JSON output to %s failed (%s)",
+					r->c.json ? r->c.json : "standard output", msg);
 				target_close(r);
 				goto failed_run;
 			}
@@ -440,13 +442,13 @@ fail:
 		env_probe(&r->env, &r->t);
 	target_close(r);
 	if (out) {
-		json_init(&j, out);
+		dx_json_init(&j, out);
 		record_emit(r, nsets ? sets : NULL, nsets, &j, false);
 	}
 failed_run:
 	fprintf(stderr, "daxwl%s%s: %s\n", r->cmd ? " " : "", r->cmd ? r->cmd->name : "",
 		r->err.msg);
-	if (r->err.code == DAXWL_EUSAGE && !r->cmd)
+	if (r->err.code == DX_EXIT_USAGE && !r->cmd)
 		usage(stderr);
 	return finish(r, out);
 }

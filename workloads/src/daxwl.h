@@ -9,7 +9,7 @@
 
 #include "env.h"
 #include "err.h"
-#include "json.h"
+#include "daxlab/json.h"
 #include "opt.h"
 #include "target.h"
 
@@ -55,7 +55,7 @@ struct daxwl_cmd {
 	/* One measured repetition; normally setup + workers_run + teardown. */
 	int (*run)(struct daxwl_run *r);
 	/* Adds subcommand fields to "results" (optional). */
-	void (*report)(struct daxwl_run *r, struct json *j);
+	void (*report)(struct daxwl_run *r, struct dx_json *j);
 };
 
 struct daxwl_run {

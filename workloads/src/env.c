@@ -13,7 +13,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "daxlab/clock.h"
 #include "mapping.h"	/* MAP_SYNC for older libc headers */
 #include "target.h"
 
@@ -234,7 +234,7 @@ void env_probe(struct env *e, const struct target *t)
 	e->page_size = sysconf(_SC_PAGESIZE);
 	read_choice("/sys/kernel/mm/transparent_hugepage/enabled", e->thp_enabled,
 		    sizeof(e->thp_enabled));
-	e->clock_overhead_ns = clock_overhead_ns();
+	e->clock_overhead_ns = dx_clock_overhead_ns();
 	if (!t || t->fd < 0)
 		return;
 	e->has_target = true;
@@ -261,62 +261,62 @@ void env_probe(struct env *e, const struct target *t)
 	e->map_sync_errno = rc;
 }
 
-static void str_or_null(struct json *j, const char *k, const char *v)
+static void str_or_null(struct dx_json *j, const char *k, const char *v)
 {
-	json_str(j, k, v[0] ? v : NULL);
+	dx_json_str(j, k, v[0] ? v : NULL);
 }
 
-void env_emit_json(const struct env *e, struct json *j)
+void env_emit_json(const struct env *e, struct dx_json *j)
 {
-	json_obj_begin(j, "env");
+	dx_json_obj_begin(j, "env");
 	str_or_null(j, "kernel_release", e->release);
 	str_or_null(j, "machine", e->machine);
 	str_or_null(j, "cpu_model", e->cpu_model);
-	json_i64(j, "cpus_online", e->ncpu_online);
-	json_i64(j, "page_size", e->page_size);
+	dx_json_i64(j, "cpus_online", e->ncpu_online);
+	dx_json_i64(j, "page_size", e->page_size);
 	str_or_null(j, "thp_enabled", e->thp_enabled);
-	json_u64(j, "clock_overhead_ns", e->clock_overhead_ns);
+	dx_json_u64(j, "clock_overhead_ns", e->clock_overhead_ns);
 	if (!e->has_target) {
-		json_null(j, "fs");
-		json_null(j, "dax");
-		json_null(j, "map_sync");
-		json_obj_end(j);
+		dx_json_null(j, "fs");
+		dx_json_null(j, "dax");
+		dx_json_null(j, "map_sync");
+		dx_json_obj_end(j);
 		return;
 	}
-	json_obj_begin(j, "fs");
+	dx_json_obj_begin(j, "fs");
 	str_or_null(j, "type", e->fs_type);
 	char magic[24];
 
 	snprintf(magic, sizeof(magic), "0x%llx", (unsigned long long)e->fs_magic);
-	json_str(j, "statfs_magic", magic);
+	dx_json_str(j, "statfs_magic", magic);
 	str_or_null(j, "statfs_name", e->fs_statfs_name);
 	str_or_null(j, "mount_point", e->mount_point);
 	str_or_null(j, "mount_source", e->mount_source);
 	str_or_null(j, "mount_options", e->mount_opts);
 	str_or_null(j, "super_options", e->super_opts);
 	if (e->dio_offset_align) {
-		json_u64(j, "dio_mem_align", e->dio_mem_align);
-		json_u64(j, "dio_offset_align", e->dio_offset_align);
+		dx_json_u64(j, "dio_mem_align", e->dio_mem_align);
+		dx_json_u64(j, "dio_offset_align", e->dio_offset_align);
 	} else {
-		json_null(j, "dio_mem_align");
-		json_null(j, "dio_offset_align");
+		dx_json_null(j, "dio_mem_align");
+		dx_json_null(j, "dio_offset_align");
 	}
-	json_obj_end(j);
+	dx_json_obj_end(j);
 	if (e->dax < 0)
-		json_null(j, "dax");
+		dx_json_null(j, "dax");
 	else
-		json_bool(j, "dax", e->dax);
-	json_obj_begin(j, "map_sync");
+		dx_json_bool(j, "dax", e->dax);
+	dx_json_obj_begin(j, "map_sync");
 	if (e->map_sync < 0) {
-		json_null(j, "accepted");
-		json_null(j, "errno");
+		dx_json_null(j, "accepted");
+		dx_json_null(j, "errno");
 	} else {
-		json_bool(j, "accepted", e->map_sync);
+		dx_json_bool(j, "accepted", e->map_sync);
 		if (e->map_sync_errno)
-			json_str(j, "errno", strerrorname_np(e->map_sync_errno));
+			dx_json_str(j, "errno", strerrorname_np(e->map_sync_errno));
 		else
-			json_null(j, "errno");
+			dx_json_null(j, "errno");
 	}
-	json_obj_end(j);
-	json_obj_end(j);
+	dx_json_obj_end(j);
+	dx_json_obj_end(j);
 }

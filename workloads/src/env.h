@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "json.h"
+#include "daxlab/json.h"
 
 struct target;
 
@@ -34,7 +34,7 @@ struct env {
 };
 
 void env_probe(struct env *e, const struct target *t);
-void env_emit_json(const struct env *e, struct json *j);
+void env_emit_json(const struct env *e, struct dx_json *j);
 /* Parses one /proc/self/mountinfo line; 0 on success. Exposed for tests. */
 int env_parse_mountinfo_line(char *line, unsigned *major, unsigned *minor,
 			     char **mount_point, char **opts, char **fstype,

@@ -41,7 +41,7 @@ uint64_t mem_available(void)
 
 int err_nomem(struct daxwl_err *e, uint64_t bytes, const char *what)
 {
-	return err_set(e, DAXWL_ENORES, ENOMEM,
+	return err_set(e, DX_EXIT_RESOURCES, ENOMEM,
 		       "%s needs %llu bytes of memory, %llu bytes are available", what,
 		       (unsigned long long)bytes, (unsigned long long)mem_available());
 }
@@ -55,10 +55,10 @@ void err_take(struct daxwl_err *dst, const struct daxwl_err *src)
 const char *err_class(int code)
 {
 	switch (code) {
-	case DAXWL_OK: return "ok";
-	case DAXWL_EUSAGE: return "usage";
-	case DAXWL_ENOTSUP: return "not_supported";
-	case DAXWL_ENORES: return "resources";
-	default: return code > DAXWL_ESIGNAL ? "interrupted" : "runtime";
+	case DX_EXIT_OK: return "ok";
+	case DX_EXIT_USAGE: return "usage";
+	case DX_EXIT_UNSUPPORTED: return "not_supported";
+	case DX_EXIT_RESOURCES: return "resources";
+	default: return code > DX_EXIT_SIGNAL_BASE ? "interrupted" : "runtime";
 	}
 }

@@ -1,23 +1,16 @@
 /*
- * Errors carry an exit code class and one message. The exit codes are
- * part of the interface (the project-wide convention): the bench tells
- * "not supported" apart from failures by them.
+ * Errors carry an exit status and one message. The statuses are the
+ * project's (daxlab/exit.h): the bench tells "not supported" apart from
+ * failures by them.
  */
 #ifndef DAXWL_ERR_H
 #define DAXWL_ERR_H
 #include <stdint.h>
 
-enum daxwl_exit {
-	DAXWL_OK = 0,
-	DAXWL_ERUNTIME = 1,	/* a run failed (I/O error, verify mismatch, nothing measured) */
-	DAXWL_EUSAGE = 2,	/* bad command line, size, path; refused overwrite */
-	DAXWL_ENOTSUP = 3,	/* the mode is not supported on this target */
-	DAXWL_ENORES = 5,	/* not enough disk space or memory; the message has the numbers */
-	DAXWL_ESIGNAL = 128,	/* + N: stopped by signal N */
-};
+#include "daxlab/exit.h"
 
 struct daxwl_err {
-	int code;		/* enum daxwl_exit, or DAXWL_ESIGNAL + signal */
+	int code;		/* enum dx_exit, or DX_EXIT_SIGNAL_BASE + signal */
 	int errnum;		/* errno behind it, 0 if none */
 	char msg[512];
 };
@@ -26,7 +19,7 @@ struct daxwl_err {
 int err_set(struct daxwl_err *e, int code, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /*
- * "not enough memory" (DAXWL_ENORES) for an allocation of bytes, with
+ * "not enough memory" (DX_EXIT_RESOURCES) for an allocation of bytes, with
  * what the kernel says is available, so the message has both numbers.
  */
 int err_nomem(struct daxwl_err *e, uint64_t bytes, const char *what);

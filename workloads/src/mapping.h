@@ -5,12 +5,7 @@
 #include <stdint.h>
 #include <sys/mman.h>
 
-#ifndef MAP_SHARED_VALIDATE
-#define MAP_SHARED_VALIDATE 0x03
-#endif
-#ifndef MAP_SYNC
-#define MAP_SYNC 0x80000
-#endif
+#include "daxlab/mapsync.h"	/* MAP_SYNC, MAP_SHARED_VALIDATE for old libcs */
 
 struct map_req {
 	int fd;

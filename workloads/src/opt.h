@@ -10,13 +10,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "json.h"
+#include "daxlab/json.h"
 
 enum opt_type {
 	OPT_FLAG,	/* bool, no value */
+	/* The numbers follow common's rules (daxlab/num.h): strict, range-checked. */
 	OPT_UINT,	/* uint64_t: decimal, or hexadecimal after 0x */
 	OPT_SIZE,	/* uint64_t bytes: 4096, 4K, 4KiB, 2M, 1G, 1T, 0x1000 */
-	OPT_DURATION,	/* uint64_t ns: 5s, 100ms, 250us, 10ns, 2m, 1h; bare = s */
+	OPT_DURATION,	/* uint64_t ns: 5s, 1.5s, 100ms, 250us, 10ns, 2m, 1h; bare = s */
 	OPT_ENUM,	/* int index into choices */
 	OPT_STRING,	/* const char * (points into argv) */
 };
@@ -37,18 +38,14 @@ struct opt_set {
 	void *base;
 };
 
-int opt_parse_size(const char *s, uint64_t *out, char *err, size_t errlen);
-int opt_parse_duration(const char *s, uint64_t *ns, char *err, size_t errlen);
 /* Parses argv[0..argc) against the sets; 0 or -1 with err filled. */
 int opt_parse(const struct opt_set *sets, int nsets, int argc, char **argv,
 	      char *err, size_t errlen);
 const struct opt *opt_find(const struct opt_set *sets, int nsets,
 			   const char *name, void **base);
-/* Formats a size for humans: 4096 -> "4K". */
-void opt_format_size(uint64_t v, char *buf, size_t len);
 /* One line per option with its current (default) value. */
 void opt_print_help(const struct opt_set *set, FILE *f);
 /* One key per option, '-' turned into '_'; sizes in bytes, durations in ns. */
-void opt_emit_json(const struct opt_set *sets, int nsets, struct json *j);
+void opt_emit_json(const struct opt_set *sets, int nsets, struct dx_json *j);
 
 #endif

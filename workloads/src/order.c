@@ -5,7 +5,7 @@
 
 const char *const order_names[] = { "seq", "rand", NULL };
 
-int order_init(struct order *o, uint64_t n, int kind, struct prng *rng)
+int order_init(struct order *o, uint64_t n, int kind, struct dx_prng *rng)
 {
 	o->n = n;
 	o->pos = 0;
@@ -21,7 +21,7 @@ int order_init(struct order *o, uint64_t n, int kind, struct prng *rng)
 		return -1;
 	for (uint64_t i = 0; i < n; i++)
 		o->idx[i] = i;
-	prng_shuffle(rng, o->idx, n);
+	dx_prng_shuffle(rng, o->idx, n);
 	return 0;
 }
 
@@ -30,7 +30,7 @@ uint64_t order_next(struct order *o)
 	if (o->pos == o->n) {
 		o->pos = 0;
 		if (o->rand)
-			prng_shuffle(o->rng, o->idx, o->n);
+			dx_prng_shuffle(o->rng, o->idx, o->n);
 	}
 	uint64_t i = o->pos++;
 

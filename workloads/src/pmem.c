@@ -15,7 +15,7 @@ const char *pmem_gran_name(enum pmem2_granularity g)
 
 static int fail(struct pmem_map *pm, struct daxwl_err *e, int rc, const char *what)
 {
-	int code = rc == PMEM2_E_GRANULARITY_NOT_SUPPORTED ? DAXWL_ENOTSUP : DAXWL_ERUNTIME;
+	int code = rc == PMEM2_E_GRANULARITY_NOT_SUPPORTED ? DX_EXIT_UNSUPPORTED : DX_EXIT_FINDING;
 
 	err_set(e, code, 0, "libpmem2 %s: %s", what, pmem2_errormsg());
 	pmem_map_close(pm);

@@ -20,7 +20,7 @@ struct pmem_map {
  * Maps [0, len) of fd. required is the coarsest granularity accepted;
  * force (NULL or "BYTE", "CACHE_LINE", "PAGE") sets libpmem2's
  * PMEM2_FORCE_GRANULARITY for this map only. A refused granularity is
- * DAXWL_ENOTSUP.
+ * DX_EXIT_UNSUPPORTED.
  */
 int pmem_map_open(struct pmem_map *pm, int fd, uint64_t len,
 		  enum pmem2_granularity required, const char *force,

@@ -17,25 +17,25 @@ double record_ratio(double x, double y)
 	return y > 0 ? x / y : NAN;
 }
 
-void record_hist(struct json *j, const char *key, const struct hist *h)
+void record_hist(struct dx_json *j, const char *key, const struct hist *h)
 {
-	json_obj_begin(j, key);
-	json_u64(j, "count", h->count);
+	dx_json_obj_begin(j, key);
+	dx_json_u64(j, "count", h->count);
 	if (!h->count) {
 		/* No sample: no statistic, rather than zeros that look measured. */
-		json_null(j, "min");
-		json_null(j, "mean");
+		dx_json_null(j, "min");
+		dx_json_null(j, "mean");
 		for (size_t i = 0; i < NPCT; i++)
-			json_null(j, percentiles[i].key);
-		json_null(j, "max");
+			dx_json_null(j, percentiles[i].key);
+		dx_json_null(j, "max");
 	} else {
-		json_u64(j, "min", h->min);
-		json_f64(j, "mean", hist_mean(h));
+		dx_json_u64(j, "min", h->min);
+		dx_json_f64(j, "mean", hist_mean(h));
 		for (size_t i = 0; i < NPCT; i++)
-			json_u64(j, percentiles[i].key, hist_percentile(h, percentiles[i].p));
-		json_u64(j, "max", h->max);
+			dx_json_u64(j, percentiles[i].key, hist_percentile(h, percentiles[i].p));
+		dx_json_u64(j, "max", h->max);
 	}
-	json_obj_end(j);
+	dx_json_obj_end(j);
 }
 
 uint64_t record_sum(const struct daxwl_run *r, unsigned idx)
@@ -66,72 +66,72 @@ static void totals(const struct daxwl_run *r, uint64_t *bytes, struct hist *lat)
 	}
 }
 
-static void emit_target(const struct daxwl_run *r, struct json *j)
+static void emit_target(const struct daxwl_run *r, struct dx_json *j)
 {
 	const struct target *t = &r->t;
 
 	if (r->need == TARGET_NONE || !t->opened) {
-		json_null(j, "target");
+		dx_json_null(j, "target");
 		return;
 	}
-	json_obj_begin(j, "target");
-	json_str(j, "path", t->path);
-	json_str(j, "type", t->bdev ? "block_device" : "file");
-	json_bool(j, "created", t->created);
-	json_bool(j, "removed", t->removed);
-	json_bool(j, "extended", t->extended);
-	json_bool(j, "refilled", t->refilled);
-	json_str(j, "fill", t->fill);
-	json_bool(j, "writable", t->writable);
-	json_u64(j, "size", t->size);
-	json_u64(j, "used", r->region * r->c.threads);
-	json_u64(j, "region", r->region);
-	json_obj_end(j);
+	dx_json_obj_begin(j, "target");
+	dx_json_str(j, "path", t->path);
+	dx_json_str(j, "type", t->bdev ? "block_device" : "file");
+	dx_json_bool(j, "created", t->created);
+	dx_json_bool(j, "removed", t->removed);
+	dx_json_bool(j, "extended", t->extended);
+	dx_json_bool(j, "refilled", t->refilled);
+	dx_json_str(j, "fill", t->fill);
+	dx_json_bool(j, "writable", t->writable);
+	dx_json_u64(j, "size", t->size);
+	dx_json_u64(j, "used", r->region * r->c.threads);
+	dx_json_u64(j, "region", r->region);
+	dx_json_obj_end(j);
 }
 
-static void emit_verify(const struct daxwl_run *r, struct json *j)
+static void emit_verify(const struct daxwl_run *r, struct dx_json *j)
 {
 	if (!r->verified) {
-		json_null(j, "verify");
+		dx_json_null(j, "verify");
 		return;
 	}
-	json_obj_begin(j, "verify");
-	json_u64(j, "checked_bytes", r->verify_bytes);
-	json_u64(j, "bad_words", r->verify_bad);
+	dx_json_obj_begin(j, "verify");
+	dx_json_u64(j, "checked_bytes", r->verify_bytes);
+	dx_json_u64(j, "bad_words", r->verify_bad);
 	if (r->verify_bad)
-		json_u64(j, "first_bad_offset", r->verify_first_bad);
+		dx_json_u64(j, "first_bad_offset", r->verify_first_bad);
 	else
-		json_null(j, "first_bad_offset");
-	json_obj_end(j);
+		dx_json_null(j, "first_bad_offset");
+	dx_json_obj_end(j);
 }
 
-static void emit_per_thread(const struct daxwl_run *r, struct json *j)
+static void emit_per_thread(const struct daxwl_run *r, struct dx_json *j)
 {
-	json_arr_begin(j, "per_thread");
+	dx_json_arr_begin(j, "per_thread");
 	for (unsigned i = 0; i < r->nw; i++) {
 		const struct worker *w = &r->w[i];
 		uint64_t ns = w->t_end > w->t_start ? w->t_end - w->t_start : 0;
 
-		json_obj_begin(j, NULL);
-		json_u64(j, "id", w->id);
-		json_i64(j, "cpu", w->cpu);
-		json_u64(j, "offset", w->off);
-		json_u64(j, "length", w->len);
-		json_u64(j, "ops", w->ops);
-		json_u64(j, "bytes", w->bytes);
-		json_u64(j, "elapsed_ns", ns);
-		json_f64(j, "gbps", w->ops ? record_ratio((double)w->bytes, (double)ns) : NAN);
+		dx_json_obj_begin(j, NULL);
+		dx_json_u64(j, "id", w->id);
+		dx_json_i64(j, "cpu", w->cpu);
+		dx_json_u64(j, "offset", w->off);
+		dx_json_u64(j, "length", w->len);
+		dx_json_u64(j, "ops", w->ops);
+		dx_json_u64(j, "bytes", w->bytes);
+		dx_json_u64(j, "elapsed_ns", ns);
+		dx_json_f64(j, "gbps", w->ops ? record_ratio((double)w->bytes, (double)ns) : NAN);
 		if (w->ops)
-			json_u64(j, "p50_ns", hist_percentile(&w->lat, 50));
+			dx_json_u64(j, "p50_ns", hist_percentile(&w->lat, 50));
 		else
-			json_null(j, "p50_ns");
-		json_u64(j, "minflt", w->minflt);
-		json_obj_end(j);
+			dx_json_null(j, "p50_ns");
+		dx_json_u64(j, "minflt", w->minflt);
+		dx_json_obj_end(j);
 	}
-	json_arr_end(j);
+	dx_json_arr_end(j);
 }
 
-static void emit_results(struct daxwl_run *r, struct json *j)
+static void emit_results(struct daxwl_run *r, struct dx_json *j)
 {
 	uint64_t ops = record_ops(r), bytes, minflt = 0, majflt = 0;
 	static struct hist lat;	/* large; one record at a time */
@@ -144,65 +144,65 @@ static void emit_results(struct daxwl_run *r, struct json *j)
 	/* Rates over no operation are unknown, not zero. */
 	double span = ops ? (double)r->wall_ns : 0;
 
-	json_obj_begin(j, "results");
-	json_str(j, "note", r->note[0] ? r->note : NULL);
-	json_u64(j, "threads", r->nw);
-	json_u64(j, "ops", ops);
-	json_u64(j, "bytes", bytes);
-	json_u64(j, "elapsed_ns", r->wall_ns);
-	json_f64(j, "iops", record_ratio((double)ops * 1e9, span));
-	json_f64(j, "gbps", record_ratio((double)bytes, span));
+	dx_json_obj_begin(j, "results");
+	dx_json_str(j, "note", r->note[0] ? r->note : NULL);
+	dx_json_u64(j, "threads", r->nw);
+	dx_json_u64(j, "ops", ops);
+	dx_json_u64(j, "bytes", bytes);
+	dx_json_u64(j, "elapsed_ns", r->wall_ns);
+	dx_json_f64(j, "iops", record_ratio((double)ops * 1e9, span));
+	dx_json_f64(j, "gbps", record_ratio((double)bytes, span));
 	record_hist(j, "lat_ns", &lat);
-	json_u64(j, "minflt", minflt);
-	json_u64(j, "majflt", majflt);
+	dx_json_u64(j, "minflt", minflt);
+	dx_json_u64(j, "majflt", majflt);
 	if (r->cmd->report)
 		r->cmd->report(r, j);
 	emit_verify(r, j);
 	emit_per_thread(r, j);
-	json_obj_end(j);
+	dx_json_obj_end(j);
 }
 
-static void emit_error(const struct daxwl_err *e, struct json *j)
+static void emit_error(const struct daxwl_err *e, struct dx_json *j)
 {
 	if (!e->code) {
-		json_null(j, "error");
+		dx_json_null(j, "error");
 		return;
 	}
-	json_obj_begin(j, "error");
-	json_str(j, "class", err_class(e->code));
-	json_u64(j, "exit_code", (uint64_t)e->code);
-	json_str(j, "errno", e->errnum ? strerrorname_np(e->errnum) : NULL);
-	json_str(j, "message", e->msg);
-	json_obj_end(j);
+	dx_json_obj_begin(j, "error");
+	dx_json_str(j, "class", err_class(e->code));
+	dx_json_u64(j, "exit_code", (uint64_t)e->code);
+	dx_json_str(j, "errno", e->errnum ? strerrorname_np(e->errnum) : NULL);
+	dx_json_str(j, "message", e->msg);
+	dx_json_obj_end(j);
 }
 
 void record_emit(struct daxwl_run *r, const struct opt_set *sets, int nsets,
-		 struct json *j, bool results)
+		 struct dx_json *j, bool results)
 {
-	json_obj_begin(j, NULL);
-	json_str(j, "tool", "daxwl");
-	json_str(j, "version", DAXWL_VERSION);
-	json_u64(j, "schema", DAXWL_SCHEMA);
-	json_str(j, "subcommand", r->cmd ? r->cmd->name : NULL);
-	json_u64(j, "repeat_index", r->rep);
+	dx_json_obj_begin(j, NULL);
+	dx_json_str(j, "tool", "daxwl");
+	dx_json_str(j, "version", DAXWL_VERSION);
+	dx_json_u64(j, "schema", DAXWL_SCHEMA);
+	dx_json_str(j, "subcommand", r->cmd ? r->cmd->name : NULL);
+	dx_json_u64(j, "repeat_index", r->rep);
 	if (sets) {
-		json_obj_begin(j, "params");
+		dx_json_obj_begin(j, "params");
 		opt_emit_json(sets, nsets, j);
-		json_obj_end(j);
+		dx_json_obj_end(j);
 	} else {
-		json_null(j, "params");
+		dx_json_null(j, "params");
 	}
 	emit_target(r, j);
 	if (r->env.release[0])
 		env_emit_json(&r->env, j);
 	else
-		json_null(j, "env");
+		dx_json_null(j, "env");
 	if (results && (!r->err.code || r->partial))
 		emit_results(r, j);
 	else
-		json_null(j, "results");
+		dx_json_null(j, "results");
 	emit_error(&r->err, j);
-	json_obj_end(j);
+	dx_json_obj_end(j);
 }
 
 void record_table(const struct daxwl_run *r, const struct opt_set *sets, FILE *f)

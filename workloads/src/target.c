@@ -27,7 +27,7 @@ static int interrupted(struct daxwl_run *r, const char *what, uint64_t done, uin
 {
 	int sig = stop_requested();
 
-	return err_set(&r->err, DAXWL_ESIGNAL + sig, 0,
+	return err_set(&r->err, DX_EXIT_SIGNAL_BASE + sig, 0,
 		       "interrupted by SIG%s while %s %s (%llu of %llu bytes written)",
 		       sigabbrev_np(sig), what, r->t.path, (unsigned long long)done,
 		       (unsigned long long)len);
@@ -50,27 +50,27 @@ static int fill(struct daxwl_run *r, uint64_t off, uint64_t len, const char *wha
 	struct target *t = &r->t;
 	uint64_t done = 0;
 
-	if (pattern_write_fd(t->fd, off, len, r->c.seed, &done)) {
+	if (verify_write_fd(t->fd, off, len, r->c.seed, &done)) {
 		int en = errno;
 
 		if (en == EINTR && stop_requested())
 			return interrupted(r, what, done, len);
 		if (en == ENOSPC || en == EDQUOT)
-			return err_set(&r->err, DAXWL_ENORES, en,
+			return err_set(&r->err, DX_EXIT_RESOURCES, en,
 				       "%s: the file system was full after %llu of the %llu bytes "
 				       "of the pattern (%llu bytes free now)", t->path,
 				       (unsigned long long)done, (unsigned long long)len,
 				       (unsigned long long)free_bytes(t->path));
 		if (en == EFBIG)
-			return err_set(&r->err, DAXWL_ENORES, en,
+			return err_set(&r->err, DX_EXIT_RESOURCES, en,
 				       "%s: the file size limit stopped the pattern after %llu "
 				       "of %llu bytes", t->path, (unsigned long long)done,
 				       (unsigned long long)len);
-		return err_set(&r->err, DAXWL_ERUNTIME, en, "%s: writing the pattern", t->path);
+		return err_set(&r->err, DX_EXIT_FINDING, en, "%s: writing the pattern", t->path);
 	}
 	/* Settle the page cache so writeback does not run during the measurement. */
 	if (!t->bdev && fdatasync(t->fd))
-		return err_set(&r->err, DAXWL_ERUNTIME, errno, "%s: fdatasync", t->path);
+		return err_set(&r->err, DX_EXIT_FINDING, errno, "%s: fdatasync", t->path);
 	return 0;
 }
 
@@ -85,16 +85,16 @@ static int check_space(struct daxwl_run *r, const char *path, uint64_t need)
 	if (!dup)
 		return err_nomem(&r->err, strlen(path) + 1, "a path");
 	if (statvfs(dirname(dup), &sv)) {
-		rc = err_set(&r->err, DAXWL_EUSAGE, errno,
+		rc = err_set(&r->err, DX_EXIT_USAGE, errno,
 			     "cannot create %s: its directory is not usable", path);
 	} else if ((uint64_t)sv.f_bavail * sv.f_frsize < need) {
-		rc = err_set(&r->err, DAXWL_ENORES, 0,
+		rc = err_set(&r->err, DX_EXIT_RESOURCES, 0,
 			     "%s needs %llu bytes, %llu bytes are free there", path,
 			     (unsigned long long)need,
 			     (unsigned long long)sv.f_bavail * sv.f_frsize);
 	} else if (!getrlimit(RLIMIT_FSIZE, &rl) && rl.rlim_cur != RLIM_INFINITY &&
 		   r->c.size > rl.rlim_cur) {
-		rc = err_set(&r->err, DAXWL_ENORES, 0,
+		rc = err_set(&r->err, DX_EXIT_RESOURCES, 0,
 			     "%s needs %llu bytes, the file size limit (ulimit -f) allows %llu",
 			     path, (unsigned long long)r->c.size,
 			     (unsigned long long)rl.rlim_cur);
@@ -114,9 +114,9 @@ static int marker_path(struct daxwl_run *r, bool exists)
 		return err_nomem(&r->err, strlen(t->path) + 1, "a path");
 	if (exists) {
 		if (!realpath(t->path, real))
-			rc = err_set(&r->err, DAXWL_EUSAGE, errno, "cannot resolve %s", t->path);
+			rc = err_set(&r->err, DX_EXIT_USAGE, errno, "cannot resolve %s", t->path);
 	} else if (!realpath(dirname(dup), real)) {
-		rc = err_set(&r->err, DAXWL_EUSAGE, errno,
+		rc = err_set(&r->err, DX_EXIT_USAGE, errno,
 			     "cannot create %s: its directory is not usable", t->path);
 	} else {
 		/* dirname() changed dup; the last component comes from the path itself. */
@@ -124,7 +124,7 @@ static int marker_path(struct daxwl_run *r, bool exists)
 
 		base = base ? base + 1 : t->path;
 		if (strlen(real) + 1 + strlen(base) >= sizeof(real))
-			rc = err_set(&r->err, DAXWL_EUSAGE, ENAMETOOLONG, "%s", t->path);
+			rc = err_set(&r->err, DX_EXIT_USAGE, ENAMETOOLONG, "%s", t->path);
 		else
 			snprintf(real + strlen(real), sizeof(real) - strlen(real), "/%s", base);
 	}
@@ -135,7 +135,7 @@ static int marker_path(struct daxwl_run *r, bool exists)
 	*slash = 0;
 	if ((size_t)snprintf(t->marker, sizeof(t->marker), "%s/.%s" TARGET_MARKER_SUFFIX, real,
 			     slash + 1) >= sizeof(t->marker))
-		return err_set(&r->err, DAXWL_EUSAGE, ENAMETOOLONG, "%s", t->path);
+		return err_set(&r->err, DX_EXIT_USAGE, ENAMETOOLONG, "%s", t->path);
 	return 0;
 }
 
@@ -153,25 +153,25 @@ static int check_marker(struct daxwl_run *r, bool exists, bool *stale)
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
-		return err_set(&r->err, DAXWL_EUSAGE, errno, "%s is in the way of %s's fill marker",
+		return err_set(&r->err, DX_EXIT_USAGE, errno, "%s is in the way of %s's fill marker",
 			       t->marker, t->path);
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) && errno == EWOULDBLOCK) {
 		close(fd);
-		return err_set(&r->err, DAXWL_EUSAGE, 0,
+		return err_set(&r->err, DX_EXIT_USAGE, 0,
 			       "another daxwl is filling %s right now (it holds %s)", t->path,
 			       t->marker);
 	}
 	close(fd);
 	if (!r->c.overwrite)
-		return err_set(&r->err, DAXWL_EUSAGE, 0, exists ?
+		return err_set(&r->err, DX_EXIT_USAGE, 0, exists ?
 			       "%s was not filled completely: a daxwl filling it stopped before "
 			       "the end and left %s; pass --overwrite to fill it again" :
 			       "a daxwl creating %s stopped before the end and left its partial "
 			       "file %s; pass --overwrite to remove it and start again",
 			       t->path, t->marker);
 	if (unlink(t->marker) && errno != ENOENT)
-		return err_set(&r->err, DAXWL_EUSAGE, errno, "cannot remove %s", t->marker);
+		return err_set(&r->err, DX_EXIT_USAGE, errno, "cannot remove %s", t->marker);
 	fprintf(stderr, "daxwl: %s: a fill that stopped early left %s; %s\n", t->path, t->marker,
 		exists ? "filling it again" : "removed it, creating the file again");
 	*stale = true;
@@ -185,7 +185,7 @@ static int note_open(struct daxwl_run *r)
 
 	t->opened = true;
 	if (fstat(t->fd, &st))
-		return err_set(&r->err, DAXWL_ERUNTIME, errno, "fstat %s", t->path);
+		return err_set(&r->err, DX_EXIT_FINDING, errno, "fstat %s", t->path);
 	t->dev = st.st_dev;
 	t->ino = st.st_ino;
 	return 0;
@@ -204,7 +204,7 @@ static int publish(struct daxwl_run *r)
 			unlink(t->marker);
 	}
 	if (rc)
-		return err_set(&r->err, errno == EEXIST ? DAXWL_EUSAGE : DAXWL_ERUNTIME, errno,
+		return err_set(&r->err, errno == EEXIST ? DX_EXIT_USAGE : DX_EXIT_FINDING, errno,
 			       "cannot rename the filled %s to %s", t->marker, t->path);
 	t->in_marker = false;
 	flock(t->fd, LOCK_UN);
@@ -216,7 +216,7 @@ static int create_file(struct daxwl_run *r)
 	struct target *t = &r->t;
 
 	if (!r->c.size)
-		return err_set(&r->err, DAXWL_EUSAGE, 0,
+		return err_set(&r->err, DX_EXIT_USAGE, 0,
 			       "%s does not exist; give --size to create it", t->path);
 	if (check_space(r, t->path, r->c.size))
 		return r->err.code;
@@ -224,7 +224,7 @@ static int create_file(struct daxwl_run *r)
 	if (t->fd < 0) {
 		int en = errno;
 
-		return err_set(&r->err, en == ENOSPC || en == EDQUOT ? DAXWL_ENORES : DAXWL_EUSAGE,
+		return err_set(&r->err, en == ENOSPC || en == EDQUOT ? DX_EXIT_RESOURCES : DX_EXIT_USAGE,
 			       en, "cannot create %s", t->marker);
 	}
 	t->in_marker = true;
@@ -238,7 +238,7 @@ static int create_file(struct daxwl_run *r)
 		return r->err.code;
 	if (r->c.sparse) {
 		if (ftruncate(t->fd, (off_t)t->size))
-			return err_set(&r->err, errno == EFBIG ? DAXWL_ENORES : DAXWL_ERUNTIME, errno,
+			return err_set(&r->err, errno == EFBIG ? DX_EXIT_RESOURCES : DX_EXIT_FINDING, errno,
 				       "%s: ftruncate to %llu bytes", t->path,
 				       (unsigned long long)t->size);
 	} else if (fill(r, 0, t->size, "creating")) {
@@ -256,7 +256,7 @@ static int take_marker(struct daxwl_run *r)
 		return 0;
 	t->marker_fd = open(t->marker, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (t->marker_fd < 0)
-		return err_set(&r->err, DAXWL_EUSAGE, errno,
+		return err_set(&r->err, DX_EXIT_USAGE, errno,
 			       "cannot create %s, which marks %s as being filled", t->marker, t->path);
 	flock(t->marker_fd, LOCK_EX | LOCK_NB);
 	return 0;
@@ -278,16 +278,16 @@ static int open_existing(struct daxwl_run *r, const struct stat *st, bool stale)
 
 	if (S_ISBLK(st->st_mode)) {
 		if (!(r->cmd->flags & CMD_BDEV_OK))
-			return err_set(&r->err, DAXWL_EUSAGE, 0,
+			return err_set(&r->err, DX_EXIT_USAGE, 0,
 				       "%s is a block device; only rw and odirect accept one",
 				       t->path);
 		t->bdev = true;
 	} else if (!S_ISREG(st->st_mode)) {
-		return err_set(&r->err, DAXWL_EUSAGE, 0,
+		return err_set(&r->err, DX_EXIT_USAGE, 0,
 			       "%s is neither a regular file nor a block device", t->path);
 	}
 	if (write && !r->c.overwrite)
-		return err_set(&r->err, DAXWL_EUSAGE, 0,
+		return err_set(&r->err, DX_EXIT_USAGE, 0,
 			       "refusing to write to %s: it exists and daxwl only writes files it "
 			       "creates; pass --overwrite to allow it%s", t->path,
 			       r->need == TARGET_WRITE ? "" : " (--verify rewrites the pattern)");
@@ -296,7 +296,7 @@ static int open_existing(struct daxwl_run *r, const struct stat *st, bool stale)
 
 	t->fd = open(t->path, flags);
 	if (t->fd < 0)
-		return err_set(&r->err, DAXWL_EUSAGE, errno, "cannot open %s%s", t->path,
+		return err_set(&r->err, DX_EXIT_USAGE, errno, "cannot open %s%s", t->path,
 			       write ? " for writing" : "");
 	t->writable = write;
 	t->fill = "existing";
@@ -306,7 +306,7 @@ static int open_existing(struct daxwl_run *r, const struct stat *st, bool stale)
 		uint64_t sz;
 
 		if (ioctl(t->fd, BLKGETSIZE64, &sz))
-			return err_set(&r->err, DAXWL_ERUNTIME, errno, "%s: BLKGETSIZE64", t->path);
+			return err_set(&r->err, DX_EXIT_FINDING, errno, "%s: BLKGETSIZE64", t->path);
 		t->size = sz;
 	} else {
 		t->size = (uint64_t)st->st_size;
@@ -315,22 +315,22 @@ static int open_existing(struct daxwl_run *r, const struct stat *st, bool stale)
 
 	if (!r->c.size) {
 		if (!t->size)
-			return err_set(&r->err, DAXWL_EUSAGE, 0,
+			return err_set(&r->err, DX_EXIT_USAGE, 0,
 				       "%s is empty; give --size (and --overwrite) to grow it", t->path);
 		r->c.size = t->size;
 	} else if (r->c.size > t->size) {
 		if (t->bdev)
-			return err_set(&r->err, DAXWL_EUSAGE, 0,
+			return err_set(&r->err, DX_EXIT_USAGE, 0,
 				       "--size %llu is larger than the device %s (%llu bytes)",
 				       (unsigned long long)r->c.size, t->path,
 				       (unsigned long long)t->size);
 		if (!r->c.overwrite)
-			return err_set(&r->err, DAXWL_EUSAGE, 0,
+			return err_set(&r->err, DX_EXIT_USAGE, 0,
 				       "%s is %llu bytes, smaller than --size %llu; pass --overwrite to extend it",
 				       t->path, (unsigned long long)t->size,
 				       (unsigned long long)r->c.size);
 		if (!t->writable)
-			return err_set(&r->err, DAXWL_EUSAGE, 0,
+			return err_set(&r->err, DX_EXIT_USAGE, 0,
 				       "%s: extending needs a writing mode", t->path);
 		if (check_space(r, t->path, r->c.size - old))
 			return r->err.code;
@@ -346,7 +346,7 @@ static int open_existing(struct daxwl_run *r, const struct stat *st, bool stale)
 		return r->err.code;
 	if (r->c.size > old) {
 		if (ftruncate(t->fd, (off_t)r->c.size))
-			return err_set(&r->err, errno == EFBIG ? DAXWL_ENORES : DAXWL_ERUNTIME, errno,
+			return err_set(&r->err, errno == EFBIG ? DX_EXIT_RESOURCES : DX_EXIT_FINDING, errno,
 				       "%s: ftruncate to %llu bytes", t->path,
 				       (unsigned long long)r->c.size);
 		t->size = r->c.size;
@@ -374,26 +374,26 @@ int target_open(struct daxwl_run *r)
 	t->path = r->c.file;
 	if (r->need == TARGET_NONE) {
 		if (r->c.file)
-			return err_set(&r->err, DAXWL_EUSAGE, 0,
+			return err_set(&r->err, DX_EXIT_USAGE, 0,
 				       "%s works on anonymous memory and takes no --file",
 				       r->cmd->name);
 		return 0;
 	}
 	if (!r->c.file)
-		return err_set(&r->err, DAXWL_EUSAGE, 0, "--file PATH is required");
+		return err_set(&r->err, DX_EXIT_USAGE, 0, "--file PATH is required");
 	if (r->c.sparse && r->c.verify)
-		return err_set(&r->err, DAXWL_EUSAGE, 0,
+		return err_set(&r->err, DX_EXIT_USAGE, 0,
 			       "--sparse and --verify conflict: verify needs the pattern written");
 	if (lstat(t->path, &st)) {
 		if (errno != ENOENT)
-			return err_set(&r->err, DAXWL_EUSAGE, errno, "cannot stat %s", t->path);
+			return err_set(&r->err, DX_EXIT_USAGE, errno, "cannot stat %s", t->path);
 		exists = false;
 	} else if (stat(t->path, &st)) {
-		return err_set(&r->err, DAXWL_EUSAGE, errno, errno == ENOENT ?
+		return err_set(&r->err, DX_EXIT_USAGE, errno, errno == ENOENT ?
 			       "%s is a symbolic link to nothing" : "cannot stat %s", t->path);
 	}
 	if (!exists && t->path[strlen(t->path) - 1] == '/')
-		return err_set(&r->err, DAXWL_EUSAGE, 0, "%s names a directory, not a file", t->path);
+		return err_set(&r->err, DX_EXIT_USAGE, 0, "%s names a directory, not a file", t->path);
 	if (!S_ISBLK(st.st_mode) || !exists) {
 		if (marker_path(r, exists) || check_marker(r, exists, &stale))
 			return r->err.code;
@@ -413,13 +413,13 @@ int target_reopen(const struct target *t, int flags, struct daxwl_err *e)
 		int en = errno;
 
 		/* EINVAL from open with O_DIRECT means the file system refuses it. */
-		err_set(e, en == EINVAL ? DAXWL_ENOTSUP : DAXWL_ERUNTIME, en,
+		err_set(e, en == EINVAL ? DX_EXIT_UNSUPPORTED : DX_EXIT_FINDING, en,
 			"cannot open %s with the requested flags", t->path);
 		return -1;
 	}
 	if (fstat(fd, &st) || st.st_ino != t->ino || st.st_dev != t->dev) {
 		close(fd);
-		err_set(e, DAXWL_ERUNTIME, 0, "%s changed while daxwl was using it", t->path);
+		err_set(e, DX_EXIT_FINDING, 0, "%s changed while daxwl was using it", t->path);
 		return -1;
 	}
 	return fd;

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "clock.h"
+#include "daxlab/clock.h"
 #include "daxwl.h"
 #include "pmmark.h"
 #include "stop.h"
@@ -108,7 +108,7 @@ static void start_measuring(struct worker *w)
 		mark_settle();
 		pmmark_start();
 	}
-	w->t_start = now_ns();
+	w->t_start = dx_now_ns();
 	if (w->run->c.runtime)
 		w->run_end = sat_add(w->t_start, w->run->c.runtime);
 }
@@ -117,7 +117,7 @@ static void stop_measuring(struct worker *w)
 {
 	struct rusage ru;
 
-	w->t_end = now_ns();
+	w->t_end = dx_now_ns();
 	if (w->run->c.mark)
 		pmmark_window_end(w->ops, w->run->cmd->name);
 	getrusage(RUSAGE_THREAD, &ru);
@@ -134,14 +134,14 @@ bool worker_next(struct worker *w)
 		return false;
 	}
 	if (!w->measuring) {
-		if (w->warm_end && now_ns() < w->warm_end)
+		if (w->warm_end && dx_now_ns() < w->warm_end)
 			return true;
 		start_measuring(w);
 	}
 	if (w->t_end)
 		return false;
 	if ((w->max_ops && w->ops >= w->max_ops) ||
-	    (w->run_end && now_ns() >= w->run_end)) {
+	    (w->run_end && dx_now_ns() >= w->run_end)) {
 		stop_measuring(w);
 		return false;
 	}
@@ -164,7 +164,7 @@ static void *thread_main(void *arg)
 	if (gate_wait(l->gate) != 1)
 		return NULL;
 	if (w->run->c.warmup)
-		w->warm_end = sat_add(now_ns(), w->run->c.warmup);
+		w->warm_end = sat_add(dx_now_ns(), w->run->c.warmup);
 	int rc = l->fn(w);
 
 	line_arrive(w, false);
@@ -222,7 +222,7 @@ int workers_run(struct daxwl_run *r, uint64_t max_ops, int (*fn)(struct worker *
 		w->max_ops = max_ops;
 		w->line = &line;
 		/* Distinct, reproducible streams per thread and repetition. */
-		prng_seed(&w->rng, r->c.seed ^ (0x9e3779b97f4a7c15ull * (i + 1)) ^
+		dx_prng_seed(&w->rng, r->c.seed ^ (0x9e3779b97f4a7c15ull * (i + 1)) ^
 				   ((uint64_t)r->rep << 48));
 		hist_init(&w->lat);
 		hist_init(&w->lat2);
@@ -234,7 +234,7 @@ int workers_run(struct daxwl_run *r, uint64_t max_ops, int (*fn)(struct worker *
 		int rc = pthread_create(&tid[started], NULL, thread_main, &l[started]);
 
 		if (rc) {
-			err_set(&r->err, rc == EAGAIN ? DAXWL_ENORES : DAXWL_ERUNTIME, rc,
+			err_set(&r->err, rc == EAGAIN ? DX_EXIT_RESOURCES : DX_EXIT_FINDING, rc,
 				"could start %u of the %u threads", started, n);
 			break;
 		}

@@ -12,7 +12,7 @@
 
 #include "err.h"
 #include "hist.h"
-#include "prng.h"
+#include "daxlab/prng.h"
 
 struct daxwl_run;
 struct start_line;
@@ -25,7 +25,7 @@ struct worker {
 	int cpu;			/* pinned CPU, -1 if pinning failed */
 	uint64_t off, len;		/* this worker's region of the target */
 	uint64_t max_ops;		/* measured op budget, 0 = until --runtime */
-	struct prng rng;
+	struct dx_prng rng;
 	struct hist lat;		/* per-op latency, ns */
 	struct hist lat2;		/* a second distribution, if the command has one */
 	uint64_t ops, bytes;

@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "hist.h"
-#include "prng.h"
+#include "daxlab/prng.h"
 
 static struct hist h, h2;
 
@@ -123,13 +123,13 @@ static void test_error_bound(void **state)
 	(void)state;
 	enum { N = 20000 };
 	static uint64_t v[N];
-	struct prng r;
+	struct dx_prng r;
 	const double ps[] = { 50, 90, 99, 99.9 };
 
-	prng_seed(&r, 7);
+	dx_prng_seed(&r, 7);
 	hist_init(&h);
 	for (int i = 0; i < N; i++) {
-		v[i] = 1 + prng_below(&r, 1ull << (prng_below(&r, 40) + 1));
+		v[i] = 1 + dx_prng_below(&r, 1ull << (dx_prng_below(&r, 40) + 1));
 		hist_add(&h, v[i]);
 	}
 	qsort(v, N, sizeof(v[0]), cmp_u64);

@@ -206,7 +206,7 @@ static void test_refill_interrupted(void **state)
 	uint64_t first;
 
 	assert_true(fd >= 0);
-	assert_int_equal(pattern_check_fd(fd, (1 << 30) - (1 << 20), 1 << 20, 1, &first), 0);
+	assert_int_equal(verify_check_fd(fd, (1 << 30) - (1 << 20), 1 << 20, 1, &first), 0);
 	close(fd);
 }
 
