@@ -4,8 +4,8 @@ TOP := $(CURDIR)
 CACHE ?= $(or $(DAXLAB_CACHE),$(HOME)/.cache/daxlab)
 export DAXLAB_CACHE := $(CACHE)
 
-# common/ (shared C helpers) comes first where the tree has it.
-COMPONENTS := $(if $(wildcard common/Makefile),common) workloads crashtest
+# common/ (the shared C helpers) first: the others link it.
+COMPONENTS := common workloads crashtest
 
 .PHONY: help deps build daxwl pmsim kernel kernel-gc test test-unit test-asan test-shell \
 	test-bench test-badinput test-vm test-lockdep test-prefixes bench bench-report crashtest \
