@@ -53,6 +53,7 @@
 #include "ctmanifest.h"
 #include "daxlab/clock.h"
 #include "daxlab/exit.h"
+#include "daxlab/files.h"
 #include "daxlab/num.h"
 #include "daxlab/symmap.h"
 #include "daxlab/vec.h"
@@ -217,20 +218,11 @@ static int file_in_dir(const char *path, const char *dir)
 	return !strcmp(p[0] ? p : "/", d);
 }
 
-/* Are a and b (both existing) one file? */
-static int same_file(const char *a, const char *b)
-{
-	struct stat x, y;
-
-	return a && b && !stat(a, &x) && !stat(b, &y) && x.st_dev == y.st_dev &&
-	       x.st_ino == y.st_ino;
-}
-
 /* An input that an output would overwrite. */
 static int aliased(const char *what, const char *in, const char *out,
 		   const char *outdir)
 {
-	if (!in || !(same_file(in, out) || file_in_dir(in, outdir)))
+	if (!in || !(dx_same_file(in, out) || file_in_dir(in, outdir)))
 		return 0;
 	fprintf(stderr, "ctoracle: the %s %s would be overwritten by the "
 		"output (%s): give another path\n", what, in, out ? out : outdir);
@@ -241,7 +233,7 @@ static int aliased(const char *what, const char *in, const char *out,
  * remove it; after a signal, say so and return 128 + N. */
 static int finish(const char *wd, int status)
 {
-	if (wd[0] && scratch_remove(wd))
+	if (wd[0] && dx_tree_remove(wd))
 		fprintf(stderr, "ctoracle: could not remove %s: %s\n", wd,
 			strerror(errno));
 	if (!stop_signal())

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The scratch directory (scratch.h). */
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,20 +32,6 @@ int scratch_make(char *dir, size_t len, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return (flag == FTW_DP ? rmdir(path) : unlink(path)) && errno != ENOENT
-		       ? -1 : 0;
-}
-
-int scratch_remove(const char *dir)
-{
-	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 int64_t scratch_free_bytes(const char *dir)

@@ -4,7 +4,8 @@
  * their output. By default a new private directory ctoracle.XXXXXX under
  * $TMPDIR when it is set, else /dev/shm when writable (tmpfs: images are
  * rewritten for every judged state), else /tmp; removed at the end, and
- * on SIGINT/SIGTERM/SIGHUP (stop.h).
+ * on SIGINT/SIGTERM/SIGHUP (stop.h). Unlike dx_tmpdir_make(), tmpfs is
+ * preferred to /tmp when $TMPDIR does not say.
  */
 #ifndef SCRATCH_H
 #define SCRATCH_H
@@ -12,10 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Make the directory; its path into dir. 0, or -1 with err. */
+/* Make the directory; its path into dir. 0, or -1 with err. Removed
+ * with common's dx_tree_remove(). */
 int scratch_make(char *dir, size_t len, char *err, size_t errlen);
-/* Remove dir and what it holds. 0, or -1 with errno. */
-int scratch_remove(const char *dir);
 /* Bytes free for an unprivileged writer in dir's file system, or -1. */
 int64_t scratch_free_bytes(const char *dir);
 
