@@ -12,6 +12,8 @@ The modules, in the order data flows through them:
     units     the clock a run used and the unit every figure therefore has
     stats     quartiles, noise, the significance rule, the bootstrap
     cells     rows -> cells (kernel, group, cell) with a status
+    keys      the cell keys, cell names and group names the sections look
+              for, in one table (checked against bench/cells by a test)
     counts    counts-KERNEL.jsonl (QEMU counting plugin) joined to cells
     model     bench/platforms/*.model: a cost model over counted events
     sections  one function per summary section

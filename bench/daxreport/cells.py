@@ -15,6 +15,7 @@ Status, in order of precedence:
 Tables show ok and partial cells (partial marked); comparisons and answers
 take only ok cells, so no answer comes from a partial cell.
 """
+from . import keys
 from . import load as loadmod
 from . import stats
 
@@ -26,14 +27,12 @@ def kernel_key(k):
 
 
 def membw_kind(key):
-    """Which membw figure a cell is a fraction of: loads for reads,
-    non-temporal stores for writes and flushes (the kernel's DAX write
-    path is movnti), memcpy for the mixed rest (faults, msync)."""
+    """Which membw figure a cell is a fraction of (keys.py says why)."""
     if "read" in key:
-        return "membw/read"
-    if key.startswith(("write", "flush", "devdax/write")):
-        return "membw/nt"
-    return "membw/memcpy"
+        return keys.MEMBW_READ
+    if key.startswith(keys.NT_PREFIXES):
+        return keys.MEMBW_NT
+    return keys.MEMBW_MEMCPY
 
 
 class Cell:
@@ -187,12 +186,12 @@ def add_membw_ratios(rows, cells):
     the same kernel (the same boot)."""
     ref = {}
     for c in cells.values():
-        if c.group == "ram" and c.complete and c.value("tput"):
+        if c.group == keys.RAM_GROUP and c.complete and c.value("tput"):
             ref[(c.kernel, c.attr("key"))] = c.value("tput")
     for r in rows:
         kind = membw_kind(r.get("key") or "")
         d = ref.get((r["kernel"], kind))
-        if d and loadmod.is_num(r.get("tput")) and r.get("group") != "ram":
+        if d and loadmod.is_num(r.get("tput")) and r.get("group") != keys.RAM_GROUP:
             r["membw_ratio"] = r["tput"] / d
             r["membw_ref"] = kind
     return ref

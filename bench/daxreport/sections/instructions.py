@@ -9,9 +9,8 @@ record): per fault (daxwl's fault count), per 2 MiB touched, per msync
 call, per byte read, per I/O: those are the questions' units, and they do
 not depend on what the plugin chose to call an op.
 """
-from .. import model, stats, units
+from .. import keys, model, stats, units
 from ..text import fcount, fnoise, table, verdict
-from .paths import MSYNC_RE
 
 TWO_MIB = 2 * 1024 * 1024
 LINES_2M = TWO_MIB // 64        # 32768 cache lines in a 2 MiB entry
@@ -178,9 +177,9 @@ def fault_table(ctx):
         for gid, fs, acc, dev in ctx.groups():
             if acc != "dax":
                 continue
-            for touch in ("read", "write"):
-                a = ctx.find(k, gid, f"fault/{touch}/pte")
-                b = ctx.find(k, gid, f"fault/{touch}/pmd")
+            for touch in keys.FAULT_TOUCHES:
+                a = ctx.find(k, gid, keys.fault(touch, "pte"))
+                b = ctx.find(k, gid, keys.fault(touch, "pmd"))
                 if not (counted(a) and counted(b)):
                     continue
                 info = {}
@@ -232,7 +231,7 @@ def msync_table(ctx):
         for gid, fs, acc, dev in ctx.groups():
             cs = []
             for c in ctx.cells.values():
-                m = MSYNC_RE.match(c.cell) if c.kernel == k and c.group == gid else None
+                m = keys.MSYNC_CELL.match(c.cell) if c.kernel == k and c.group == gid else None
                 if m and counted(c):
                     cs.append((bool(m.group(1)), int(m.group(2)), c))
             for pte, n, c in sorted(cs, key=lambda x: (x[0], x[1])):
@@ -276,9 +275,9 @@ def read_table(ctx):
     for k in ctx.kernels:
         fss = sorted({g[1] for g in ctx.groups() if g[3] == "pmem" and g[1] not in (None, "-")})
         for fs in fss:
-            for key in ("read/seq/1m", "read/rand/4k"):
-                d = ctx.find(k, f"{fs}-dax-pmem", key)
-                pc = ctx.find(k, f"{fs}-pagecache-pmem", key)
+            for key in keys.READS:
+                d = ctx.find(k, keys.group(fs, "dax", "pmem"), key)
+                pc = ctx.find(k, keys.group(fs, "pagecache", "pmem"), key)
                 if not (counted(d) and counted(pc)):
                     continue
                 vals = {}
@@ -321,8 +320,8 @@ def dm_table(ctx):
                 if not counted(c):
                     continue
                 base = per(c, "insns.total", "op")
-                for name in ("dm-linear", "dm-stripe"):
-                    d = ctx.find(k, f"{fs}-{acc}-{name}", c.attr("key"), c.attr("tool"))
+                for name in keys.DM_DEVICES:
+                    d = ctx.find(k, keys.group(fs, acc, name), c.attr("key"), c.attr("tool"))
                     if not counted(d):
                         continue
                     dv = per(d, "insns.total", "op")
@@ -350,8 +349,8 @@ def dm_table(ctx):
 
 def answer_cell(c):
     key = c.attr("key") or ""
-    return (key.startswith(("fault/", "read/", "msync")) or MSYNC_RE.match(c.cell)
-            or "-dm-" in c.group)
+    return (key.startswith((keys.FAULT_PREFIX, keys.READ_PREFIX, keys.MSYNC_PREFIX))
+            or keys.MSYNC_CELL.match(c.cell) or keys.is_dm_group(c.group))
 
 
 def cost_model(ctx):

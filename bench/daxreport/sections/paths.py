@@ -1,12 +1,8 @@
 """Sections about the three DAX paths the patches touch: PTE against PMD
 faults, msync cost per page, and device-mapper overhead."""
-import re
-
-from .. import stats, units
+from .. import keys, stats, units
 from ..text import fmt, fratio, sentence, table, verdict
 from .common import cell_text, cell_value, compare_cells, verdict_cell
-
-MSYNC_RE = re.compile(r"^msync-(pte-)?(\d+)$")
 
 
 def faults(ctx):
@@ -16,9 +12,9 @@ def faults(ctx):
         for gid, fs, acc, dev in ctx.groups():
             if acc not in ("dax", "pagecache"):
                 continue
-            for touch in ("read", "write"):
-                a = ctx.find(k, gid, f"fault/{touch}/pte")
-                b = ctx.find(k, gid, f"fault/{touch}/pmd")
+            for touch in keys.FAULT_TOUCHES:
+                a = ctx.find(k, gid, keys.fault(touch, "pte"))
+                b = ctx.find(k, gid, keys.fault(touch, "pmd"))
                 if not (a and b):
                     continue
                 clock = ctx.cell_clock(a, b) or ctx.clock
@@ -87,7 +83,7 @@ def msync_cells(ctx, k, gid):
     for c in ctx.cells.values():
         if c.kernel != k or c.group != gid:
             continue
-        m = MSYNC_RE.match(c.cell)
+        m = keys.MSYNC_CELL.match(c.cell)
         if m:
             out.append((int(m.group(2)), bool(m.group(1)), c))
     return sorted(out, key=lambda x: (x[1], x[0]))
@@ -144,17 +140,16 @@ def dm(ctx):
         for gid, fs, acc, dev in ctx.groups():
             if dev != "pmem":
                 continue
-            lin, stp = f"{fs}-{acc}-dm-linear", f"{fs}-{acc}-dm-stripe"
             for c in sorted((c for c in ctx.cells.values() if c.kernel == k and c.group == gid
                              and c.attr("tool") == "daxwl"), key=lambda c: c.cell):
                 key = c.attr("key")
-                l_, s_ = ctx.find(k, lin, key), ctx.find(k, stp, key)
+                l_, s_ = (ctx.find(k, keys.group(fs, acc, d), key) for d in keys.DM_DEVICES)
                 if not (l_ or s_):
                     continue
                 clock = ctx.cell_clock(c, l_, s_) or ctx.clock
                 row = [k, f"{fs} {acc}", key, cell_text(c)]
                 bars = []
-                for d, name in ((l_, "dm-linear"), (s_, "dm-stripe")):
+                for d, name in zip((l_, s_), keys.DM_DEVICES):
                     cmp, why = compare_cells(c, d, "tput", ("bare pmem", name))
                     ov = None if cmp is None or cmp.ratio is None else 1 - cmp.ratio
                     row += [cell_text(d), "n/a" if ov is None else f"{ov * 100:+.1f} %",
@@ -181,7 +176,7 @@ def dm(ctx):
 def dm_answers(ctx):
     pairs = ctx.answers.get("dm") or []
     out = []
-    for name in ("dm-linear", "dm-stripe"):
+    for name in keys.DM_DEVICES:
         ps = [p for p in pairs if p[0] == name]
         if not ps:
             continue

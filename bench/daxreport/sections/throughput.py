@@ -3,7 +3,7 @@ DAX against page cache and O_DIRECT, daxwl against fio."""
 import math
 
 from .. import cells as cellsmod
-from .. import stats, units
+from .. import keys, stats, units
 from ..text import fci, fmt, fratio, sentence, table, verdict
 from .common import cell_text, compare_cells, ratio_text, status_text, verdict_cell
 
@@ -12,8 +12,8 @@ def membw(ctx):
     out = ["## Memory bandwidth (the denominator)\n"]
     rows = []
     for k in ctx.kernels:
-        for key in ("membw/read", "membw/memcpy", "membw/nt"):
-            c = ctx.find(k, "ram", key)
+        for key in keys.MEMBW:
+            c = ctx.find(k, keys.RAM_GROUP, key)
             if c:
                 rows.append([k, key.split("/")[1], cell_text(c)])
     u = units.unit("tput", ctx.clock)
@@ -23,7 +23,7 @@ def membw(ctx):
 
 def metric_of(c):
     """msync cells are judged by their cost per page, the rest by throughput."""
-    return "per_page" if (c.attr("key") or "").startswith("msync") else "tput"
+    return "per_page" if (c.attr("key") or "").startswith(keys.MSYNC_PREFIX) else "tput"
 
 
 def stock_patched(ctx):
@@ -32,7 +32,7 @@ def stock_patched(ctx):
         out.append("Only one kernel in this run: no comparison.\n")
         return out
     rows, dat, diff = [], [], []
-    for c in sorted((c for c in ctx.cells.values() if c.kernel == "stock" and c.group != "ram"),
+    for c in sorted((c for c in ctx.cells.values() if c.kernel == "stock" and c.group != keys.RAM_GROUP),
                     key=lambda c: (c.group, c.cell)):
         p = ctx.get("patched", c.group, c.cell)
         if p is None:
@@ -47,7 +47,7 @@ def stock_patched(ctx):
         if c.status != p.status and "unreadable" not in (c.status, p.status):
             diff.append([c.group, c.cell, status_text(c) or "ok", status_text(p) or "ok"])
             ctx.answer("kdiff", f"{c.group} {c.cell}: stock {c.status}; patched {p.status}")
-        elif (c.attr("key") or "").startswith("fault/"):
+        elif (c.attr("key") or "").startswith(keys.FAULT_PREFIX):
             ta, tb = c.trace(), p.trace()
             if ta and tb and ta.get("trace_pmd_nopage") != tb.get("trace_pmd_nopage"):
                 ctx.answer("kdiff", f"{c.group} {c.cell}: stock {ta.get('trace_pmd_nopage')} PMD "
@@ -96,15 +96,15 @@ def stock_patched(ctx):
 
 def access(ctx):
     out = ["## DAX vs page cache vs O_DIRECT\n"]
-    keys = ["read/seq/1m", "read/rand/4k", "write/seq/1m", "write/rand/4k"]
     rows, dat = [], []
     fss = sorted({g[1] for g in ctx.groups() if g[3] == "pmem" and g[1] not in (None, "-")})
     for k in ctx.kernels:
         for fs in fss:
-            for key in keys:
-                d = ctx.find(k, f"{fs}-dax-pmem", key)
-                pc = ctx.find(k, f"{fs}-pagecache-pmem", key)
-                od = ctx.find(k, f"{fs}-odirect-pmem", key + "/qd1")
+            for key in keys.ACCESS:
+                d = ctx.find(k, keys.group(fs, "dax", "pmem"), key)
+                pc = ctx.find(k, keys.group(fs, "pagecache", "pmem"), key)
+                od = ctx.find(k, keys.group(fs, "odirect", "pmem"), keys.ODIRECT[key]) \
+                    if key in keys.ODIRECT else None
                 if not (d or pc or od):
                     continue
                 clock = ctx.cell_clock(d, pc) or ctx.clock
@@ -120,7 +120,7 @@ def access(ctx):
                     s = c.stat("tput") if c is not None and c.usable else None
                     vals += [s["median"], s["q1"], s["q3"]] if s else [None] * 3
                 dat.append([f"{k} {fs} {key}"] + vals)
-                if key.startswith("read/") and cmp is not None:
+                if key.startswith(keys.READ_PREFIX) and cmp is not None:
                     u = units.unit("tput", clock)
                     ctx.answer("dax_read", f"{k} {fs} {key}: DAX {fmt(cmp.med_b)} {u} vs page "
                                            f"cache {fmt(cmp.med_a)} {u} ({fratio(cmp.ratio)}): "
@@ -132,7 +132,7 @@ def access(ctx):
                "page cache by the rule above.\n")
     out.append(table(["kernel", "fs", "workload", "DAX", "DAX/membw", "page cache", "pc/membw",
                       "O_DIRECT", "DAX vs page cache"], rows) if rows else "No such cells.\n")
-    devdax = [(k, ctx.find(k, "devdax", "devdax/read/seq/1m", "fio")) for k in ctx.kernels]
+    devdax = [(k, ctx.find(k, keys.DEVDAX_GROUP, keys.DEVDAX_READ, "fio")) for k in ctx.kernels]
     dv = [[k, cell_text(c), ratio_text(c)] for k, c in devdax if c]
     if dv:
         out.append("\nFor scale, fio on a devdax namespace (no file system), 1 MiB sequential "
