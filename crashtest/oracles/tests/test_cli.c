@@ -32,42 +32,12 @@
 
 #include "../src/fstool.h"
 #include "daxlab/pattern.h"
+#include "helpers.h"
 
-static char ctoracle[PATH_MAX], dir[256], e2fsck[PATH_MAX];
-
-static const char *tpath(const char *name)
-{
-	static char buf[8][512];
-	static unsigned slot;
-	char *p = buf[slot++ % 8];
-
-	snprintf(p, sizeof(buf[0]), "%s/%s", dir, name);
-	return p;
-}
-
-static void write_text(const char *name, const char *text, mode_t mode)
-{
-	FILE *f = fopen(tpath(name), "w");
-
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-	assert_int_equal(chmod(tpath(name), mode), 0);
-}
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
+static char ctoracle[PATH_MAX], e2fsck[PATH_MAX];
 
 /* "ctoracle ARGS" with ENV before it (a shell word list each); its
- * stdout and stderr go to dir/out. Returns the exit status. */
+ * stdout and stderr go to th_dir/out. Returns the exit status. */
 static int run_env(const char *env, const char *fmt, ...)
 {
 	char args[2048];
@@ -77,7 +47,7 @@ static int run_env(const char *env, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
-	st = sh("cd '%s' && env %s '%s' %s >out 2>&1", dir, env, ctoracle, args);
+	st = th_sh("cd '%s' && env %s '%s' %s >out 2>&1", th_dir, env, ctoracle, args);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
@@ -86,7 +56,7 @@ static int run_env(const char *env, const char *fmt, ...)
 static const char *output(void)
 {
 	static char buf[8192];
-	FILE *f = fopen(tpath("out"), "r");
+	FILE *f = fopen(th_path("out"), "r");
 	size_t n;
 
 	assert_non_null(f);
@@ -107,7 +77,7 @@ static int have_e2fsprogs(void)
 	return e2fsck[0] != 0;
 }
 
-/* The real e2fsck, which the fake ones in dir/bin hand over to. */
+/* The real e2fsck, which the fake ones in th_dir/bin hand over to. */
 static void find_e2fsck(void)
 {
 	FILE *p = popen("command -v mkfs.ext4 debugfs >/dev/null && "
@@ -129,23 +99,22 @@ static int setup(void **state)
 
 	(void)state;
 	find_e2fsck();
-	snprintf(dir, sizeof(dir), "/tmp/test_cli.XXXXXX");
-	if (!mkdtemp(dir))
+	if (th_setup(state))
 		return -1;
-	if (sh("mkdir -p '%s/fs' '%s/tmp' '%s/bin'", dir, dir, dir))
+	if (th_sh("mkdir -p '%s/fs' '%s/tmp' '%s/bin'", th_dir, th_dir, th_dir))
 		return -1;
 	dx_pattern_fill(DX_PATTERN_CTWL, 17, 0, pat, sizeof(pat));
-	f = fopen(tpath("fs/data"), "wb");
+	f = fopen(th_path("fs/data"), "wb");
 	if (!f || fwrite(pat, 1, sizeof(pat), f) != sizeof(pat) || fclose(f))
 		return -1;
-	write_text("manifest", "fs ext4\nworkload w\nstart_mark 100\n"
+	th_write("manifest", "fs ext4\nworkload w\nstart_mark 100\n"
 		   "101 name data\n102 data data 0 8192 17\n", 0644);
 	if (have_e2fsprogs() &&
-	    sh("cd '%s' && truncate -s 16M fs.img && mkfs.ext4 -q -F -b 4096 "
-	       "-d fs fs.img >/dev/null 2>&1", dir))
+	    th_sh("cd '%s' && truncate -s 16M fs.img && mkfs.ext4 -q -F -b 4096 "
+	       "-d fs fs.img >/dev/null 2>&1", th_dir))
 		return -1;
 	/* Stores into free blocks near the end, fenced, between the marks. */
-	f = fopen(tpath("trace"), "w");
+	f = fopen(th_path("trace"), "w");
 	if (!f)
 		return -1;
 	fprintf(f, "region 0x100000000 0x1000000 pmem0\n"
@@ -162,16 +131,10 @@ static int setup(void **state)
 	return fclose(f) ? -1 : 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	return sh("rm -rf '%s'", dir) ? -1 : 0;
-}
-
-/* Scratch directories left in dir/tmp (the private TMPDIR). */
+/* Scratch directories left in th_dir/tmp (the private TMPDIR). */
 static int leftovers(void)
 {
-	return sh("test -z \"$(ls -A '%s/tmp')\"", dir) != 0;
+	return th_sh("test -z \"$(ls -A '%s/tmp')\"", th_dir) != 0;
 }
 
 #define SKIP_WITHOUT_E2FSPROGS()                                          \
@@ -210,11 +173,11 @@ static void test_trace_of_another_run(void **state)
 {
 	(void)state;
 	SKIP_WITHOUT_E2FSPROGS();
-	write_text("short-manifest", "fs ext4\nstart_mark 100\n101 name data\n", 0644);
+	th_write("short-manifest", "fs ext4\nstart_mark 100\n101 name data\n", 0644);
 	assert_int_equal(run("check --trace trace --manifest short-manifest "
 			     "--out o1 --budget 10"), 2);
 	expect_output("mark 102 \"op\" is not in the manifest short-manifest");
-	assert_int_equal(access(tpath("o1"), F_OK), -1);
+	assert_int_equal(access(th_path("o1"), F_OK), -1);
 }
 
 /* "-1" was 2^64-1 and "010" was 8. */
@@ -234,9 +197,9 @@ static void test_strict_numbers(void **state)
 static void test_help_version(void **state)
 {
 	(void)state;
-	assert_int_equal(sh("'%s' --help 2>/dev/null | grep -q '^usage: ctoracle check'",
+	assert_int_equal(th_sh("'%s' --help 2>/dev/null | grep -q '^usage: ctoracle check'",
 			    ctoracle), 0);
-	assert_int_equal(sh("'%s' judge --help 2>/dev/null | grep -q '^exit: 0'",
+	assert_int_equal(th_sh("'%s' judge --help 2>/dev/null | grep -q '^exit: 0'",
 			    ctoracle), 0);
 	assert_int_equal(run("--version"), 0);
 	expect_output("ctoracle 1.");
@@ -254,17 +217,17 @@ static void test_aliasing(void **state)
 {
 	(void)state;
 	SKIP_WITHOUT_E2FSPROGS();
-	assert_int_equal(sh("mkdir -p '%s/o2' && cp '%s/manifest' '%s/o2/result.json'",
-			    dir, dir, dir), 0);
+	assert_int_equal(th_sh("mkdir -p '%s/o2' && cp '%s/manifest' '%s/o2/result.json'",
+			    th_dir, th_dir, th_dir), 0);
 	assert_int_equal(run("check --trace trace --manifest o2/result.json --out o2 "
 			     "--budget 10"), 2);
 	expect_output("manifest o2/result.json would be overwritten");
-	assert_int_equal(sh("cmp -s '%s/manifest' '%s/o2/result.json'", dir, dir), 0);
-	assert_int_equal(sh("mkdir -p '%s/w' && cp '%s/fs.img' '%s/w/scratch.img'",
-			    dir, dir, dir), 0);
+	assert_int_equal(th_sh("cmp -s '%s/manifest' '%s/o2/result.json'", th_dir, th_dir), 0);
+	assert_int_equal(th_sh("mkdir -p '%s/w' && cp '%s/fs.img' '%s/w/scratch.img'",
+			    th_dir, th_dir, th_dir), 0);
 	assert_int_equal(run("judge --manifest manifest --workdir w w/scratch.img"), 2);
 	expect_output("would be overwritten");
-	assert_int_equal(sh("cmp -s '%s/fs.img' '%s/w/scratch.img'", dir, dir), 0);
+	assert_int_equal(th_sh("cmp -s '%s/fs.img' '%s/w/scratch.img'", th_dir, th_dir), 0);
 }
 
 /* Missing images and tools. */
@@ -292,26 +255,26 @@ static void test_incomplete(void **state)
 	(void)state;
 	SKIP_WITHOUT_E2FSPROGS();
 	/* The first two runs (judging the final image) are the real e2fsck. */
-	write_text("bin/e2fsck",
+	th_write("bin/e2fsck",
 		   "#!/bin/sh\n"
 		   "n=$(cat \"$FAKE_DIR/count\" 2>/dev/null || echo 0)\n"
 		   "echo $((n + 1)) >\"$FAKE_DIR/count\"\n"
 		   "[ \"$n\" -ge \"$FAKE_REAL\" ] || exec \"$REAL_E2FSCK\" \"$@\"\n"
 		   "kill -SEGV $$\n", 0755);
 	snprintf(env, sizeof(env), "PATH='%s/bin':\"$PATH\" FAKE_DIR='%s' "
-		 "FAKE_REAL=0 REAL_E2FSCK='%s' TMPDIR=tmp", dir, dir, e2fsck);
-	unlink(tpath("count"));
+		 "FAKE_REAL=0 REAL_E2FSCK='%s' TMPDIR=tmp", th_dir, th_dir, e2fsck);
+	unlink(th_path("count"));
 	assert_int_equal(run_env(env, "judge --manifest manifest --marks 101 fs.img"), 4);
 	expect_output("could not judge fs.img");
 	snprintf(env, sizeof(env), "PATH='%s/bin':\"$PATH\" FAKE_DIR='%s' "
-		 "FAKE_REAL=2 REAL_E2FSCK='%s' TMPDIR=tmp", dir, dir, e2fsck);
-	unlink(tpath("count"));
+		 "FAKE_REAL=2 REAL_E2FSCK='%s' TMPDIR=tmp", th_dir, th_dir, e2fsck);
+	unlink(th_path("count"));
 	assert_int_equal(run_env(env, "check --trace trace --manifest manifest "
 				 "--out o3 --budget 10"), 4);
 	expect_output("images could not be judged");
-	assert_int_equal(sh("grep -q '\"partial\":true' '%s/o3/result.json'", dir), 0);
+	assert_int_equal(th_sh("grep -q '\"partial\":true' '%s/o3/result.json'", th_dir), 0);
 	assert_false(leftovers());
-	unlink(tpath("bin/e2fsck"));
+	unlink(th_path("bin/e2fsck"));
 }
 
 /* Verdict lines that do not parse were skipped, so the images they were
@@ -320,7 +283,7 @@ static void test_bad_verdicts(void **state)
 {
 	(void)state;
 	SKIP_WITHOUT_E2FSPROGS();
-	write_text("verdicts", "0123456789abcdef0123456789abcdef ok 0 fine\n"
+	th_write("verdicts", "0123456789abcdef0123456789abcdef ok 0 fine\n"
 		   "0123456789abcdef0123456789abcdef durable 0 typo\n", 0644);
 	assert_int_equal(run_env("TMPDIR=tmp", "check --trace trace --manifest "
 				 "manifest --out o4 --budget 10 --verdicts verdicts"), 2);
@@ -330,7 +293,7 @@ static void test_bad_verdicts(void **state)
 
 static int file_exists(const char *name)
 {
-	return access(tpath(name), F_OK) == 0;
+	return access(th_path(name), F_OK) == 0;
 }
 
 /* Is pid gone (or a zombie waiting for a reaper)? */
@@ -351,7 +314,7 @@ static int gone(pid_t pid)
 
 static void read_pids(const char *name, pid_t *a, pid_t *b)
 {
-	FILE *f = fopen(tpath(name), "r");
+	FILE *f = fopen(th_path(name), "r");
 
 	assert_non_null(f);
 	assert_int_equal(fscanf(f, "%d %d", a, b), 2);
@@ -380,20 +343,20 @@ static void test_tool_group(void **state)
 
 	(void)state;
 	snprintf(script, sizeof(script),
-		 "sleep 300 & echo $$ $! >'%s'; wait", tpath("pids-hang"));
-	rc = fstool_run(hang, tpath("hang.out"), 1, err, sizeof(err));
+		 "sleep 300 & echo $$ $! >'%s'; wait", th_path("pids-hang"));
+	rc = fstool_run(hang, th_path("hang.out"), 1, err, sizeof(err));
 	assert_int_equal(rc, 256 + SIGKILL);
 	assert_non_null(strstr(err, "sh ran longer than 1 s and was killed"));
 	read_pids("pids-hang", &a, &b);
 	wait_gone(a, b);
 
 	snprintf(script, sizeof(script),
-		 "sleep 300 & echo $$ $! >'%s'; echo done; exit 3", tpath("pids-exit"));
-	rc = fstool_run(hang, tpath("exit.out"), 10, err, sizeof(err));
+		 "sleep 300 & echo $$ $! >'%s'; echo done; exit 3", th_path("pids-exit"));
+	rc = fstool_run(hang, th_path("exit.out"), 10, err, sizeof(err));
 	assert_int_equal(rc, 3);
 	read_pids("pids-exit", &a, &b);
 	wait_gone(a, b);
-	fstool_excerpt(tpath("exit.out"), err, sizeof(err), 100);
+	fstool_excerpt(th_path("exit.out"), err, sizeof(err), 100);
 	assert_string_equal(err, "done");
 }
 
@@ -406,7 +369,7 @@ static void test_tool_missing(void **state)
 	(void)state;
 	assert_string_equal(fstool_missing(tools), "no-such-fsck-tool");
 	assert_null(fstool_missing(tools + 2));
-	assert_int_equal(fstool_run(argv, tpath("x.out"), 5, err, sizeof(err)), -1);
+	assert_int_equal(fstool_run(argv, th_path("x.out"), 5, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "no-such-fsck-tool"));
 }
 
@@ -421,15 +384,15 @@ static void interrupt(int sig, const char *args)
 	pid_t pid, p[2] = { 0, 0 };
 	int status, waited;
 
-	write_text("bin/e2fsck",
+	th_write("bin/e2fsck",
 		   "#!/bin/sh\n"
 		   "sleep 300 &\n"
 		   "echo $$ $! >\"$FAKE_DIR/pids\"\n"
 		   "touch \"$FAKE_DIR/started\"\n"
 		   "wait\n", 0755);
-	unlink(tpath("started"));
+	unlink(th_path("started"));
 	snprintf(cmd, sizeof(cmd), "cd '%s' && PATH='%s/bin':\"$PATH\" FAKE_DIR='%s' "
-		 "TMPDIR=tmp exec '%s' %s >out 2>&1", dir, dir, dir, ctoracle, args);
+		 "TMPDIR=tmp exec '%s' %s >out 2>&1", th_dir, th_dir, th_dir, ctoracle, args);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (!pid) {
@@ -457,7 +420,7 @@ static void interrupt(int sig, const char *args)
 	expect_output("stopped by SIG");
 	assert_false(leftovers());
 	wait_gone(p[0], p[1]);
-	unlink(tpath("bin/e2fsck"));
+	unlink(th_path("bin/e2fsck"));
 }
 
 static void test_sigint_judge(void **state)
@@ -474,8 +437,8 @@ static void test_sigterm_check(void **state)
 	SKIP_WITHOUT_E2FSPROGS();
 	interrupt(SIGTERM, "check --trace trace --manifest manifest --out o5 --budget 10");
 	/* The record says so. */
-	assert_int_equal(sh("grep -q '\"interrupted\":\"SIGTERM\"' '%s/o5/result.json'",
-			    dir), 0);
+	assert_int_equal(th_sh("grep -q '\"interrupted\":\"SIGTERM\"' '%s/o5/result.json'",
+			    th_dir), 0);
 }
 
 int main(int argc, char **argv)
@@ -504,5 +467,5 @@ int main(int argc, char **argv)
 	*slash = 0;
 	slash = strrchr(ctoracle, '/');
 	strcpy(slash, "/ctoracle");
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, th_teardown);
 }

@@ -22,50 +22,14 @@
 #include "../src/locate.h"
 #include "../src/expect.h"
 #include "../src/torn.h"
-
-static char tmpdir[256];
-
-static int make_tmpdir(void **state)
-{
-	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_oracles.XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int remove_tmpdir(void **state)
-{
-	char cmd[300];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *tpath(const char *name)
-{
-	static char buf[4][512];
-	static unsigned slot;
-	char *p = buf[slot++ % 4];
-
-	snprintf(p, sizeof(buf[0]), "%s/%s", tmpdir, name);
-	return p;
-}
-
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-}
+#include "helpers.h"
 
 static void load(struct ctm_manifest *m, const char *text)
 {
 	char err[512];
 
-	write_text(tpath("manifest"), text);
-	if (ctm_load(m, tpath("manifest"), err, sizeof(err)))
+	th_write("manifest", text, 0644);
+	if (ctm_load(m, th_path("manifest"), err, sizeof(err)))
 		fail_msg("manifest_load: %s", err);
 }
 
@@ -210,17 +174,6 @@ static void test_locate(void **state)
 #define DATA_LEN 70001u
 #define SEED 99u
 
-static int run(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
 /* A region: pfn info block, then an ext4 file system holding "data" with
  * DATA_LEN bytes of SEED's pattern. */
 static unsigned char *make_region(void)
@@ -231,18 +184,18 @@ static unsigned char *make_region(void)
 	assert_non_null(r);
 	assert_non_null(pat);
 	dx_pattern_fill(DX_PATTERN_CTWL, SEED, 0, pat, DATA_LEN);
-	f = fopen(tpath("data"), "wb");
+	f = fopen(th_path("data"), "wb");
 	assert_non_null(f);
 	assert_int_equal(fwrite(pat, 1, DATA_LEN, f), DATA_LEN);
 	assert_int_equal(fclose(f), 0);
 	free(pat);
-	assert_int_equal(run("truncate -s %u %s && mkfs.ext4 -q -F -b 4096 %s >/dev/null 2>&1 && "
+	assert_int_equal(th_sh("truncate -s %u %s && mkfs.ext4 -q -F -b 4096 %s >/dev/null 2>&1 && "
 			     "debugfs -w -R 'write %s data' %s >/dev/null 2>&1",
-			     FS_BYTES, tpath("fs.img"), tpath("fs.img"), tpath("data"),
-			     tpath("fs.img")), 0);
+			     FS_BYTES, th_path("fs.img"), th_path("fs.img"), th_path("data"),
+			     th_path("fs.img")), 0);
 	memcpy(r + 4096, "NVDIMM_PFN_INFO", 16);
 	put_le64(r + 4096 + 56, PAD);
-	f = fopen(tpath("fs.img"), "rb");
+	f = fopen(th_path("fs.img"), "rb");
 	assert_non_null(f);
 	assert_int_equal(fread(r + PAD, 1, FS_BYTES, f), FS_BYTES);
 	fclose(f);
@@ -251,7 +204,7 @@ static unsigned char *make_region(void)
 
 static int have_e2fsprogs(void)
 {
-	return run("command -v mkfs.ext4 debugfs e2fsck >/dev/null") == 0;
+	return th_sh("command -v mkfs.ext4 debugfs e2fsck >/dev/null") == 0;
 }
 
 static void test_judge_ext4(void **state)
@@ -274,7 +227,7 @@ static void test_judge_ext4(void **state)
 	snprintf(text, sizeof(text), "fs ext4\n101 name data\n101 data data 0 %u %u\n102 gone other\n",
 		 DATA_LEN, SEED);
 	load(&m, text);
-	if (judge_new_image(&j, &m, FS_EXT4, r, PAD + FS_BYTES, tpath("work"), err, sizeof(err)))
+	if (judge_new_image(&j, &m, FS_EXT4, r, PAD + FS_BYTES, th_path("work"), err, sizeof(err)))
 		fail_msg("judge_new_image: %s", err);
 
 	assert_int_equal(judge_image(j, r, reached, 2, &v), 0);
@@ -290,9 +243,9 @@ static void test_judge_ext4(void **state)
 
 	/* Lose one block of the promised data: a durability violation of
 	 * mark 101, the file system itself still consistent. */
-	assert_int_equal(run("debugfs -R 'bmap data 5' %s 2>/dev/null > %s",
-			     tpath("fs.img"), tpath("bmap")), 0);
-	f = fopen(tpath("bmap"), "r");
+	assert_int_equal(th_sh("debugfs -R 'bmap data 5' %s 2>/dev/null > %s",
+			     th_path("fs.img"), th_path("bmap")), 0);
+	f = fopen(th_path("bmap"), "r");
 	assert_non_null(f);
 	assert_int_equal(fscanf(f, "%" SCNu64, &blk), 1);
 	fclose(f);
@@ -377,5 +330,5 @@ int main(void)
 		cmocka_unit_test(test_judge_ext4),
 	};
 
-	return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
+	return cmocka_run_group_tests(tests, th_setup, th_teardown);
 }

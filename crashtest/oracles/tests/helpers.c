@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/* What the oracles' tests share (helpers.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "helpers.h"
+
+char th_dir[256];
+
+int th_setup(void **state)
+{
+	(void)state;
+	snprintf(th_dir, sizeof(th_dir), "/tmp/test_oracles.XXXXXX");
+	return mkdtemp(th_dir) ? 0 : -1;
+}
+
+int th_teardown(void **state)
+{
+	(void)state;
+	return th_sh("rm -rf '%s'", th_dir) ? -1 : 0;
+}
+
+const char *th_path(const char *name)
+{
+	static char buf[8][512];
+	static unsigned slot;
+	char *p = buf[slot++ % 8];
+
+	snprintf(p, sizeof(buf[0]), "%s/%s", th_dir, name);
+	return p;
+}
+
+void th_write(const char *name, const char *text, mode_t mode)
+{
+	FILE *f = fopen(th_path(name), "w");
+
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(th_path(name), mode), 0);
+}
+
+int th_sh(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* What the oracles' tests share: a scratch directory, files, shell. */
+#ifndef TEST_HELPERS_H
+#define TEST_HELPERS_H
+
+#include <sys/types.h>
+
+/* The test's scratch directory, made by th_setup (cmocka group setup)
+ * and removed by th_teardown. */
+extern char th_dir[256];
+int th_setup(void **state);
+int th_teardown(void **state);
+
+/* th_dir/name (one of 8 static buffers, reused in turn). */
+const char *th_path(const char *name);
+/* Write text to th_dir/name with the mode given; asserts on failure. */
+void th_write(const char *name, const char *text, mode_t mode);
+/* system() of the formatted command: its wait status. */
+int th_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* TEST_HELPERS_H */
