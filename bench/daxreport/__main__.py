@@ -11,6 +11,7 @@
 Exit status: see daxreport/__init__.py (0 ok, 1 a finding or an internal
 error, 2 bad usage or input)."""
 import os
+import signal
 import sys
 import traceback
 
@@ -130,7 +131,21 @@ def bench(argv):
     return EXIT_OK
 
 
+def on_term(signum, _frame):
+    # SystemExit unwinds: the files being written are removed, the
+    # earlier report stays whole (files.write_atomic).
+    sys.exit(128 + signum)
+
+
 def main(argv):
+    signal.signal(signal.SIGTERM, on_term)
+    try:
+        return dispatch(argv)
+    except KeyboardInterrupt:
+        return 128 + signal.SIGINT
+
+
+def dispatch(argv):
     if argv in (["-h"], ["--help"]):
         print(__doc__.split("\n\n")[1])
         return EXIT_OK

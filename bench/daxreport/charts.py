@@ -11,7 +11,7 @@ width, ...) that bench/report passes with -e before the script runs.
 import math
 import os
 
-from . import units
+from . import files, units
 
 
 def gp_str(s):
@@ -31,12 +31,12 @@ class Charts:
         return f"{t} [{units.clock_label(self.clock)}]"
 
     def write_dat(self, name, header, rows):
-        with open(os.path.join(self.dir, name + ".dat"), "w") as fh:
-            fh.write("\t".join(header) + "\n")
-            for r in rows:
-                fh.write("\t".join(x if isinstance(x, str) else
-                                   ("NaN" if x is None or (isinstance(x, float) and math.isnan(x))
-                                    else repr(float(x))) for x in r) + "\n")
+        out = ["\t".join(header) + "\n"]
+        for r in rows:
+            out.append("\t".join(x if isinstance(x, str) else
+                                 ("NaN" if x is None or (isinstance(x, float) and math.isnan(x))
+                                  else repr(float(x))) for x in r) + "\n")
+        files.write_atomic(os.path.join(self.dir, name + ".dat"), "".join(out))
 
     def add(self, name, title, header, rows, ylab, note="", **gpvars):
         """A chart only when there is something to draw. NOTE goes into the
@@ -54,6 +54,5 @@ class Charts:
         return True
 
     def write_list(self):
-        with open(os.path.join(self.dir, "charts.list"), "w") as fh:
-            for name, title, v in self.list:
-                fh.write(f"{name}\t{title}\t{v}\n")
+        files.write_atomic(os.path.join(self.dir, "charts.list"),
+                           "".join(f"{name}\t{title}\t{v}\n" for name, title, v in self.list))

@@ -44,11 +44,10 @@ file and line named), and a damaged line that names no window makes the
 whole file unusable.
 """
 import glob
-import json
 import os
 import re
 
-from . import stats
+from . import files, stats
 
 LABEL_RE = re.compile(r'"label"\s*:\s*"([^"]*)"')
 # Per-op counters whose repetitions must agree within stats.COUNT_AGREEMENT.
@@ -209,9 +208,8 @@ class KernelCounts:
 
     def read(self):
         try:
-            with open(self.path) as fh:
-                lines = fh.read().split("\n")
-        except OSError as e:
+            lines = files.read_text(self.path).split("\n")
+        except (OSError, UnicodeDecodeError) as e:
             self.fatal = f"{self.name}: cannot be read ({e})"
             return self
         if lines and lines[-1] == "":
@@ -222,7 +220,7 @@ class KernelCounts:
             where = f"{self.name} line {no}"
             rec = None
             try:
-                rec = json.loads(line)
+                rec = files.loads(line)
                 meta, ctr = window_counters(rec)
             except ValueError as e:
                 lab = rec.get("label") if isinstance(rec, dict) else None

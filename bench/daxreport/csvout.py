@@ -12,10 +12,11 @@ Event counts per operation (counts.py) are added to measured repetitions
 when the run has them.
 """
 import csv
+import io
 import os
 
 from . import cells as cellsmod
-from . import units
+from . import files, units
 
 HEAD = ["kernel", "group", "fs", "access", "device", "set", "cell", "key", "tool",
         "rep", "warmup", "clock", "status", "reason", "cell_status"]
@@ -63,20 +64,21 @@ def write(run, rows, cells, clock, with_counts):
     rows = sorted(rows, key=lambda r: (cellsmod.kernel_key(r["kernel"]), r["group"],
                                        r.get("cell") or "", r.get("rep") or 0))
     head = fields(clock, with_counts)
-    with open(path, "w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=head, extrasaction="ignore")
-        w.writeheader()
-        for r in rows:
-            out = {k: r.get(k) for k in HEAD + TAIL + END}
-            c = cells.get((r["kernel"], r["group"], r["cell"]))
-            out["cell_status"] = c.status if c else ""
-            for col, m, ck in mcols:
-                if ck is None or ck == r.get("clock") or (r.get("clock") is None and ck == clock):
-                    out[col] = r.get(m)
-            if with_counts and id(r) in counts_of:
-                ops, per = counts_of[id(r)]
-                out["counts_ops"] = ops
-                for col, k in COUNTS[1:]:
-                    out[col] = per.get(k)
-            w.writerow({k: ("" if out.get(k) is None else out[k]) for k in head})
+    fh = io.StringIO(newline="")
+    w = csv.DictWriter(fh, fieldnames=head, extrasaction="ignore")
+    w.writeheader()
+    for r in rows:
+        out = {k: r.get(k) for k in HEAD + TAIL + END}
+        c = cells.get((r["kernel"], r["group"], r["cell"]))
+        out["cell_status"] = c.status if c else ""
+        for col, m, ck in mcols:
+            if ck is None or ck == r.get("clock") or (r.get("clock") is None and ck == clock):
+                out[col] = r.get(m)
+        if with_counts and id(r) in counts_of:
+            ops, per = counts_of[id(r)]
+            out["counts_ops"] = ops
+            for col, k in COUNTS[1:]:
+                out[col] = per.get(k)
+        w.writerow({k: ("" if out.get(k) is None else out[k]) for k in head})
+    files.write_atomic(path, fh.getvalue())
     return len(rows)

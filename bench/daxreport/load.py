@@ -25,10 +25,9 @@ power-of-two buckets), on the wall clock the summary keeps the p50 it
 always used.
 """
 import glob
-import json
 import os
 
-from . import units
+from . import files, units
 
 STATUSES = ("ok", "unsupported", "failed")
 TOOLS = ("daxwl", "fio")
@@ -51,8 +50,7 @@ def read_env(run):
     if not os.path.exists(f):
         return {}, [], []
     try:
-        with open(f) as fh:
-            env = json.load(fh)
+        env = files.loads(files.read_text(f))
         if not isinstance(env, dict):
             raise ValueError("not a JSON object")
     except (OSError, ValueError) as e:
@@ -74,11 +72,10 @@ def read_params(run):
     if not os.path.exists(f):
         return p, []
     try:
-        with open(f) as fh:
-            for line in fh:
-                if "=" in line:
-                    k, v = line.strip().split("=", 1)
-                    p[k.replace("MATRIX_SET_", "")] = v.strip("'\"")
+        for line in files.read_text(f).splitlines():
+            if "=" in line:
+                k, v = line.strip().split("=", 1)
+                p[k.replace("MATRIX_SET_", "")] = v.strip("'\"")
     except (OSError, UnicodeDecodeError) as e:
         return {}, [f"plan.env: unreadable ({e}); missing records cannot be told"]
     probs = [f"plan.env: no whole number for {k} ({p.get(k)!r}); missing records cannot be told"
@@ -96,8 +93,7 @@ def read_plan(run):
     if not os.path.exists(f):
         return plan, probs
     try:
-        with open(f) as fh:
-            lines = fh.read().splitlines()
+        lines = files.read_text(f).splitlines()
     except (OSError, UnicodeDecodeError) as e:
         return {}, [f"plan.tsv: unreadable ({e}); missing cells cannot be told"]
     for n, line in enumerate(lines, 1):
@@ -254,11 +250,10 @@ def read_record(path, env_clock):
     base = os.path.basename(path)
     parts = split_name(base)
     try:
-        with open(path) as fh:
-            text = fh.read()
+        text = files.read_text(path)
         if not text.strip():
             raise Unreadable("empty file")
-        rec = json.loads(text)
+        rec = files.loads(text)
         if not isinstance(rec, dict) or not isinstance(rec.get("bench"), dict):
             raise Unreadable("no 'bench' object")
         b = rec["bench"]

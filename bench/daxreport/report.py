@@ -8,7 +8,7 @@ import os
 from . import cells as cellsmod
 from . import charts as chartsmod
 from . import counts as countsmod
-from . import csvout, load, model, sections, units
+from . import csvout, files, load, model, sections, units
 
 PLATFORMS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "platforms")
 
@@ -87,7 +87,6 @@ class Report:
     def write(self):
         n = csvout.write(self.out, self.rows, self.cells, self.clock, bool(self.counts))
         md = sections.render(self)
-        with open(os.path.join(self.out, "summary.md"), "w") as fh:
-            fh.write(md)
+        files.write_atomic(os.path.join(self.out, "summary.md"), md)
         self.charts.write_list()
         return n

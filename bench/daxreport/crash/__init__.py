@@ -23,6 +23,7 @@ import os
 import sys
 
 from .. import EXIT_USAGE
+from ..files import write_atomic
 from . import load, sections, verdict
 
 PROG = "crashtest/run"
@@ -31,18 +32,6 @@ USAGE = "usage: python3 -m daxreport crash [--assemble] RUN"
 
 def say(msg):
     print(f"{PROG}: {msg}", file=sys.stderr)
-
-
-def write_atomic(path, text):
-    """Write PATH whole or not at all: a reader never sees half a report."""
-    tmp = f"{path}.tmp.{os.getpid()}"
-    try:
-        with open(tmp, "w") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def make(run, assemble=False):

@@ -19,10 +19,10 @@ host's cores, the violation excerpts when their files are gone).
 Nothing here raises on bad data but BadInput, with one sentence saying
 which file and what is wrong with it.
 """
-import json
 import math
 import os
 
+from .. import files
 from .fmt import alt, is_num
 
 ROLES = ("kernel", "mutant")
@@ -42,13 +42,21 @@ class BadInput(Exception):
 
 
 def read_text(path):
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        return fh.read()
+    """Text the run's tools wrote (tool messages may hold any bytes)."""
+    return files.read_text(path, errors="replace")
+
+
+def run_file(path):
+    """The text of one of the run's own files: BadInput when unreadable."""
+    try:
+        return read_text(path)
+    except OSError as e:
+        raise BadInput(f"{path} cannot be read ({e})") from None
 
 
 def read_json_file(path, what):
     try:
-        v = json.loads(read_text(path))
+        v = files.loads(read_text(path))
     except (OSError, ValueError) as e:
         raise BadInput(f"{what} {path} is not readable JSON ({e})") from None
     return v
@@ -60,7 +68,7 @@ def read_meta(run):
     """meta.tsv: KEY <TAB> VALUE lines, every key of META_KEYS once."""
     path = os.path.join(run, "meta.tsv")
     meta = {}
-    for n, line in enumerate(read_text(path).splitlines(), 1):
+    for n, line in enumerate(run_file(path).splitlines(), 1):
         k, sep, v = line.partition("\t")
         if not sep or k not in META_KEYS or k in meta:
             raise BadInput(f"{path} line {n}: not a KEY<TAB>VALUE line of a known key ({line!r})")
@@ -85,7 +93,7 @@ def read_partial(run):
     out = []
     if not os.path.exists(path):
         return out
-    for n, line in enumerate(read_text(path).splitlines(), 1):
+    for n, line in enumerate(run_file(path).splitlines(), 1):
         kind, sep, why = line.partition("\t")
         if not sep or kind not in KINDS or not why:
             raise BadInput(f"{path} line {n}: not KIND<TAB>REASON with KIND one of "
@@ -99,7 +107,10 @@ def number_file(path):
     not a number: as the jq report took it, with a note when garbled."""
     if not os.path.exists(path):
         return 0, None
-    t = read_text(path).strip()
+    try:
+        t = read_text(path).strip()
+    except OSError as e:
+        return 0, f"{os.path.basename(path)} cannot be read ({e})"
     try:
         v = float(t)
         if not math.isfinite(v):
@@ -115,7 +126,7 @@ def object_file(path):
     if not os.path.exists(path):
         return {}, None
     try:
-        v = json.loads(read_text(path))
+        v = files.loads(read_text(path))
         if not isinstance(v, dict):
             raise ValueError("not a JSON object")
         return v, None
@@ -127,15 +138,22 @@ def excerpt(path, n=EXCERPT_LINES):
     """The first N lines of a text file, or None when there is none."""
     if not os.path.exists(path):
         return None
-    return read_text(path).splitlines()[:n]
+    try:
+        return read_text(path).splitlines()[:n]
+    except OSError as e:
+        return [f"(cannot be read: {e})"]
 
 
 def fence_summary(path):
     """The 'summary:' lines of ctoracle last-fences, without the prefix."""
     if not os.path.exists(path):
         return None
+    try:
+        text = read_text(path)
+    except OSError as e:
+        return [f"(cannot be read: {e})"]
     return [ln[len("summary: "):] if ln.startswith("summary: ") else ln[len("summary:"):]
-            for ln in read_text(path).splitlines() if ln.startswith("summary:")]
+            for ln in text.splitlines() if ln.startswith("summary:")]
 
 
 def assemble_run(run, fields, n, path):
@@ -167,8 +185,12 @@ def assemble_run(run, fields, n, path):
 
 def workload_ms(path):
     """guest-times' "workload_ms N", or 0."""
-    if os.path.exists(path):
-        for line in read_text(path).splitlines():
+    try:
+        text = read_text(path) if os.path.exists(path) else ""
+    except OSError:
+        text = ""
+    if text:
+        for line in text.splitlines():
             if line.startswith("workload_ms "):
                 v = line.split(None, 1)[1].strip()
                 if v.isdigit():
@@ -204,7 +226,7 @@ def assemble(run):
     partial = read_partial(run)
     path = os.path.join(run, "runs.tsv")
     runs = []
-    for n, line in enumerate(read_text(path).splitlines(), 1):
+    for n, line in enumerate(run_file(path).splitlines(), 1):
         fields = line.split("\t")
         if len(fields) != 6:
             raise BadInput(f"{path} line {n}: {len(fields)} fields, not 6 ({line!r})")

@@ -107,6 +107,33 @@ class TestRecords(Base):
         cs, _, _ = self.cells()
         self.assertEqual(cs[("stock", "ext4-dax-pmem", "c")].status, "unreadable")
 
+    def test_hostile_files(self):
+        """A FIFO is never opened (it would wait for a writer forever), JSON
+        nested past the parser's limit and bytes that are not UTF-8 are
+        unreadable records like any other."""
+        self.run.cell("stock", "ext4-dax-pmem", "c", "read/x", [1] * 5)
+        raw = self.run.raw
+        os.unlink(os.path.join(raw, "stock__ext4-dax-pmem__c__1.json"))
+        os.mkfifo(os.path.join(raw, "stock__ext4-dax-pmem__c__1.json"))
+        with open(os.path.join(raw, "stock__ext4-dax-pmem__c__2.json"), "w") as fh:
+            fh.write("[" * 200000)
+        with open(os.path.join(raw, "stock__ext4-dax-pmem__c__3.json"), "wb") as fh:
+            fh.write(b'{"bench": {"kernel": "\xff\xfe"}}')
+        os.unlink(os.path.join(raw, "stock__ext4-dax-pmem__c__4.json"))
+        os.mkdir(os.path.join(raw, "stock__ext4-dax-pmem__c__4.json"))
+        with open(os.path.join(self.run.path, "env.json"), "w") as fh:
+            fh.write('{"a":' * 200000)
+        cs, rows, _ = self.cells()
+        c = cs[("stock", "ext4-dax-pmem", "c")]
+        self.assertEqual(c.status, "unreadable")
+        why = {r["rep"]: r["reason"] for r in rows if r["status"] == "unreadable"}
+        self.assertIn("is not a regular file", why[1])
+        self.assertIn("JSON nested too deeply", why[2])
+        self.assertIn("not JSON", why[3])
+        self.assertIn("is not a regular file", why[4])
+        _, _, probs = load.read_env(self.run.path)
+        self.assertIn("JSON nested too deeply", probs[0])
+
     def test_unattributable_file(self):
         with open(os.path.join(self.run.raw, "junk.json"), "w") as fh:
             fh.write("nonsense")
