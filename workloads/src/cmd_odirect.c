@@ -105,14 +105,6 @@ struct io_ctx {
 	char *bufs;
 };
 
-static int io_error(struct worker *w, int en, bool rd, uint64_t off, long got)
-{
-	/* EINVAL on an O_DIRECT I/O: the file system or device refuses direct I/O here. */
-	return err_set(&w->err, en == EINVAL || en == EOPNOTSUPP ? DX_EXIT_UNSUPPORTED : DX_EXIT_FINDING,
-		       en, "O_DIRECT %s at offset %llu returned %ld", rd ? "read" : "write",
-		       (unsigned long long)off, got);
-}
-
 static int sync_loop(struct io_ctx *c)
 {
 	struct worker *w = c->w;
@@ -132,7 +124,7 @@ static int sync_loop(struct io_ctx *c)
 		uint64_t t1 = dx_now_ns();
 
 		if (n != (ssize_t)bs)
-			return io_error(w, n < 0 ? errno : EIO, rd, off, (long)n);
+			return io_error(w, n < 0 ? errno : EIO, rd, off, (long)n, true);
 		io_record(w, rd, t1 - t0);
 		if (rd && r->c.verify)
 			io_check_read(w, c->bufs, off);
@@ -243,7 +235,7 @@ static int uring_loop(struct io_ctx *c)
 		inflight--;
 		freel[nfree++] = s;
 		if (res != (int)bs) {
-			rc = io_error(w, res < 0 ? -res : EIO, slots[s].rd, slots[s].off, res);
+			rc = io_error(w, res < 0 ? -res : EIO, slots[s].rd, slots[s].off, res, true);
 			break;
 		}
 		/* Only I/Os submitted and completed inside the measured phase

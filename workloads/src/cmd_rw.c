@@ -98,12 +98,7 @@ static int rw_worker(struct worker *w)
 		uint64_t t1 = dx_now_ns();
 
 		if (n != (ssize_t)bs) {
-			int en = n < 0 ? errno : EIO;
-
-			rc = err_set(&w->err, en == EOPNOTSUPP ? DX_EXIT_UNSUPPORTED :
-				     en == ENOSPC || en == EDQUOT ? DX_EXIT_RESOURCES : DX_EXIT_FINDING, en,
-				     "%s at offset %llu (%zd of %llu bytes)", rd ? "read" : "write",
-				     (unsigned long long)off, n, (unsigned long long)bs);
+			rc = io_error(w, n < 0 ? errno : EIO, rd, off, (long)n, false);
 			break;
 		}
 		io_record(w, rd, t1 - t0);

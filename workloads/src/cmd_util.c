@@ -77,6 +77,20 @@ void io_record(struct worker *w, bool rd, uint64_t ns)
 		w->cnt[rd ? CNT_READS : CNT_WRITES]++;
 }
 
+int io_error(struct worker *w, int en, bool rd, uint64_t off, long got, bool direct)
+{
+	const char *op = rd ? "read" : "write", *how = direct ? "O_DIRECT " : "";
+	unsigned long long o = off, bs = w->run->c.bs;
+
+	if (en == ENOSPC || en == EDQUOT)
+		return err_set(&w->err, DX_EXIT_RESOURCES, en, "%s%s of %llu bytes at offset %llu: "
+			       "%llu bytes are free", how, op, bs, o,
+			       (unsigned long long)env_free_bytes(w->run->t.fd));
+	return err_set(&w->err, en == EOPNOTSUPP || (direct && en == EINVAL) ?
+		       DX_EXIT_UNSUPPORTED : DX_EXIT_FINDING, en,
+		       "%s%s of %llu bytes at offset %llu returned %ld", how, op, bs, o, got);
+}
+
 void io_check_read(struct worker *w, const void *buf, uint64_t off)
 {
 	uint64_t fb = 0, bs = w->run->c.bs;

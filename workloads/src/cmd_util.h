@@ -54,6 +54,12 @@ int io_check(struct daxwl_run *r, const struct io_mode *m);
 bool io_pick_read(struct worker *w, const struct io_mode *m);
 /* Counts a completed op of the measured phase (time t0..t1) as a read or write. */
 void io_record(struct worker *w, bool rd, uint64_t ns);
+/*
+ * A read or write that did not transfer --bs bytes (got: what it returned,
+ * en: its errno). Not supported: EOPNOTSUPP, and EINVAL under O_DIRECT
+ * (direct); not enough resources: a full file system, with what is free.
+ */
+int io_error(struct worker *w, int en, bool rd, uint64_t off, long got, bool direct);
 /* --verify: checks the block read at file offset off. */
 void io_check_read(struct worker *w, const void *buf, uint64_t off);
 /* read_ops and write_ops of the report. */

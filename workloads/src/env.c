@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -174,6 +175,13 @@ static void probe_mount(struct env *e, const char *path, dev_t dev)
 		}
 	}
 	fclose(f);
+}
+
+uint64_t env_free_bytes(int fd)
+{
+	struct statvfs sv;
+
+	return fstatvfs(fd, &sv) ? 0 : (uint64_t)sv.f_bavail * sv.f_frsize;
 }
 
 int env_try_map_sync(int fd)

@@ -41,6 +41,8 @@ int env_parse_mountinfo_line(char *line, unsigned *major, unsigned *minor,
 			     char **source, char **super_opts);
 /* Name for a statfs f_type magic, "unknown" if not in the table. */
 const char *env_fs_name(uint64_t magic);
+/* Bytes an unprivileged writer may still allocate on fd's file system; 0 if unknown. */
+uint64_t env_free_bytes(int fd);
 /* STATX_ATTR_DAX and STATX_DIOALIGN of fd into e->dax and e->dio_*. */
 void env_probe_statx(struct env *e, int fd);
 /* Tries a MAP_SHARED_VALIDATE | MAP_SYNC mapping of fd; 0 or an errno. */

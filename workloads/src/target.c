@@ -33,18 +33,6 @@ static int interrupted(struct daxwl_run *r, const char *what, uint64_t done, uin
 		       (unsigned long long)len);
 }
 
-static uint64_t free_bytes(const char *path)
-{
-	char *dup = strdup(path);
-	struct statvfs sv;
-	uint64_t n = 0;
-
-	if (dup && !statvfs(dirname(dup), &sv))
-		n = (uint64_t)sv.f_bavail * sv.f_frsize;
-	free(dup);
-	return n;
-}
-
 static int fill(struct daxwl_run *r, uint64_t off, uint64_t len, const char *what)
 {
 	struct target *t = &r->t;
@@ -60,7 +48,7 @@ static int fill(struct daxwl_run *r, uint64_t off, uint64_t len, const char *wha
 				       "%s: the file system was full after %llu of the %llu bytes "
 				       "of the pattern (%llu bytes free now)", t->path,
 				       (unsigned long long)done, (unsigned long long)len,
-				       (unsigned long long)free_bytes(t->path));
+				       (unsigned long long)env_free_bytes(t->fd));
 		if (en == EFBIG)
 			return err_set(&r->err, DX_EXIT_RESOURCES, en,
 				       "%s: the file size limit stopped the pattern after %llu "

@@ -4,8 +4,8 @@
 
 #include "stop.h"
 
-/* Between two stop checks; a multiple of 8, so no word is split. */
-#define STEP (16ull << 20)
+/* Between two stop checks (and the progress a failed fill reports); a multiple of 8. */
+#define STEP (1ull << 20)
 
 int verify_write_fd(int fd, uint64_t off, uint64_t len, uint64_t seed, uint64_t *done)
 {

@@ -3,9 +3,12 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "daxlab/clock.h"
 #include "daxwl.h"
@@ -125,8 +128,59 @@ static void stop_measuring(struct worker *w)
 	w->majflt = (uint64_t)(ru.ru_majflt - w->ru0.ru_majflt);
 }
 
+/*
+ * SIGBUS: a store or load through a file mapping that the file system
+ * cannot back (no room for a hole's block, a file truncated under the
+ * mapping). Killing daxwl would leave no record and maybe a half-made
+ * file, so in a worker the handler puts an anonymous page in place of the
+ * missing one, which lets the access finish, and notes it; worker_next
+ * then ends the run with the error. Anywhere else SIGBUS stays fatal.
+ */
+static _Thread_local struct worker *this_worker;
+
+static void on_sigbus(int sig, siginfo_t *si, void *ctx)
+{
+	struct worker *w = this_worker;
+	uintptr_t page = (uintptr_t)si->si_addr & ~(uintptr_t)(getpagesize() - 1);
+
+	(void)ctx;
+	if (!w || si->si_code != BUS_ADRERR ||
+	    mmap((void *)page, (size_t)getpagesize(), PROT_READ | PROT_WRITE,
+		 MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED) {
+		/* Not a worker's mapping: the access faults again and kills, as it would have. */
+		signal(sig, SIG_DFL);
+		return;
+	}
+	if (!w->bus_addr)
+		w->bus_addr = si->si_addr;
+}
+
+static void catch_sigbus(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
+static bool bus_error(struct worker *w)
+{
+	uint64_t avail = env_free_bytes(w->run->t.fd);
+
+	err_set(&w->err, avail < (uint64_t)getpagesize() ? DX_EXIT_RESOURCES : DX_EXIT_FINDING, 0,
+		"worker %u: the kernel could not provide a page of the mapping of %s (SIGBUS): "
+		"a page written in a hole needs room, and %llu bytes are free there; or the file "
+		"was truncated", w->id, w->run->t.path, (unsigned long long)avail);
+	return false;
+}
+
 bool worker_next(struct worker *w)
 {
+	if (w->bus_addr) {
+		if (w->measuring && !w->t_end)
+			stop_measuring(w);
+		return bus_error(w);
+	}
 	/* Asked to stop: end the phase here; what was measured so far is kept. */
 	if (stop_requested()) {
 		if (w->measuring && !w->t_end)
@@ -153,6 +207,7 @@ static void *thread_main(void *arg)
 	struct launch *l = arg;
 	struct worker *w = l->w;
 
+	this_worker = w;
 	if (w->cpu >= 0) {
 		cpu_set_t set;
 
@@ -201,6 +256,7 @@ int workers_run(struct daxwl_run *r, uint64_t max_ops, int (*fn)(struct worker *
 	pthread_t *tid;
 
 	workers_free(r);
+	catch_sigbus();
 	r->w = calloc(n, sizeof(*r->w));
 	l = calloc(n, sizeof(*l));
 	tid = calloc(n, sizeof(*tid));

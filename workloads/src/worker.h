@@ -41,6 +41,8 @@ struct worker {
 	bool arrived;
 	void *priv;
 	struct daxwl_err err;
+	/* A page of a file mapping the kernel could not provide (SIGBUS): its address. */
+	void *volatile bus_addr;
 };
 
 bool worker_next(struct worker *w);
