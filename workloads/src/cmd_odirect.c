@@ -69,20 +69,27 @@ static int refuse_unaligned(struct daxwl_run *r, uint32_t align)
 	return 0;
 }
 
+/* A descriptor on the target with O_DIRECT, or -1 with r->err saying why not. */
+static int open_direct(struct daxwl_run *r)
+{
+	int fd = target_reopen(&r->t, O_DIRECT, &r->err);
+
+	if (fd < 0 && r->err.code == DX_EXIT_UNSUPPORTED)
+		snprintf(r->err.msg, sizeof(r->err.msg), "the file system refuses O_DIRECT for %s",
+			 r->t.path);
+	return fd;
+}
+
 /* O_DIRECT, its alignment and io_uring, decided on the still empty file. */
 static int odirect_probe(struct daxwl_run *r)
 {
 	struct odirect_params *p = r->p;
 	struct env e = { 0 };
 	struct io_uring ring;
-	int fd = target_reopen(&r->t, O_DIRECT, &r->err);
+	int fd = open_direct(r);
 
-	if (fd < 0) {
-		if (r->err.code == DX_EXIT_UNSUPPORTED)
-			snprintf(r->err.msg, sizeof(r->err.msg),
-				 "the file system refuses O_DIRECT for %s", r->t.path);
+	if (fd < 0)
 		return r->err.code;
-	}
 	env_probe_statx(&e, fd);
 	close(fd);
 	if (refuse_unaligned(r, e.dio_offset_align))
@@ -294,14 +301,10 @@ static int odirect_run(struct daxwl_run *r)
 {
 	if (refuse_unaligned(r, r->env.dio_offset_align))
 		return r->err.code;
-	int fd = target_reopen(&r->t, O_DIRECT, &r->err);
+	int fd = open_direct(r);
 
-	if (fd < 0) {
-		if (r->err.code == DX_EXIT_UNSUPPORTED)
-			snprintf(r->err.msg, sizeof(r->err.msg),
-				 "the file system refuses O_DIRECT for %s", r->t.path);
+	if (fd < 0)
 		return r->err.code;
-	}
 	r->priv = &fd;
 	int rc = workers_run(r, cmd_op_budget(r, r->region / r->c.bs), odirect_worker);
 

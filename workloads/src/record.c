@@ -66,15 +66,22 @@ static void totals(const struct daxwl_run *r, uint64_t *bytes, struct hist *lat)
 	}
 }
 
+/* Opens the object key when there is something to say, else writes null; true if opened. */
+static bool obj_or_null(struct dx_json *j, const char *key, bool present)
+{
+	if (present)
+		dx_json_obj_begin(j, key);
+	else
+		dx_json_null(j, key);
+	return present;
+}
+
 static void emit_target(const struct daxwl_run *r, struct dx_json *j)
 {
 	const struct target *t = &r->t;
 
-	if (r->need == TARGET_NONE || !t->opened) {
-		dx_json_null(j, "target");
+	if (!obj_or_null(j, "target", r->need != TARGET_NONE && t->opened))
 		return;
-	}
-	dx_json_obj_begin(j, "target");
 	dx_json_str(j, "path", t->path);
 	dx_json_str(j, "type", t->bdev ? "block_device" : "file");
 	dx_json_bool(j, "created", t->created);
@@ -91,11 +98,8 @@ static void emit_target(const struct daxwl_run *r, struct dx_json *j)
 
 static void emit_verify(const struct daxwl_run *r, struct dx_json *j)
 {
-	if (!r->verified) {
-		dx_json_null(j, "verify");
+	if (!obj_or_null(j, "verify", r->verified))
 		return;
-	}
-	dx_json_obj_begin(j, "verify");
 	dx_json_u64(j, "checked_bytes", r->verify_bytes);
 	dx_json_u64(j, "bad_words", r->verify_bad);
 	if (r->verify_bad)
@@ -164,11 +168,8 @@ static void emit_results(struct daxwl_run *r, struct dx_json *j)
 
 static void emit_error(const struct daxwl_err *e, struct dx_json *j)
 {
-	if (!e->code) {
-		dx_json_null(j, "error");
+	if (!obj_or_null(j, "error", e->code))
 		return;
-	}
-	dx_json_obj_begin(j, "error");
 	dx_json_str(j, "class", err_class(e->code));
 	dx_json_u64(j, "exit_code", (uint64_t)e->code);
 	dx_json_str(j, "errno", e->errnum ? strerrorname_np(e->errnum) : NULL);

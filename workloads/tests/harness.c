@@ -5,7 +5,6 @@
 #include <limits.h>
 #include <math.h>
 #include <setjmp.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -297,19 +296,6 @@ bool wait_for_file(const char *path, long long min_bytes, int timeout_ms)
 		usleep(1000);
 	}
 	return false;
-}
-
-int allowed_cpus(int *cpus, int max)
-{
-	cpu_set_t set;
-	int n = 0;
-
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return 0;
-	for (int c = 0; c < CPU_SETSIZE && n < max; c++)
-		if (CPU_ISSET(c, &set))
-			cpus[n++] = c;
-	return n;
 }
 
 static int setup_under(void **state, const char *base)

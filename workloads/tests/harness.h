@@ -59,8 +59,6 @@ bool foreign_intact(const char *path, size_t len, char c);
 bool same_file_as(const char *path, const struct stat *before);
 /* Waits (at most timeout_ms) until path exists with at least min_bytes; true if it did. */
 bool wait_for_file(const char *path, long long min_bytes, int timeout_ms);
-/* The CPUs this process may run on, in order (as daxwl pins its threads); their count. */
-int allowed_cpus(int *cpus, int max);
 
 /* Fixtures: state is a struct tdir under /dev/shm (tmpfs) or /var/tmp (host fs). */
 int setup_tmpfs(void **state);
