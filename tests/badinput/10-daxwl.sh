@@ -151,6 +151,11 @@ bi_absent "the dangling link's target was not created" "$d/nowhere"
 bi_run 2 "$e rw: .*/nodir/f: its directory is not usable" -- "$dx" rw --file "$d/nodir/f" --size 1M
 bi_run 2 "$e rw: .*/x/ names a directory" -- "$dx" rw --file "$d/x/" --size 1M
 bi_run 2 "$e membw: membw works on anonymous memory and takes no --file" -- "$dx" membw --file "$f"
+bi_run 2 "$e rw: --json .*/.g.daxwl-filling is a daxwl fill marker's name" -- \
+	"$dx" rw --file "$d/g" --size 1M --json "$d/.g.daxwl-filling"
+bi_run 2 "$e rw: .*/.g.daxwl-filling is the fill marker of another file" -- \
+	"$dx" rw --file "$d/.g.daxwl-filling" --size 1M
+bi_absent "neither made a file" "$d/g" "$d/.g.daxwl-filling"
 
 # ---- existing files without --overwrite ---------------------------------
 bi_run 2 "$e rw: refusing to write to .*/f: it exists" -- "$dx" rw --file "$f" --rw write

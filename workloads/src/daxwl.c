@@ -176,6 +176,8 @@ static int open_output(struct daxwl_run *r, FILE **out)
 
 	if (!exists && errno != ENOENT)
 		return err_set(&r->err, DX_EXIT_USAGE, errno, "cannot use --json %s", p);
+	if (target_is_marker(p))
+		return err_set(&r->err, DX_EXIT_USAGE, 0, "--json %s is a daxwl fill marker's name", p);
 	if (output_is_target(r, p, exists ? &st : NULL))
 		return err_set(&r->err, DX_EXIT_USAGE, 0,
 			       "--json %s is the --file %s: the record would overwrite the file it "

@@ -352,6 +352,16 @@ static int open_existing(struct daxwl_run *r, const struct stat *st, bool stale)
 	return 0;
 }
 
+bool target_is_marker(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t n, m = strlen(TARGET_MARKER_SUFFIX);
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	return base[0] == '.' && n > m && !strcmp(base + n - m, TARGET_MARKER_SUFFIX);
+}
+
 int target_open(struct daxwl_run *r)
 {
 	struct target *t = &r->t;
@@ -372,6 +382,9 @@ int target_open(struct daxwl_run *r)
 	if (r->c.sparse && r->c.verify)
 		return err_set(&r->err, DX_EXIT_USAGE, 0,
 			       "--sparse and --verify conflict: verify needs the pattern written");
+	if (target_is_marker(t->path))
+		return err_set(&r->err, DX_EXIT_USAGE, 0, "%s is the fill marker of another file "
+			       "(*" TARGET_MARKER_SUFFIX "), not a target", t->path);
 	if (lstat(t->path, &st)) {
 		if (errno != ENOENT)
 			return err_set(&r->err, DX_EXIT_USAGE, errno, "cannot stat %s", t->path);

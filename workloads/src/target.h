@@ -46,6 +46,8 @@ struct target {
 struct daxwl_run;
 
 int target_open(struct daxwl_run *r);
+/* Does the path name a fill marker (or a file being filled)? Neither a target nor an output. */
+bool target_is_marker(const char *path);
 /* Where the file is now: the marker's name while it is being created. */
 const char *target_where(const struct target *t);
 /* A second descriptor on the same file with extra open flags (O_DIRECT, O_SYNC). */

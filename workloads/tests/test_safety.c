@@ -210,6 +210,21 @@ static void test_refill_interrupted(void **state)
 	close(fd);
 }
 
+/* A marker's name is neither a target nor an output: it belongs to a fill. */
+static void test_marker_names_refused(void **state)
+{
+	struct tdir *d = *state;
+	const char *json[] = { "rw", "--file", tfile(d, "f", 0), "--size", "1M", "--json",
+			       marker(d, "f", 1), "--overwrite", NULL };
+	const char *file[] = { "rw", "--file", marker(d, "f", 1), "--size", "1M", NULL };
+
+	ASSERT_RC(d, run_daxwl(d, json), 2);
+	ASSERT_JQ(d, ".[0].error.message | test(\"fill marker\")");
+	ASSERT_RC(d, run_daxwl(d, file), 2);
+	ASSERT_JQ(d, ".[0].error.message | test(\"fill marker of another file\")");
+	assert_int_equal(dir_entries(d), 2);
+}
+
 /* A second daxwl does not take a file another one is still filling. */
 static void test_fill_in_progress(void **state)
 {
@@ -264,6 +279,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_killed_fill_is_refused, setup_hostfs, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_refill_interrupted, setup_hostfs, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_fill_in_progress, setup_hostfs, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_marker_names_refused, setup_tmpfs, teardown_dir),
 		BOTH(test_nothing_measured),
 	};
 
