@@ -22,6 +22,17 @@ extern "C" {
 /* Message of the last failed call in this thread. */
 const char *pmsim_errmsg(void);
 
+/* What kind of failure that was; the values are the project's exit
+ * statuses (PMSIM.md, "Exit status"). */
+enum pmsim_errkind {
+	PMSIM_ERR_OTHER = 0,		/* not classified: the caller decides */
+	PMSIM_ERR_FAILED = 1,		/* the run failed: I/O, a checker */
+	PMSIM_ERR_INPUT = 2,		/* bad input: file, option, path */
+	PMSIM_ERR_UNSUPPORTED = 3,	/* not possible on this host */
+	PMSIM_ERR_RESOURCES = 5,	/* not enough memory or disk space */
+};
+enum pmsim_errkind pmsim_errkind(void);
+
 /* ---- traces ---------------------------------------------------------- */
 
 struct pmsim_region {
@@ -101,7 +112,11 @@ struct pmsim_crash {
 /*
  * A checker judges one crash image. Returns 0 when consistent, 1 when not,
  * negative on an error that must stop the run (message via pmsim_seterr).
- * It must not modify the image. changed/nchanged list the cache lines whose
+ * The image is a read-only view of the model: a checker that writes to it
+ * anyway (through a cast) gets private copies of the pages it writes,
+ * dropped when it returns (pmsim_result.checker_writes counts such calls),
+ * and a system call asked to write into it fails with EFAULT. A checker
+ * that repairs an image works on a copy. changed/nchanged list the cache lines whose
  * content differs from the image of the previous call (all lines on the
  * first call: nchanged == SIZE_MAX), so a checker can patch a copy.
  */
@@ -118,6 +133,12 @@ struct pmsim_exec_checker;
 int pmsim_exec_checker_new(struct pmsim_exec_checker **c, const char *cmd,
 			   const char *image_path, double timeout_s);
 void pmsim_exec_checker_free(struct pmsim_exec_checker *c);
+/* Times the command had changed the image file (each time the next state
+ * was written whole again). */
+uint64_t pmsim_exec_checker_rewrites(const struct pmsim_exec_checker *c);
+/* For a SIGINT/SIGTERM handler: kill the running command's process group
+ * and remove the temporary image file. Async-signal-safe. */
+void pmsim_exec_checker_cleanup(void);
 struct pmsim_checker pmsim_exec_checker_ops(struct pmsim_exec_checker *c);
 
 /* ---- enumeration ----------------------------------------------------- */
@@ -209,6 +230,8 @@ struct pmsim_result {
 	uint64_t violations;	/* distinct states the checker rejected */
 	uint64_t drains;	/* drain marks checked */
 	uint64_t drain_violations;	/* drain marks whose claim failed */
+	uint64_t checker_writes;	/* states whose checker wrote to the
+					 * image (undone before the next) */
 	int bounded;		/* a bound cut the enumeration short */
 	char bound_reason[256];
 	size_t nreports;
@@ -287,9 +310,13 @@ int pm_rec_error(const struct pm_rec *r);
 /* Parse what was recorded so far. */
 int pm_rec_trace(struct pm_rec *r, struct pmsim_trace **t);
 
-/* Set the thread's error message (for checkers). Returns -1. */
+/* Set the thread's error message (for checkers), of kind
+ * PMSIM_ERR_OTHER. Returns -1. */
 int pmsim_seterr(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
+/* The same with a kind. */
+int pmsim_seterr_kind(enum pmsim_errkind kind, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #ifdef __cplusplus
 }

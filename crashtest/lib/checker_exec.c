@@ -1,24 +1,29 @@
 // SPDX-License-Identifier: MIT
 /*
  * External checker: a shell command judging an image file. The file is
- * written whole once and afterwards only the cache lines that changed since
- * the previous state are rewritten, so large images cost little per state.
- * The command runs as `sh -c 'CMD "$PMSIM_IMAGE"'` in its own process group,
- * with a timeout; exit 0 = consistent, 1..125 = inconsistent.
+ * written whole (sparse) once and afterwards only the cache lines that
+ * changed since the previous state are rewritten, so large images cost
+ * little per state. A checker that modifies the file (an in-place
+ * repairing fsck) is noticed by the file's modification time, which is
+ * set to a mark after every update: the file is then written whole again
+ * before the next state. The command runs as `sh -c 'CMD "$PMSIM_IMAGE"'`
+ * in its own process group, with a timeout (common's dx_spawn_run);
+ * exit 0 = consistent, 1..125 = inconsistent.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "daxlab/spawn.h"
+#include "engine.h"
+#include "image_file.h"
+
+/* The file's mtime after each update: a write by anyone else moves it. */
+static const struct timespec MARK_TIME = { .tv_sec = 1, .tv_nsec = 0 };
 
 struct pmsim_exec_checker {
 	char *cmd;		/* CMD "$PMSIM_IMAGE" */
@@ -26,11 +31,31 @@ struct pmsim_exec_checker {
 	char *path;
 	bool temp;		/* unlink the image file at the end */
 	int fd;
-	bool written;		/* the file holds a whole image */
+	bool written;		/* the file holds the whole previous image */
 	double timeout;
 	uint64_t *off;		/* file offset of each region, by region */
 	size_t noff;
+	uint64_t size;		/* of the file */
+	uint64_t rewrites;	/* times the checker had changed the file */
 };
+
+/* The temporary image file of the running checker, for a signal handler
+ * (pmsim_exec_checker_cleanup): a fixed buffer, no allocation there. */
+static char temp_path[4096];
+static volatile sig_atomic_t temp_set;
+
+void pmsim_exec_checker_cleanup(void)
+{
+	dx_spawn_kill_running(SIGKILL);
+	if (temp_set)
+		unlink(temp_path);
+}
+
+static void forget_temp(const struct pmsim_exec_checker *c)
+{
+	if (c->temp && temp_set && !strcmp(temp_path, c->path))
+		temp_set = 0;
+}
 
 int pmsim_exec_checker_new(struct pmsim_exec_checker **cp, const char *cmd,
 			   const char *image_path, double timeout_s)
@@ -38,28 +63,37 @@ int pmsim_exec_checker_new(struct pmsim_exec_checker **cp, const char *cmd,
 	struct pmsim_exec_checker *c = calloc(1, sizeof(*c));
 
 	if (!c)
-		return pmsim_seterr("out of memory");
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	c->fd = -1;
 	c->timeout = timeout_s > 0 ? timeout_s : 60;
 	c->name = strdup(cmd);
 	if (!c->name || asprintf(&c->cmd, "%s \"$PMSIM_IMAGE\"", cmd) < 0) {
 		free(c->name);
 		free(c);
-		return pmsim_seterr("out of memory");
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	}
 	if (image_path) {
+		/* not truncated here: the first full write replaces it */
 		c->path = strdup(image_path);
-		c->fd = c->path ? open(c->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
+		c->fd = c->path ? open(c->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644) : -1;
 	} else {
 		const char *dir = getenv("TMPDIR");
 
-		if (asprintf(&c->path, "%s/pmsim-image-XXXXXX", dir ? dir : "/tmp") >= 0) {
+		if (asprintf(&c->path, "%s/pmsim-image-XXXXXX",
+			     dir && *dir ? dir : "/tmp") >= 0) {
 			c->fd = mkostemp(c->path, O_CLOEXEC);
 			c->temp = true;
+			if (c->fd >= 0 && strlen(c->path) < sizeof(temp_path)) {
+				temp_set = 0;
+				strcpy(temp_path, c->path);
+				temp_set = 1;
+			}
 		}
 	}
 	if (c->fd < 0) {
-		pmsim_seterr("image file %s: %s", c->path ? c->path : "", strerror(errno));
+		pmsim_seterr_kind(errno == ENOSPC || errno == EDQUOT ? PMSIM_ERR_RESOURCES :
+				  PMSIM_ERR_INPUT, "image file %s: %s",
+				  c->path ? c->path : "", strerror(errno));
 		pmsim_exec_checker_free(c);
 		return -1;
 	}
@@ -71,15 +105,24 @@ void pmsim_exec_checker_free(struct pmsim_exec_checker *c)
 {
 	if (!c)
 		return;
-	if (c->fd >= 0)
+	if (c->fd >= 0) {
+		futimens(c->fd, NULL);	/* a kept image gets a real time */
 		close(c->fd);
-	if (c->temp && c->path)
+	}
+	if (c->temp && c->path) {
 		unlink(c->path);
+		forget_temp(c);
+	}
 	free(c->path);
 	free(c->cmd);
 	free(c->name);
 	free(c->off);
 	free(c);
+}
+
+uint64_t pmsim_exec_checker_rewrites(const struct pmsim_exec_checker *c)
+{
+	return c->rewrites;
 }
 
 static int pwrite_all(int fd, const unsigned char *p, size_t n, uint64_t off)
@@ -98,66 +141,85 @@ static int pwrite_all(int fd, const unsigned char *p, size_t n, uint64_t off)
 	return 0;
 }
 
-/* Regions go into the file back to back, in base-address order. */
-static int layout(struct pmsim_exec_checker *c, const struct pmsim_image *img)
-{
-	size_t n = pmsim_image_nregions(img);
-	uint64_t at = 0;
-
-	c->off = calloc(n ? n : 1, sizeof(*c->off));
-	if (!c->off)
-		return pmsim_seterr("out of memory");
-	c->noff = n;
-	for (uint64_t placed = 0; placed < n; placed++) {
-		size_t best = SIZE_MAX;
-
-		for (size_t i = 0; i < n; i++) {
-			const struct pmsim_region *r = pmsim_image_region(img, i, NULL);
-
-			if (c->off[i] == 0 && (best == SIZE_MAX ||
-			    r->base < pmsim_image_region(img, best, NULL)->base))
-				best = i;
-		}
-		c->off[best] = at + 1;	/* +1: 0 means not placed yet */
-		at += pmsim_image_region(img, best, NULL)->size;
-	}
-	for (size_t i = 0; i < n; i++)
-		c->off[i]--;
-	return 0;
-}
-
 static int update_file(struct pmsim_exec_checker *c,
 		       const struct pmsim_image *img, const uint64_t *changed,
 		       size_t nchanged)
 {
-	if (!c->off && layout(c, img))
-		return -1;
-	if (!c->written || nchanged == SIZE_MAX) {
-		for (size_t i = 0; i < c->noff; i++) {
-			const unsigned char *d;
-			const struct pmsim_region *r = pmsim_image_region(img, i, &d);
+	const struct sim *s = img->s;
+	const struct timespec times[2] = { { .tv_nsec = UTIME_OMIT }, MARK_TIME };
 
-			if (pwrite_all(c->fd, d, r->size, c->off[i]))
-				return pmsim_seterr("writing image file %s: %s",
-						    c->path, strerror(errno));
-		}
-		c->written = true;
-		return 0;
+	if (!c->off) {
+		c->noff = s->t->nreg;
+		c->off = calloc(c->noff ? c->noff : 1, sizeof(*c->off));
+		if (!c->off)
+			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
+		c->size = pms_image_layout(s->t, c->off);
 	}
-	for (size_t k = 0; k < nchanged; k++) {
-		for (size_t i = 0; i < c->noff; i++) {
-			const unsigned char *d;
-			const struct pmsim_region *r = pmsim_image_region(img, i, &d);
+	if (!c->written || nchanged == SIZE_MAX) {
+		if (pms_image_file_write(s, s->view, c->fd, c->path))
+			return -1;
+		c->written = true;
+	} else {
+		for (size_t k = 0; k < nchanged; k++) {
 			uint64_t a = changed[k];
 
-			if (a < r->base || a - r->base >= r->size)
-				continue;
-			if (pwrite_all(c->fd, d + (a - r->base), 64,
-				       c->off[i] + (a - r->base)))
-				return pmsim_seterr("writing image file %s: %s",
-						    c->path, strerror(errno));
-			break;
+			for (size_t i = 0; i < c->noff; i++) {
+				const struct pmsim_region *r = &s->t->reg[i];
+
+				if (a < r->base || a - r->base >= r->size)
+					continue;
+				if (pwrite_all(c->fd, s->view[i] + (a - r->base), LINE_SIZE,
+					       c->off[i] + (a - r->base)))
+					return pmsim_seterr_kind(errno == ENOSPC || errno == EDQUOT ?
+								 PMSIM_ERR_RESOURCES : PMSIM_ERR_FAILED,
+								 "writing image file %s: %s",
+								 c->path, strerror(errno));
+				break;
+			}
 		}
+	}
+	if (futimens(c->fd, times))
+		return pmsim_seterr_kind(PMSIM_ERR_FAILED, "image file %s: %s", c->path,
+					 strerror(errno));
+	return 0;
+}
+
+/*
+ * Did the checker change the image file? Its mtime left the mark, its
+ * size changed, or the path now names another file (replaced, removed):
+ * then the next state is written whole, to a file at the path again.
+ */
+static int after_checker(struct pmsim_exec_checker *c)
+{
+	struct stat st, now;
+	bool same_file;
+
+	if (fstat(c->fd, &st))
+		return pmsim_seterr_kind(PMSIM_ERR_FAILED, "image file %s: %s", c->path,
+					 strerror(errno));
+	same_file = !stat(c->path, &now) && now.st_dev == st.st_dev &&
+		now.st_ino == st.st_ino;
+	if (same_file && st.st_mtim.tv_sec == MARK_TIME.tv_sec &&
+	    st.st_mtim.tv_nsec == MARK_TIME.tv_nsec && (uint64_t)st.st_size == c->size)
+		return 0;
+	c->rewrites++;
+	c->written = false;
+	if (!same_file) {
+		int fd;
+
+		/* whatever is at the path now is not ours to write through:
+		 * a new file, never a link followed */
+		if (unlink(c->path) && errno != ENOENT)
+			return pmsim_seterr_kind(PMSIM_ERR_FAILED,
+						 "image file %s (replaced by the checker): %s",
+						 c->path, strerror(errno));
+		fd = open(c->path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return pmsim_seterr_kind(PMSIM_ERR_FAILED,
+						 "image file %s (changed by the checker): %s",
+						 c->path, strerror(errno));
+		close(c->fd);
+		c->fd = fd;
 	}
 	return 0;
 }
@@ -207,123 +269,57 @@ static void free_env(char **env)
 	free(env);
 }
 
-/* posix_spawn, not fork: no copy of the page tables of a large image. */
-static int spawn(const struct pmsim_exec_checker *c, char **env, pid_t *pid)
-{
-	char *argv[] = { "sh", "-c", c->cmd, NULL };
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	int r;
-
-	if (posix_spawn_file_actions_init(&fa))
-		return ENOMEM;
-	if (posix_spawnattr_init(&at)) {
-		posix_spawn_file_actions_destroy(&fa);
-		return ENOMEM;
-	}
-	/* stdin from /dev/null; checker chatter goes to stderr */
-	r = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	if (!r)
-		r = posix_spawn_file_actions_adddup2(&fa, 2, 1);
-	if (!r)
-		r = posix_spawnattr_setpgroup(&at, 0);
-	if (!r)
-		r = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
-	if (!r)
-		r = posix_spawn(pid, "/bin/sh", &fa, &at, argv, env);
-	posix_spawnattr_destroy(&at);
-	posix_spawn_file_actions_destroy(&fa);
-	return r;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Wait for pid at most timeout seconds; 0 and *status, or -1 on timeout. */
-static int wait_timeout(pid_t pid, double timeout, int *status)
-{
-	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	double end = now() + timeout;
-
-	for (;;) {
-		pid_t w = waitpid(pid, status, WNOHANG);
-		double left = end - now();
-
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR) {
-			*status = 0;
-			break;
-		}
-		if (left <= 0) {
-			if (pfd >= 0)
-				close(pfd);
-			return -1;
-		}
-		if (pfd >= 0) {
-			struct pollfd p = { .fd = pfd, .events = POLLIN };
-
-			poll(&p, 1, (int)(left * 1000) + 1);
-		} else {
-			usleep(1000);
-		}
-	}
-	if (pfd >= 0)
-		close(pfd);
-	return 0;
-}
-
 static int check(void *arg, const struct pmsim_image *img,
 		 const struct pmsim_crash *cr, const uint64_t *changed,
 		 size_t nchanged)
 {
 	struct pmsim_exec_checker *c = arg;
+	char *argv[] = { "/bin/sh", "-c", c->cmd, NULL };
+	struct dx_spawn sp = { .argv = argv, .flags = DX_SPAWN_STDOUT_TO_STDERR,
+			       .timeout_ns = (uint64_t)(c->timeout * 1e9) };
+	struct dx_spawn_result res;
+	char err[256];
 	char **env;
-	int status, r;
-	pid_t pid;
+	int r;
 
 	if (update_file(c, img, changed, nchanged))
 		return -1;
 	env = checker_env(c, img, cr);
 	if (!env)
-		return pmsim_seterr("checker: out of memory");
-	fflush(NULL);
-	r = spawn(c, env, &pid);
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "checker: out of memory");
+	sp.envp = env;
+	r = dx_spawn_run(&sp, &res, err, sizeof(err));
 	free_env(env);
 	if (r)
-		return pmsim_seterr("checker: cannot start /bin/sh: %s", strerror(r));
-	if (wait_timeout(pid, c->timeout, &status)) {
-		kill(-pid, SIGKILL);
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
-		return pmsim_seterr("checker \"%s\" timed out after %.1f s on the state at event %"
-				    PRIu64 " (state %" PRIu64 ")", c->name, c->timeout,
-				    cr->event, cr->state);
+		return pmsim_seterr_kind(PMSIM_ERR_FAILED, "checker \"%s\": %s", c->name, err);
+	if (after_checker(c))
+		return -1;
+	switch (res.how) {
+	case DX_SPAWN_TIMED_OUT:
+		return pmsim_seterr_kind(PMSIM_ERR_FAILED,
+					 "checker \"%s\" timed out after %.1f s on the state at event %"
+					 PRIu64 " (state %" PRIu64 ")", c->name, c->timeout,
+					 cr->event, cr->state);
+	case DX_SPAWN_SIGNALED:
+		return pmsim_seterr_kind(PMSIM_ERR_FAILED,
+					 "checker \"%s\" crashed (signal %d, %s) on the state at event %"
+					 PRIu64 " (state %" PRIu64 ")", c->name, res.code,
+					 strsignal(res.code), cr->event, cr->state);
+	case DX_SPAWN_EXITED:
+		break;
 	}
-	kill(-pid, SIGKILL);	/* leftovers of the checker's process group */
-	if (WIFSIGNALED(status))
-		return pmsim_seterr("checker \"%s\" crashed (signal %d, %s) on the state at event %"
-				    PRIu64 " (state %" PRIu64 ")", c->name, WTERMSIG(status),
-				    strsignal(WTERMSIG(status)), cr->event, cr->state);
-	if (!WIFEXITED(status))
-		return pmsim_seterr("checker \"%s\": unexpected wait status 0x%x", c->name, status);
-	switch (WEXITSTATUS(status)) {
+	switch (res.code) {
 	case 0:
 		return 0;
 	case 126:
 	case 127:
-		return pmsim_seterr("checker \"%s\" could not be run (exit %d)", c->name,
-				    WEXITSTATUS(status));
+		return pmsim_seterr_kind(PMSIM_ERR_FAILED, "checker \"%s\" could not be run (exit %d)",
+					 c->name, res.code);
 	default:
-		if (WEXITSTATUS(status) > 128)
-			return pmsim_seterr("checker \"%s\" crashed (exit %d, signal %d) on the state at event %"
-					    PRIu64, c->name, WEXITSTATUS(status),
-					    WEXITSTATUS(status) - 128, cr->event);
+		if (res.code > 128)
+			return pmsim_seterr_kind(PMSIM_ERR_FAILED,
+						 "checker \"%s\" crashed (exit %d, signal %d) on the state at event %"
+						 PRIu64, c->name, res.code, res.code - 128, cr->event);
 		return 1;
 	}
 }

@@ -35,6 +35,16 @@ static void clear_changed(struct sim *s)
 	s->all_changed = false;
 }
 
+/* The checker wrote to the image: drop it, the next state is the model's. */
+static bool undo_writes(struct eng *e)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; e->guard && i < e->s->t->nreg; i++)
+		n += pms_guard_undo(&e->guard[i]);
+	return n != 0;
+}
+
 int pms_eng_visit(struct eng *e)
 {
 	struct pmsim_result *res = e->res;
@@ -64,7 +74,7 @@ int pms_eng_visit(struct eng *e)
 	res->explored++;
 	r = pms_state_set_insert(&e->set, pms_key_add(e->key, e->mark_salt));
 	if (r < 0) {
-		e->err = pmsim_seterr("out of memory for the state set");
+		e->err = pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory for the state set");
 		e->stop = true;
 		return VISIT_STOP;
 	}
@@ -75,6 +85,8 @@ int pms_eng_visit(struct eng *e)
 			  e->s->all_changed ? NULL : e->s->changed_addr,
 			  e->s->all_changed ? SIZE_MAX : e->s->nchanged);
 	clear_changed(e->s);
+	if (undo_writes(e))
+		res->checker_writes++;
 	if (r < 0) {
 		e->err = -1;
 		e->stop = true;
@@ -99,9 +111,18 @@ const unsigned char *pmsim_image_ptr(const struct pmsim_image *img,
 				     uint64_t addr, size_t len)
 {
 	struct sim *s = img->s;
-	int ri = pms_trace_find_region(s->t, addr, len, &s->image_region);
+	const struct pmsim_region *r;
+	int ri;
 
-	return ri < 0 ? NULL : s->img[ri] + (addr - s->t->reg[ri].base);
+	/* checkers call this per state: the last region first, inline */
+	if (s->image_region < s->t->nreg) {
+		r = &s->t->reg[s->image_region];
+		if (addr >= r->base && addr - r->base < r->size &&
+		    len <= r->size - (addr - r->base))
+			return s->view[s->image_region] + (addr - r->base);
+	}
+	ri = pms_trace_find_region(s->t, addr, len, &s->image_region);
+	return ri < 0 ? NULL : s->view[ri] + (addr - s->t->reg[ri].base);
 }
 
 size_t pmsim_image_nregions(const struct pmsim_image *img)
@@ -116,6 +137,6 @@ const struct pmsim_region *pmsim_image_region(const struct pmsim_image *img,
 	if (i >= img->s->t->nreg)
 		return NULL;
 	if (data)
-		*data = img->s->img[i];
+		*data = img->s->view[i];
 	return &img->s->t->reg[i];
 }

@@ -8,6 +8,7 @@
 #ifndef PMSIM_ENGINE_H
 #define PMSIM_ENGINE_H
 
+#include "image_guard.h"
 #include "sim.h"
 #include "state_set.h"
 
@@ -28,6 +29,7 @@ struct eng {
 	struct pmsim_result *res;
 	struct state_set set;
 	struct pmsim_image img;
+	struct pms_guard *guard;	/* per region, for in-process checkers */
 	/* this crash point */
 	size_t nd;
 	struct line **dl;	/* dirty lines */

@@ -5,6 +5,7 @@
  */
 #include <inttypes.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "engine.h"
@@ -84,7 +85,7 @@ static int eadr_torn(struct eng *e, size_t j, size_t c)
 	int r = VISIT_GO;
 
 	if (!save) {
-		e->err = pmsim_seterr("out of memory");
+		e->err = pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 		e->stop = true;
 		return VISIT_STOP;
 	}
@@ -183,11 +184,11 @@ static int prepare(struct eng *e)
 		void *a = realloc(e->dl, c * sizeof(*e->dl));
 
 		if (!a)
-			return pmsim_seterr("out of memory");
+			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 		e->dl = a;
 		a = realloc(e->cur, c * sizeof(*e->cur));
 		if (!a)
-			return pmsim_seterr("out of memory");
+			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 		e->cur = a;
 		e->dcap = c;
 	}
@@ -225,7 +226,7 @@ static int prepare(struct eng *e)
 			struct eng_dep *d = realloc(e->dep, c * sizeof(*d));
 
 			if (!d)
-				return pmsim_seterr("out of memory");
+				return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 			e->dep = d;
 			e->depcap = c;
 		}
@@ -265,6 +266,44 @@ static int crash_point(struct eng *e, size_t p)
 	return e->err;
 }
 
+/*
+ * The checkers' views: a second, read-only, private mapping of each
+ * region's memfd, guarded (image_guard.c). Without a memfd the checker
+ * sees the model's memory itself.
+ */
+static int open_views(struct sim *s, struct eng *e)
+{
+	size_t n = s->t->nreg;
+
+	s->view = calloc(n ? n : 1, sizeof(*s->view));
+	e->guard = calloc(n ? n : 1, sizeof(*e->guard));
+	if (!s->view || !e->guard)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t size = s->t->reg[i].size;
+		void *v = MAP_FAILED;
+
+		if (s->memfd[i] >= 0)
+			v = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_NORESERVE,
+				 s->memfd[i], 0);
+		if (v == MAP_FAILED) {
+			s->view[i] = s->img[i];
+			continue;
+		}
+		s->view[i] = v;
+		pms_guard_on(&e->guard[i], v, size);
+	}
+	return 0;
+}
+
+static void close_views(struct sim *s, struct eng *e)
+{
+	for (size_t i = 0; e->guard && i < s->t->nreg; i++)
+		pms_guard_off(&e->guard[i]);
+	free(e->guard);
+	e->guard = NULL;
+}
+
 int pmsim_run(const struct pmsim_trace *t, const struct pmsim_opts *o,
 	      const struct pmsim_checker *chk, struct pmsim_result *res)
 {
@@ -287,9 +326,11 @@ int pmsim_run(const struct pmsim_trace *t, const struct pmsim_opts *o,
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (pms_sim_init(&s, t, o))
 		return -1;
-	if (pms_state_set_init(&e.set)) {
+	if (pms_state_set_init(&e.set) || open_views(&s, &e)) {
+		close_views(&s, &e);
+		pms_state_set_free(&e.set);
 		pms_sim_free(&s);
-		return pmsim_seterr("out of memory");
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	}
 	e.s = &s;
 	e.o = o;
@@ -321,6 +362,7 @@ int pmsim_run(const struct pmsim_trace *t, const struct pmsim_opts *o,
 	free(e.dl);
 	free(e.cur);
 	free(e.dep);
+	close_views(&s, &e);
 	pms_state_set_free(&e.set);
 	pms_sim_free(&s);
 	return r ? -1 : 0;

@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: MIT
-/* Per-thread error message of the last failed libpmsim call. */
+/* Per-thread error message and kind of the last failed libpmsim call. */
 #include <stdarg.h>
 #include <stdio.h>
 
 #include "internal.h"
 
 static _Thread_local char errbuf[512];
+static _Thread_local enum pmsim_errkind errkind;
 
 const char *pmsim_errmsg(void)
 {
 	return errbuf[0] ? errbuf : "no error";
+}
+
+enum pmsim_errkind pmsim_errkind(void)
+{
+	return errkind;
 }
 
 int pmsim_seterr(const char *fmt, ...)
@@ -19,5 +25,17 @@ int pmsim_seterr(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
 	va_end(ap);
+	errkind = PMSIM_ERR_OTHER;
+	return -1;
+}
+
+int pmsim_seterr_kind(enum pmsim_errkind kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
+	va_end(ap);
+	errkind = kind;
 	return -1;
 }

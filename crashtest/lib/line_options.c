@@ -267,31 +267,31 @@ int pms_line_options(struct sim *s, struct line *l)
 		void *a = realloc(o->group, l->np * sizeof(*o->group));
 
 		if (!a)
-			return pmsim_seterr("out of memory");
+			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 		o->group = a;
 		a = realloc(o->pos, l->np * sizeof(*o->pos));
 		if (!a)
-			return pmsim_seterr("out of memory");
+			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 		o->pos = a;
 		o->pcap = l->np;
 	}
 	scratch = malloc((l->np ? 2 * (size_t)l->np : 1) * sizeof(*scratch));
 	if (!scratch)
-		return pmsim_seterr("out of memory");
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	if (make_groups(s, l, &g, scratch)) {
 		free(scratch);
 		return pmsim_seterr("line 0x%llx: too many piece groups",
 				    (unsigned long long)l->addr);
 	}
 	if (group_options(&g, MAX_LINE_OPTIONS)) {
-		r = pmsim_seterr("out of memory");
+		r = pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 		goto out;
 	}
 	for (uint32_t j = 0; j < g.n && total <= MAX_LINE_OPTIONS; j++)
 		total *= g.nopt[j];
 	o->truncated = g.capped || total > MAX_LINE_OPTIONS;
 	if (reserve(o, o->truncated ? MAX_LINE_OPTIONS : (uint32_t)total, g.n)) {
-		r = pmsim_seterr("out of memory");
+		r = pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 		goto out;
 	}
 	if (g.n == 1) {

@@ -33,7 +33,7 @@ int pm_rec_new(struct pm_rec **rp, const char *path)
 	int fd, e;
 
 	if (!r)
-		return pmsim_seterr("out of memory");
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	r->next_mark = 1;
 	fd = memfd_create("pmtrace", MFD_CLOEXEC);
 	if (fd < 0) {

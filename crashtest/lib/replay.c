@@ -115,7 +115,7 @@ static int build_cached(struct sim *s, const struct pmsim_piece *set, size_t n)
 	if (!content || !lostmin) {
 		free(content);
 		free(lostmin);
-		return pmsim_seterr("out of memory");
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	}
 	for (size_t i = 0; i < s->ndirty && !r; i++) {
 		uint32_t m;
@@ -191,7 +191,7 @@ static int build(const struct pmsim_trace *t, const struct pmsim_opts *o,
 	int r = 0;
 
 	if (!set)
-		return pmsim_seterr("out of memory");
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	if (n)
 		memcpy(set, given, n * sizeof(*set));
 	qsort(set, n, sizeof(*set), cmp_piece);
@@ -220,7 +220,7 @@ static int build(const struct pmsim_trace *t, const struct pmsim_opts *o,
 			memcpy(out[i], s.img[i], t->reg[i].size);
 		}
 		if (!out)
-			r = pmsim_seterr("out of memory");
+			r = pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	}
 	pms_sim_free(&s);
 	free(set);
@@ -277,7 +277,7 @@ static int parse_repro(const char *path, struct repro *rp)
 				int used = 0;
 
 				if (!np) {
-					r = pmsim_seterr("out of memory");
+					r = pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 					break;
 				}
 				rp->p = np;

@@ -9,56 +9,143 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/types.h>
 #include <stdint.h>
 #include <unistd.h>
 
 #include "sim.h"
 
-static int load_image_file(struct sim *s, const struct pmsim_event *e)
+#define PAGE 4096u
+#define COPY_CHUNK (1u << 20)
+
+static bool page_zero(const unsigned char *p)
+{
+	static const unsigned char zero[PAGE];
+
+	return !memcmp(p, zero, PAGE);
+}
+
+/*
+ * An IMAGE file into its region: only the file's data extents are read,
+ * and of those, where the region is still zero (fresh: no earlier IMAGE
+ * record overlaps), only the pages that are not all zero are written, so
+ * the region's memory stays sparse.
+ */
+static int load_image_file(struct sim *s, const struct pmsim_event *e,
+			   bool fresh)
 {
 	const struct pmsim_region *r = &s->t->reg[e->region];
 	unsigned char *dst = s->img[e->region] + (e->addr - r->base);
-	uint64_t room = r->size - (e->addr - r->base), done = 0;
+	uint64_t room = r->size - (e->addr - r->base);
 	char *path = pms_trace_image_path(s->t, (const char *)e->payload);
-	int fd, ret = 0;
+	unsigned char *buf = malloc(COPY_CHUNK);
+	off_t end, at = 0;
+	int fd = -1, ret = 0;
 
-	if (!path)
-		return pmsim_seterr("out of memory");
+	if (!path || !buf) {
+		ret = pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
+		goto out;
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		pmsim_seterr("image file %s: %s", path, strerror(errno));
-		free(path);
-		return -1;
+	if (fd < 0 || (end = lseek(fd, 0, SEEK_END)) < 0) {
+		ret = pmsim_seterr("image file %s: %s", path, strerror(errno));
+		goto out;
 	}
-	/* Page-aligned part: map the file copy-on-write instead of reading
-	 * it, so a large image costs only the pages the run touches. */
-	if ((uintptr_t)dst % (uintptr_t)sysconf(_SC_PAGESIZE) == 0) {
-		uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-		off_t size = lseek(fd, 0, SEEK_END);
-		uint64_t whole = size > 0 ? ((uint64_t)size < room ? (uint64_t)size : room) : 0;
+	if ((uint64_t)end > room)
+		end = (off_t)room;	/* the reader refused longer files */
+	while (at < end) {
+		/* over earlier content, the file's holes are zeros to copy */
+		off_t data = fresh ? lseek(fd, at, SEEK_DATA) : at, hole;
 
-		whole &= ~(page - 1);
-		if (whole && mmap(dst, whole, PROT_READ | PROT_WRITE,
-				  MAP_PRIVATE | MAP_FIXED, fd, 0) != MAP_FAILED)
-			done = whole;
-	}
-	while (done < room) {
-		uint64_t want = room - done > (1u << 30) ? (1u << 30) : room - done;
-		ssize_t n = pread(fd, dst + done, want, (off_t)done);
+		if (data < 0 && errno == ENXIO)
+			break;		/* only a hole is left */
+		if (data < 0)
+			data = at;	/* no SEEK_DATA here: read it all */
+		hole = fresh ? lseek(fd, data, SEEK_HOLE) : end;
+		if (hole < 0 || hole > end)
+			hole = end;
+		for (at = data; at < hole;) {
+			size_t want = hole - at > COPY_CHUNK ? COPY_CHUNK : (size_t)(hole - at);
+			ssize_t n = pread(fd, buf, want, at);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = pmsim_seterr("image file %s: %s", path, strerror(errno));
-			break;
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				ret = pmsim_seterr("image file %s: %s", path, strerror(errno));
+				goto out;
+			}
+			if (n == 0) {
+				hole = at;	/* shrank meanwhile: the rest is as it was */
+				break;
+			}
+			/* page by page, as the file's offsets: at is page aligned
+			 * except after a short read, when plain copies are made */
+			for (ssize_t k = 0; k < n;) {
+				size_t c = (size_t)(n - k) < PAGE ? (size_t)(n - k) : PAGE;
+
+				if (!fresh || c < PAGE || !page_zero(buf + k))
+					memcpy(dst + at + k, buf + k, c);
+				k += (ssize_t)c;
+			}
+			at += n;
 		}
-		if (n == 0)
-			break;	/* shorter than the region: the rest stays zero */
-		done += (uint64_t)n;
+		at = hole;
 	}
-	close(fd);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
 	free(path);
 	return ret;
+}
+
+/* Does an IMAGE record before event i overlap the one at i? */
+static bool image_overlap(const struct pmsim_trace *t, size_t i)
+{
+	const struct pmsim_event *e = &t->ev[i];
+	const struct pmsim_region *r = &t->reg[e->region];
+	uint64_t end = e->kind == PMTRACE_IMAGE_BYTES ? e->addr + e->len :
+		r->base + r->size;
+
+	for (size_t k = 0; k < i; k++) {
+		const struct pmsim_event *p = &t->ev[k];
+		uint64_t pend;
+
+		if (p->type != PMTRACE_IMAGE || p->region != e->region)
+			continue;
+		pend = p->kind == PMTRACE_IMAGE_BYTES ? p->addr + p->len :
+			r->base + r->size;
+		if (p->addr < end && e->addr < pend)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A region's memory: a memfd mapped shared (the model writes it), so that
+ * pmsim_run can map it a second time as the checkers' read-only view. An
+ * anonymous mapping where memfd_create is not allowed (no view then).
+ */
+static unsigned char *region_map(struct sim *s, size_t i)
+{
+	uint64_t size = s->t->reg[i].size;
+	int fd = memfd_create("pmsim-region", MFD_CLOEXEC);
+	void *m;
+
+	s->memfd[i] = -1;
+	if (fd >= 0 && ftruncate(fd, (off_t)size) == 0) {
+		m = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_NORESERVE, fd, 0);
+		if (m != MAP_FAILED) {
+			s->memfd[i] = fd;
+			return m;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	m = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	return m == MAP_FAILED ? NULL : m;
 }
 
 int pms_sim_init(struct sim *s, const struct pmsim_trace *t, const struct pmsim_opts *o)
@@ -67,18 +154,21 @@ int pms_sim_init(struct sim *s, const struct pmsim_trace *t, const struct pmsim_
 	s->t = t;
 	s->o = o;
 	s->img = calloc(t->nreg ? t->nreg : 1, sizeof(*s->img));
-	if (!s->img)
-		return pmsim_seterr("out of memory");
+	s->memfd = calloc(t->nreg ? t->nreg : 1, sizeof(*s->memfd));
+	if (!s->img || !s->memfd) {
+		pms_sim_free(s);
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
+	}
+	for (size_t i = 0; i < t->nreg; i++)
+		s->memfd[i] = -1;
 	for (size_t i = 0; i < t->nreg; i++) {
-		void *m = mmap(NULL, t->reg[i].size, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-		if (m == MAP_FAILED) {
+		s->img[i] = region_map(s, i);
+		if (!s->img[i]) {
+			pmsim_seterr("region %s: cannot map %" PRIu64 " bytes: %s",
+				     t->reg[i].name, t->reg[i].size, strerror(errno));
 			pms_sim_free(s);
-			return pmsim_seterr("region %s: cannot map %" PRIu64 " bytes: %s",
-					    t->reg[i].name, t->reg[i].size, strerror(errno));
+			return -1;
 		}
-		s->img[i] = m;
 	}
 	for (size_t i = 0; i < t->nev; i++) {
 		const struct pmsim_event *e = &t->ev[i];
@@ -88,7 +178,7 @@ int pms_sim_init(struct sim *s, const struct pmsim_trace *t, const struct pmsim_
 		if (e->kind == PMTRACE_IMAGE_BYTES) {
 			memcpy(s->img[e->region] + (e->addr - t->reg[e->region].base),
 			       e->payload, e->len);
-		} else if (load_image_file(s, e)) {
+		} else if (load_image_file(s, e, !image_overlap(t, i))) {
 			pms_sim_free(s);
 			return -1;
 		}
@@ -97,7 +187,7 @@ int pms_sim_init(struct sim *s, const struct pmsim_trace *t, const struct pmsim_
 	s->ltab = calloc(s->ltab_size, sizeof(*s->ltab));
 	if (!s->ltab) {
 		pms_sim_free(s);
-		return pmsim_seterr("out of memory");
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	}
 	s->all_changed = true;
 	return 0;
@@ -105,11 +195,17 @@ int pms_sim_init(struct sim *s, const struct pmsim_trace *t, const struct pmsim_
 
 void pms_sim_free(struct sim *s)
 {
-	if (s->img)
-		for (size_t i = 0; i < s->t->nreg; i++)
-			if (s->img[i])
-				munmap(s->img[i], s->t->reg[i].size);
+	for (size_t i = 0; s->t && i < s->t->nreg; i++) {
+		if (s->view && s->view[i] && s->view[i] != s->img[i])
+			munmap(s->view[i], s->t->reg[i].size);
+		if (s->img && s->img[i])
+			munmap(s->img[i], s->t->reg[i].size);
+		if (s->memfd && s->memfd[i] >= 0)
+			close(s->memfd[i]);
+	}
 	free(s->img);
+	free(s->view);
+	free(s->memfd);
 	for (size_t i = 0; i < s->nlines; i++) {
 		struct lopts *o = &s->lines[i].o;
 
@@ -192,7 +288,7 @@ int64_t pms_sim_line(struct sim *s, uint64_t addr)
 		struct line *nl = realloc(s->lines, n * sizeof(*nl));
 
 		if (!nl)
-			return pmsim_seterr("out of memory");
+			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 		s->lines = nl;
 		s->lcap = n;
 	}
@@ -209,7 +305,7 @@ int64_t pms_sim_line(struct sim *s, uint64_t addr)
 	l->hash_init = l->hash_base = line_hash(addr, l->mem);
 	s->ltab[k] = (uint32_t)++s->nlines;
 	if (s->nlines * 2 > s->ltab_size && grow_table(s))
-		return pmsim_seterr("out of memory");
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	return (int64_t)s->nlines - 1;
 }
 
@@ -220,7 +316,7 @@ static int push_u32(uint32_t **a, size_t *n, size_t *cap, uint32_t v)
 		uint32_t *na = realloc(*a, c * sizeof(*na));
 
 		if (!na)
-			return pmsim_seterr("out of memory");
+			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 		*a = na;
 		*cap = c;
 	}
@@ -267,7 +363,7 @@ static int add_piece(struct sim *s, uint32_t li, const struct piece *p)
 			if (nl)
 				s->ep_line = nl;
 			if (!np || !nl)
-				return pmsim_seterr("out of memory");
+				return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 			s->epcap = c;
 		}
 		s->ep[s->nep] = *p;
@@ -279,7 +375,7 @@ static int add_piece(struct sim *s, uint32_t li, const struct piece *p)
 		struct piece *np = realloc(l->p, c * sizeof(*np));
 
 		if (!np)
-			return pmsim_seterr("out of memory");
+			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 		l->p = np;
 		l->pcap = c;
 	}
@@ -351,7 +447,7 @@ static int apply_flush(struct sim *s, const struct pmsim_event *e, uint32_t seq)
 			struct clflush_dep *n = realloc(s->clf, c * sizeof(*n));
 
 			if (!n)
-				return pmsim_seterr("out of memory");
+				return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 			s->clf = n;
 			s->clfcap = c;
 		}

@@ -62,7 +62,10 @@ struct sim {
 	const struct pmsim_opts *o;
 	size_t last_region;		/* region lookup hint of the model */
 	size_t image_region;		/* ... and of pmsim_image_ptr() */
-	unsigned char **img;		/* per region */
+	unsigned char **img;		/* per region: what the model writes */
+	unsigned char **view;		/* per region: the checkers' view of img
+					 * (pmsim_run; img itself without memfd) */
+	int *memfd;			/* per region: backing of img, or -1 */
 	struct line *lines;
 	size_t nlines, lcap;
 	uint32_t *ltab;			/* open addressing: line index + 1 */

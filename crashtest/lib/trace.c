@@ -168,7 +168,7 @@ static int add_region(struct pmsim_trace *t, struct pmsim_event *e)
 		return pmsim_seterr("%s: too many regions", WHERE);
 	nr = realloc(t->reg, (t->nreg + 1) * sizeof(*nr));
 	if (!nr)
-		return pmsim_seterr("%s: out of memory", WHERE);
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "%s: out of memory", WHERE);
 	t->reg = nr;
 	nr[t->nreg].base = e->addr;
 	nr[t->nreg].size = size;
@@ -188,7 +188,7 @@ static int add_mark(struct pmsim_trace *t, struct pmsim_event *e)
 		struct pmsim_mark *m = realloc(t->marks, n * sizeof(*m));
 
 		if (!m)
-			return pmsim_seterr("%s: out of memory", WHERE);
+			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "%s: out of memory", WHERE);
 		t->marks = m;
 		t->mcap = n;
 	}
@@ -221,7 +221,7 @@ static int check_image_file(struct pmsim_trace *t, struct pmsim_event *e)
 	r = &t->reg[ri];
 	path = pms_trace_image_path(t, (const char *)e->payload);
 	if (!path)
-		return pmsim_seterr("%s: out of memory", WHERE);
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "%s: out of memory", WHERE);
 	if (stat(path, &st) < 0) {
 		pmsim_seterr("%s: image file %s: %s", WHERE, path, strerror(errno));
 		free(path);
@@ -325,7 +325,7 @@ int pms_trace_add(struct pmsim_trace *t, struct pmsim_event *e)
 		struct pmsim_event *ne = realloc(t->ev, n * sizeof(*ne));
 
 		if (!ne)
-			return pmsim_seterr("%s: out of memory", WHERE);
+			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "%s: out of memory", WHERE);
 		t->ev = ne;
 		t->evcap = n;
 	}
@@ -383,7 +383,7 @@ int pmsim_trace_open(struct pmsim_trace **tp, const char *path)
 	free(dir);
 	if (!t) {
 		munmap(map, (size_t)st.st_size);
-		return pmsim_seterr("%s: out of memory", path);
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "%s: out of memory", path);
 	}
 	if ((size_t)st.st_size >= PMTRACE_MAGIC_LEN &&
 	    memcmp(map, PMTRACE_MAGIC, PMTRACE_MAGIC_LEN) == 0) {
@@ -411,13 +411,13 @@ int pmsim_trace_from_mem(struct pmsim_trace **tp, const void *data,
 	int r;
 
 	if (!t)
-		return pmsim_seterr("out of memory");
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	if (len >= PMTRACE_MAGIC_LEN &&
 	    memcmp(data, PMTRACE_MAGIC, PMTRACE_MAGIC_LEN) == 0) {
 		t->data = malloc(len);
 		if (!t->data) {
 			pmsim_trace_free(t);
-			return pmsim_seterr("out of memory");
+			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 		}
 		memcpy(t->data, data, len);
 		t->len = len;

@@ -41,7 +41,7 @@ int pms_trace_parse_binary(struct pmsim_trace *t)
 		t->evcap = len / 40;
 		t->ev = malloc(t->evcap * sizeof(*t->ev));
 		if (!t->ev)
-			return pmsim_seterr("%s: out of memory", t->path);
+			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "%s: out of memory", t->path);
 	}
 	while (off < len) {
 		const unsigned char *h = base + off;

@@ -155,7 +155,7 @@ int pmsim_trace_dump(const struct pmsim_trace *t, int fd, size_t n)
 	int err;
 
 	if (!o)
-		return pmsim_seterr("out of memory");
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	o->fd = fd;
 	o->err = 0;
 	o->used = 0;
@@ -177,7 +177,7 @@ int pmsim_event_format(const struct pmsim_event *e, char *buf, size_t size)
 	size_t n;
 
 	if (!o)
-		return pmsim_seterr("out of memory");
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	o->fd = -1;
 	o->err = 0;
 	o->used = 0;

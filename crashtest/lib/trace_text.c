@@ -382,7 +382,7 @@ int pms_trace_parse_text(struct pmsim_trace *t, const char *text, size_t len)
 			size_t *na = realloc(at, c * sizeof(*na));
 
 			if (!na) {
-				r = pmsim_seterr("%s: out of memory", t->path);
+				r = pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "%s: out of memory", t->path);
 				break;
 			}
 			at = na;

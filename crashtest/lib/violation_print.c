@@ -47,7 +47,7 @@ int pmsim_violation_print(const struct pmsim_trace *t,
 	int r = 0;
 
 	if (!f)
-		return pmsim_seterr("out of memory");
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	if (v->drain) {
 		const struct pmsim_mark *m = &c->marks[c->nmarks - 1];
 

@@ -52,7 +52,7 @@ int pms_eng_report(struct eng *e)
 		return 0;
 	v = new_report(res);
 	if (!v)
-		return pmsim_seterr("out of memory");
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	if (e->o->eadr)
 		total = s->nep;
 	else
@@ -63,7 +63,7 @@ int pms_eng_report(struct eng *e)
 	if (!v->persisted || !v->lost) {
 		free(v->persisted);
 		free(v->lost);
-		return pmsim_seterr("out of memory");
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	}
 	if (e->o->eadr) {
 		for (size_t j = 0; j < s->nep; j++) {
@@ -124,13 +124,13 @@ int pms_eng_drain(struct eng *e, size_t p)
 		return 0;
 	v = new_report(res);
 	if (!v)
-		return pmsim_seterr("out of memory");
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	v->persisted = malloc(sizeof(*v->persisted));
 	v->lost = malloc(total * sizeof(*v->lost));
 	if (!v->persisted || !v->lost) {
 		free(v->persisted);
 		free(v->lost);
-		return pmsim_seterr("out of memory");
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	}
 	for (size_t i = 0; i < s->nflushed; i++) {
 		const struct line *l = &s->lines[s->flushed[i]];
