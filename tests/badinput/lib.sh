@@ -53,6 +53,8 @@ bi_init() {
 	trap 'exit 129' HUP
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
+	# A reader that went away must not skip the cleanup.
+	trap 'exit 141' PIPE
 }
 
 # shellcheck disable=SC2317 # called through the trap
@@ -62,6 +64,7 @@ _bi_exit() {
 	# dropped the traps: only the shell that ran bi_init cleans up.
 	[ "$BASHPID" = "$_bi_main" ] || exit "$rc"
 	trap - ERR
+	trap '' PIPE
 	set +e
 	if [ "$_bi_done" = 0 ]; then
 		not_ok "$BI_NAME: the script stopped before bi_done, status $rc${_bi_where:+, at $_bi_where}"
@@ -120,7 +123,7 @@ _bi_start() {
 	shift
 	set -m
 	(
-		trap - ERR EXIT HUP INT TERM
+		trap - ERR EXIT HUP INT TERM PIPE
 		set +o errtrace
 		if [ -n "$cwd" ]; then cd "$cwd" || exit 126; fi
 		"$@"
