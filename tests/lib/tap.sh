@@ -40,13 +40,35 @@ tap_skip_rest() {
 # project's one counter (tests/lib/tapcount; "not ok ... # SKIP" is a skip).
 _tap_lib=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 tap_count() { "$_tap_lib/tapcount" "$@"; }
-# tap_sum LINE: add a closing "[LABEL: ]N passed, N failed[, N skipped]"
-# line (tapcount's, tap_finish's) to tap_pass, tap_fail and tap_skip;
-# returns 1, adding nothing, when LINE is not one.
+# tap_count_file LABEL STATUS FILE: count the TAP in FILE, written by a
+# producer that exited with STATUS, with tapcount; print the counts as
+# "#" comments (the runner's own closing line stays the only one) and add
+# them to tap_pass, tap_fail and tap_skip.
+tap_count_file() {
+	local counts line
+	counts=$(tap_count --label "$1" --status "$2" <"$3") || true
+	while IFS= read -r line; do
+		case $line in '#'*) echo "$line" ;; *) echo "# $line" ;; esac
+	done <<<"$counts"
+	tap_sum "${counts##*$'\n'}"
+}
+
+# A closing line: "[LABEL: ]N passed, N failed[, N skipped]".
+_tap_result_re='([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?'
+# tap_sum LINE: add a closing line (tapcount's, tap_finish's) to tap_pass,
+# tap_fail and tap_skip; returns 1, adding nothing, when LINE is not one.
 tap_sum() {
-	local re='([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?'
-	[[ $1 =~ $re ]] || return 1
+	[[ $1 =~ $_tap_result_re ]] || return 1
 	tap_pass=$((tap_pass + BASH_REMATCH[1]))
 	tap_fail=$((tap_fail + BASH_REMATCH[2]))
 	tap_skip=$((tap_skip + ${BASH_REMATCH[4]:-0}))
+}
+# tap_last_result FILE: print the last closing line in FILE; returns 1
+# when there is none.
+tap_last_result() {
+	local line last=''
+	while IFS= read -r line; do
+		[[ $line =~ $_tap_result_re ]] && last=$line
+	done <"$1"
+	[ -n "$last" ] && printf '%s\n' "$last"
 }
