@@ -15,6 +15,9 @@
 
 #include "pmtrace.h"
 
+/* The library's and the pmsim command's version. */
+#define PMSIM_VERSION "2.0"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -136,9 +139,10 @@ void pmsim_exec_checker_free(struct pmsim_exec_checker *c);
 /* Times the command had changed the image file (each time the next state
  * was written whole again). */
 uint64_t pmsim_exec_checker_rewrites(const struct pmsim_exec_checker *c);
-/* For a SIGINT/SIGTERM handler: kill the running command's process group
- * and remove the temporary image file. Async-signal-safe. */
-void pmsim_exec_checker_cleanup(void);
+/* For a SIGINT/SIGTERM handler: kill the running checker command's
+ * process group and remove libpmsim's temporary files (the external
+ * checker's image, a replay's unfinished output). Async-signal-safe. */
+void pmsim_signal_cleanup(void);
 struct pmsim_checker pmsim_exec_checker_ops(struct pmsim_exec_checker *c);
 
 /* ---- enumeration ----------------------------------------------------- */
@@ -147,6 +151,15 @@ enum pmsim_crash_points {
 	PMSIM_AT_FENCE = 0,	/* before every fence (not lfence), and at end */
 	PMSIM_AT_EVENT,		/* after every event */
 	PMSIM_AT_MARK,		/* after every mark but drain marks */
+};
+
+/* How far a run is (pmsim_opts.progress). */
+struct pmsim_progress {
+	uint64_t points_done;	/* crash points visited and finished */
+	uint64_t points;	/* crash points the run visits */
+	uint64_t event, events;	/* events simulated, of */
+	uint64_t explored, distinct, violations;
+	double seconds;		/* since pmsim_run began */
 };
 
 enum pmsim_mode {
@@ -175,6 +188,14 @@ struct pmsim_opts {
 	 * state. Drain marks are checked all the same.
 	 */
 	uint64_t max_points;
+	/*
+	 * Called about every progress_ns nanoseconds of a run (and not at
+	 * all when progress is NULL or progress_ns is 0), from the thread
+	 * of pmsim_run, between two states.
+	 */
+	void (*progress)(void *arg, const struct pmsim_progress *p);
+	void *progress_arg;
+	uint64_t progress_ns;
 };
 
 void pmsim_opts_default(struct pmsim_opts *o);
@@ -249,9 +270,15 @@ int pmsim_violation_print(const struct pmsim_trace *t,
 /* Reproducer: the trace, the crash point and the persisted set. */
 int pmsim_repro_write(const struct pmsim_trace *t, const struct pmsim_opts *o,
 		      const struct pmsim_violation *v, const char *path);
-/* Rebuild the crash image of a reproducer into a file (regions in base
- * order, back to back). */
-int pmsim_replay(const char *repro_path, const char *image_path);
+/*
+ * Rebuild the crash image of a reproducer into a file (regions in base
+ * order, back to back, sparse). Refused (PMSIM_ERR_INPUT): an output that
+ * is the reproducer, its trace or an image file of the trace, and an
+ * existing output unless flags has PMSIM_REPLAY_FORCE. The image goes to
+ * a temporary file beside it, renamed when complete.
+ */
+#define PMSIM_REPLAY_FORCE 1u
+int pmsim_replay(const char *repro_path, const char *image_path, unsigned flags);
 /* Rebuild a crash image in memory from a crash point and persisted set;
  * fails when the set is not a reachable state. data[i] gets region i. */
 int pmsim_build_image(const struct pmsim_trace *t, const struct pmsim_opts *o,

@@ -21,6 +21,7 @@
 #include "daxlab/spawn.h"
 #include "engine.h"
 #include "image_file.h"
+#include "repro.h"
 
 /* The file's mtime after each update: a write by anyone else moves it. */
 static const struct timespec MARK_TIME = { .tv_sec = 1, .tv_nsec = 0 };
@@ -38,24 +39,6 @@ struct pmsim_exec_checker {
 	uint64_t size;		/* of the file */
 	uint64_t rewrites;	/* times the checker had changed the file */
 };
-
-/* The temporary image file of the running checker, for a signal handler
- * (pmsim_exec_checker_cleanup): a fixed buffer, no allocation there. */
-static char temp_path[4096];
-static volatile sig_atomic_t temp_set;
-
-void pmsim_exec_checker_cleanup(void)
-{
-	dx_spawn_kill_running(SIGKILL);
-	if (temp_set)
-		unlink(temp_path);
-}
-
-static void forget_temp(const struct pmsim_exec_checker *c)
-{
-	if (c->temp && temp_set && !strcmp(temp_path, c->path))
-		temp_set = 0;
-}
 
 int pmsim_exec_checker_new(struct pmsim_exec_checker **cp, const char *cmd,
 			   const char *image_path, double timeout_s)
@@ -83,11 +66,8 @@ int pmsim_exec_checker_new(struct pmsim_exec_checker **cp, const char *cmd,
 			     dir && *dir ? dir : "/tmp") >= 0) {
 			c->fd = mkostemp(c->path, O_CLOEXEC);
 			c->temp = true;
-			if (c->fd >= 0 && strlen(c->path) < sizeof(temp_path)) {
-				temp_set = 0;
-				strcpy(temp_path, c->path);
-				temp_set = 1;
-			}
+			if (c->fd >= 0)
+				pms_temp_add(c->path);
 		}
 	}
 	if (c->fd < 0) {
@@ -111,7 +91,7 @@ void pmsim_exec_checker_free(struct pmsim_exec_checker *c)
 	}
 	if (c->temp && c->path) {
 		unlink(c->path);
-		forget_temp(c);
+		pms_temp_remove(c->path);
 	}
 	free(c->path);
 	free(c->cmd);
@@ -313,7 +293,8 @@ static int check(void *arg, const struct pmsim_image *img,
 		return 0;
 	case 126:
 	case 127:
-		return pmsim_seterr_kind(PMSIM_ERR_FAILED, "checker \"%s\" could not be run (exit %d)",
+		/* not found or not executable: a bad --checker */
+		return pmsim_seterr_kind(PMSIM_ERR_INPUT, "checker \"%s\" could not be run (exit %d)",
 					 c->name, res.code);
 	default:
 		if (res.code > 128)

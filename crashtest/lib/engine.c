@@ -35,6 +35,22 @@ static void clear_changed(struct sim *s)
 	s->all_changed = false;
 }
 
+void pms_eng_progress_now(struct eng *e)
+{
+	uint64_t now = dx_now_ns();
+	struct pmsim_progress p = {
+		.points_done = e->res->crash_points - (e->point && !e->stop ? 1 : 0),
+		.points = e->points_visit,
+		.event = e->crash.event, .events = e->nevents,
+		.explored = e->res->explored, .distinct = e->res->distinct,
+		.violations = e->res->violations + e->res->drain_violations,
+		.seconds = dx_ns_to_s(now - e->t0_ns),
+	};
+
+	e->o->progress(e->o->progress_arg, &p);
+	e->progress_at = dx_now_ns() + e->o->progress_ns;
+}
+
 /* The checker wrote to the image: drop it, the next state is the model's. */
 static bool undo_writes(struct eng *e)
 {
@@ -71,6 +87,9 @@ int pms_eng_visit(struct eng *e)
 		e->stop = true;
 		return VISIT_STOP;
 	}
+	/* the clock every 4096 states: cheap, and often enough */
+	if (!(res->explored & 4095))
+		pms_eng_progress(e);
 	res->explored++;
 	r = pms_state_set_insert(&e->set, pms_key_add(e->key, e->mark_salt));
 	if (r < 0) {

@@ -8,6 +8,7 @@
 #ifndef PMSIM_ENGINE_H
 #define PMSIM_ENGINE_H
 
+#include "daxlab/clock.h"
 #include "image_guard.h"
 #include "sim.h"
 #include "state_set.h"
@@ -44,6 +45,8 @@ struct eng {
 	uint64_t eadr_from;	/* eADR: first event of the window */
 	size_t eadr_j;		/* eADR: pieces persisted in the window ... */
 	uint64_t eadr_mask;	/* ... and bit b: piece eadr_j + b too */
+	uint64_t t0_ns, progress_at;	/* run start; next progress call */
+	uint64_t points_visit, nevents;	/* for progress */
 	bool stop;		/* a bound or a violation ends the run */
 	bool cut;		/* this point is not enumerated to the end */
 	uint64_t space;		/* states at this point: product of option
@@ -86,6 +89,14 @@ static inline uint64_t eng_offset(const struct pmsim_trace *t, size_t p)
 	if (t->text)
 		return t->nev ? t->ev[t->nev - 1].offset + 1 : 1;
 	return t->len;
+}
+
+void pms_eng_progress_now(struct eng *e);
+/* Call the progress callback when it is due. */
+static inline void pms_eng_progress(struct eng *e)
+{
+	if (e->progress_at && dx_now_ns() >= e->progress_at)
+		pms_eng_progress_now(e);
 }
 
 /* Record a violation of the current state. */

@@ -6,7 +6,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <time.h>
 
 #include "engine.h"
 #include "points.h"
@@ -307,7 +306,6 @@ static void close_views(struct sim *s, struct eng *e)
 int pmsim_run(const struct pmsim_trace *t, const struct pmsim_opts *o,
 	      const struct pmsim_checker *chk, struct pmsim_result *res)
 {
-	struct timespec t0, t1;
 	struct sim s;
 	struct eng e = { 0 };
 	uint64_t pidx = 0;
@@ -315,6 +313,7 @@ int pmsim_run(const struct pmsim_trace *t, const struct pmsim_opts *o,
 	int r = 0;
 
 	memset(res, 0, sizeof(*res));
+	e.t0_ns = dx_now_ns();
 	if (pms_check_opts(o))
 		return -1;
 	if (!chk || !chk->check)
@@ -323,7 +322,6 @@ int pmsim_run(const struct pmsim_trace *t, const struct pmsim_opts *o,
 		return pmsim_seterr("%s: too many events (%zu)", t->path, t->nev);
 	n = pms_nevents(t, o);
 	res->points_total = pms_points_total(t, o);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (pms_sim_init(&s, t, o))
 		return -1;
 	if (pms_state_set_init(&e.set) || open_views(&s, &e)) {
@@ -336,10 +334,16 @@ int pmsim_run(const struct pmsim_trace *t, const struct pmsim_opts *o,
 	e.o = o;
 	e.chk = chk;
 	e.res = res;
+	e.nevents = n;
+	e.points_visit = o->max_points && o->max_points < res->points_total ?
+		o->max_points : res->points_total;
+	if (o->progress && o->progress_ns)
+		e.progress_at = e.t0_ns + o->progress_ns;
 	e.img.s = &s;
 	for (size_t i = 0; i <= n && !e.stop; i++) {
 		if (pms_is_point(t, o->points, i, n)) {
 			if (pms_sampled(pidx++, res->points_total, o->max_points)) {
+				pms_eng_progress(&e);
 				r = crash_point(&e, i);
 				if (r || e.stop)
 					break;
@@ -356,9 +360,7 @@ int pmsim_run(const struct pmsim_trace *t, const struct pmsim_opts *o,
 		    (r = pms_eng_drain(&e, i + 1)))
 			break;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	res->seconds = (double)(t1.tv_sec - t0.tv_sec) +
-		(double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	res->seconds = dx_ns_to_s(dx_now_ns() - e.t0_ns);
 	free(e.dl);
 	free(e.cur);
 	free(e.dep);

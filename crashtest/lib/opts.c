@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Option defaults and the parsers for --mode and --crash-points. */
-#include <errno.h>
-#include <stdlib.h>
+#include "daxlab/num.h"
 
 #include "internal.h"
 
@@ -14,15 +13,10 @@ void pmsim_opts_default(struct pmsim_opts *o)
 	o->stop_event = UINT64_MAX;
 }
 
-static int parse_count(const char *s, uint64_t *v)
+/* K of bounded:K or N of random:N: common's strict rules. */
+static int parse_count(const char *s, uint64_t min, uint64_t *v)
 {
-	char *end;
-
-	if (!*s || *s == '-' || *s == '+')
-		return -1;
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return errno || *end || *v == 0 ? -1 : 0;
+	return dx_parse_u64(s, min, UINT64_MAX, v, NULL, NULL, 0);
 }
 
 int pmsim_parse_mode(struct pmsim_opts *o, const char *s)
@@ -38,22 +32,21 @@ int pmsim_parse_mode(struct pmsim_opts *o, const char *s)
 	}
 	if (strncmp(s, "bounded:", 8) == 0) {
 		o->mode = PMSIM_BOUNDED;
-		/* bounded:0 is "durable": K = 0 is allowed here */
-		if (strcmp(s + 8, "0") == 0) {
-			o->mode_arg = 0;
-			return 0;
-		}
-		if (parse_count(s + 8, &o->mode_arg))
-			return pmsim_seterr("bad mode \"%s\": K in bounded:K must be a number", s);
+		/* bounded:0 is "durable" */
+		if (parse_count(s + 8, 0, &o->mode_arg))
+			return pmsim_seterr_kind(PMSIM_ERR_INPUT, "bad mode \"%s\": K in bounded:K must be "
+						 "a number (decimal or 0x hex)", s);
 		return 0;
 	}
 	if (strncmp(s, "random:", 7) == 0) {
 		o->mode = PMSIM_RANDOM;
-		if (parse_count(s + 7, &o->mode_arg))
-			return pmsim_seterr("bad mode \"%s\": N in random:N must be a positive number", s);
+		if (parse_count(s + 7, 1, &o->mode_arg))
+			return pmsim_seterr_kind(PMSIM_ERR_INPUT, "bad mode \"%s\": N in random:N must be "
+						 "a positive number (decimal or 0x hex)", s);
 		return 0;
 	}
-	return pmsim_seterr("unknown mode \"%s\" (exhaustive, bounded:K, durable, random:N)", s);
+	return pmsim_seterr_kind(PMSIM_ERR_INPUT,
+				 "unknown mode \"%s\" (exhaustive, bounded:K, durable, random:N)", s);
 }
 
 int pmsim_parse_points(struct pmsim_opts *o, const char *s)
@@ -65,6 +58,7 @@ int pmsim_parse_points(struct pmsim_opts *o, const char *s)
 	else if (strcmp(s, "mark") == 0)
 		o->points = PMSIM_AT_MARK;
 	else
-		return pmsim_seterr("unknown crash points \"%s\" (fence, event, mark)", s);
+		return pmsim_seterr_kind(PMSIM_ERR_INPUT,
+					 "unknown crash points \"%s\" (fence, event, mark)", s);
 	return 0;
 }

@@ -1,43 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * Reproducers: a violation's trace, crash point and persisted set, as a
- * small text file; and rebuilding the crash image from one. The image is
- * rebuilt by the model itself, which also refuses a persisted set that is
- * not a reachable state.
+ * Rebuilding a crash image from a crash point and a persisted set (a
+ * violation's, a reproducer's): by the model itself, which also refuses a
+ * set that is not a reachable state.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim.h"
+#include "daxlab/files.h"
 
-int pmsim_repro_write(const struct pmsim_trace *t, const struct pmsim_opts *o,
-		      const struct pmsim_violation *v, const char *path)
-{
-	char *abs = realpath(t->path, NULL);
-	FILE *f = fopen(path, "w");
-
-	if (!f) {
-		free(abs);
-		return pmsim_seterr("%s: %s", path, strerror(errno));
-	}
-	fprintf(f, "# pmsim reproducer: `pmsim replay %s -o IMAGE` rebuilds the crash image\n",
-		path);
-	fprintf(f, "trace %s\n", abs ? abs : t->path);
-	fprintf(f, "crash-event %" PRIu64 "\n", v->crash.event);
-	fprintf(f, "eadr %d\nper-word %d\nwindow %" PRIu64 "\n", o->eadr ? 1 : 0,
-		o->per_word ? 1 : 0, v->window);
-	fprintf(f, "persisted");
-	for (size_t i = 0; i < v->npersisted; i++)
-		fprintf(f, " %" PRIu64 ":%u", v->persisted[i].event, v->persisted[i].off);
-	fprintf(f, "\n");
-	free(abs);
-	if (fclose(f))
-		return pmsim_seterr("%s: %s", path, strerror(errno));
-	return 0;
-}
+#include "image_file.h"
+#include "repro.h"
 
 static int cmp_piece(const void *a, const void *b)
 {
@@ -181,13 +158,13 @@ static int build_eadr(struct sim *s, uint64_t window,
 	return 0;
 }
 
-static int build(const struct pmsim_trace *t, const struct pmsim_opts *o,
-		 uint64_t event, uint64_t window, const struct pmsim_piece *given,
-		 size_t n, unsigned char ***data)
+/* The model at the crash point, with the persisted set applied: s->img
+ * holds the crash image. */
+static int replay_sim(struct sim *s, const struct pmsim_trace *t,
+		      const struct pmsim_opts *o, uint64_t event, uint64_t window,
+		      const struct pmsim_piece *given, size_t n)
 {
 	struct pmsim_piece *set = malloc((n ? n : 1) * sizeof(*set));
-	unsigned char **out = NULL;
-	struct sim s;
 	int r = 0;
 
 	if (!set)
@@ -197,35 +174,21 @@ static int build(const struct pmsim_trace *t, const struct pmsim_opts *o,
 	qsort(set, n, sizeof(*set), cmp_piece);
 	if (event > t->nev) {
 		free(set);
-		return pmsim_seterr("crash event %" PRIu64 " is past the end of the trace (%zu events)",
-				    event, t->nev);
+		return pmsim_seterr_kind(PMSIM_ERR_INPUT,
+					 "crash event %" PRIu64 " is past the end of the trace (%zu events)",
+					 event, t->nev);
 	}
-	if (pms_sim_init(&s, t, o)) {
+	if (pms_sim_init(s, t, o)) {
 		free(set);
 		return -1;
 	}
 	for (uint64_t i = 0; i < event && !r; i++)
-		r = pms_sim_apply(&s, (size_t)i);
+		r = pms_sim_apply(s, (size_t)i);
 	if (!r)
-		r = o->eadr ? build_eadr(&s, window, set, n) : build_cached(&s, set, n);
-	if (!r) {
-		out = calloc(t->nreg ? t->nreg : 1, sizeof(*out));
-		for (size_t i = 0; out && i < t->nreg; i++) {
-			out[i] = malloc(t->reg[i].size);
-			if (!out[i]) {
-				pmsim_image_data_free(t, out);
-				out = NULL;
-				break;
-			}
-			memcpy(out[i], s.img[i], t->reg[i].size);
-		}
-		if (!out)
-			r = pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
-	}
-	pms_sim_free(&s);
+		r = o->eadr ? build_eadr(s, window, set, n) : build_cached(s, set, n);
 	free(set);
-	if (!r)
-		*data = out;
+	if (r)
+		pms_sim_free(s);
 	return r;
 }
 
@@ -233,7 +196,35 @@ int pmsim_build_image(const struct pmsim_trace *t, const struct pmsim_opts *o,
 		      uint64_t event, const struct pmsim_piece *persisted,
 		      size_t npersisted, unsigned char ***data)
 {
-	return build(t, o, event, 0, persisted, npersisted, data);
+	unsigned char **out;
+	uint64_t need = 0, avail = pms_mem_available();
+	struct sim s;
+
+	for (size_t i = 0; i < t->nreg; i++)
+		need += t->reg[i].size;
+	/* a copy of every region: refuse what memory cannot hold */
+	if (need > avail)
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES,
+					 "%s: a copy of the crash image needs %" PRIu64
+					 " bytes of memory, %" PRIu64 " are available",
+					 t->path, need, avail);
+	if (replay_sim(&s, t, o, event, 0, persisted, npersisted))
+		return -1;
+	out = calloc(t->nreg ? t->nreg : 1, sizeof(*out));
+	for (size_t i = 0; out && i < t->nreg; i++) {
+		out[i] = malloc(t->reg[i].size);
+		if (!out[i]) {
+			pmsim_image_data_free(t, out);
+			out = NULL;
+			break;
+		}
+		memcpy(out[i], s.img[i], t->reg[i].size);
+	}
+	pms_sim_free(&s);
+	if (!out)
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
+	*data = out;
+	return 0;
 }
 
 void pmsim_image_data_free(const struct pmsim_trace *t, unsigned char **data)
@@ -245,137 +236,99 @@ void pmsim_image_data_free(const struct pmsim_trace *t, unsigned char **data)
 	free(data);
 }
 
-struct repro {
-	char *trace;
-	uint64_t event, window;
-	int eadr, per_word;
-	struct pmsim_piece *p;
-	size_t n;
-};
-
-static int parse_repro(const char *path, struct repro *rp)
+/* Refuse an output that is one of the replay's inputs. */
+static int refuse_alias(const char *out, const char *repro,
+			const struct pmsim_trace *t)
 {
-	FILE *f = fopen(path, "r");
-	char *line = NULL, *save;
-	size_t cap = 0, lineno = 0;
-	int r = 0;
-	bool have_event = false;
+	if (dx_same_file(out, repro))
+		return pmsim_seterr_kind(PMSIM_ERR_INPUT, "%s: the output is the reproducer itself",
+					 out);
+	if (dx_same_file(out, t->path))
+		return pmsim_seterr_kind(PMSIM_ERR_INPUT, "%s: the output is the reproducer's trace",
+					 out);
+	for (size_t i = 0; i < t->nev; i++) {
+		const struct pmsim_event *e = &t->ev[i];
+		char *p;
+		bool same;
 
-	if (!f)
-		return pmsim_seterr("%s: %s", path, strerror(errno));
-	while (!r && getline(&line, &cap, f) >= 0) {
-		char *key = strtok_r(line, " \t\n", &save), *val, *end;
-
-		lineno++;
-		if (!key || key[0] == '#')
+		if (e->type != PMTRACE_IMAGE || e->kind != PMTRACE_IMAGE_FILE)
 			continue;
-		if (strcmp(key, "persisted") == 0) {
-			while ((val = strtok_r(NULL, " \t\n", &save))) {
-				struct pmsim_piece *np = realloc(rp->p, (rp->n + 1) * sizeof(*np));
-				unsigned long long ev;
-				unsigned off;
-				int used = 0;
-
-				if (!np) {
-					r = pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
-					break;
-				}
-				rp->p = np;
-				if (sscanf(val, "%llu:%u%n", &ev, &off, &used) != 2 ||
-				    val[used]) {
-					r = pmsim_seterr("%s:%zu: bad piece \"%s\" (EVENT:OFFSET)",
-							 path, lineno, val);
-					break;
-				}
-				memset(&np[rp->n], 0, sizeof(*np));
-				np[rp->n].event = ev;
-				np[rp->n++].off = off;
-			}
-			continue;
-		}
-		val = strtok_r(NULL, " \t\n", &save);
-		if (!val) {
-			r = pmsim_seterr("%s:%zu: \"%s\" needs a value", path, lineno, key);
-		} else if (strcmp(key, "trace") == 0) {
-			free(rp->trace);
-			rp->trace = strdup(val);
-		} else {
-			uint64_t v;
-
-			errno = 0;
-			v = strtoull(val, &end, 0);
-			if (errno || *end || *val == '-') {
-				r = pmsim_seterr("%s:%zu: bad number \"%s\"", path, lineno, val);
-			} else if (strcmp(key, "crash-event") == 0) {
-				rp->event = v;
-				have_event = true;
-			} else if (strcmp(key, "window") == 0) {
-				rp->window = v;
-			} else if (strcmp(key, "eadr") == 0) {
-				rp->eadr = v != 0;
-			} else if (strcmp(key, "per-word") == 0) {
-				rp->per_word = v != 0;
-			} else {
-				r = pmsim_seterr("%s:%zu: unknown key \"%s\"", path, lineno, key);
-			}
-		}
+		p = pms_trace_image_path(t, (const char *)e->payload);
+		if (!p)
+			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
+		same = dx_same_file(out, p);
+		free(p);
+		if (same)
+			return pmsim_seterr_kind(PMSIM_ERR_INPUT,
+						 "%s: the output is an image file of the trace %s",
+						 out, t->path);
 	}
-	free(line);
-	fclose(f);
-	if (!r && (!rp->trace || !have_event))
-		r = pmsim_seterr("%s: a reproducer needs \"trace\" and \"crash-event\" lines", path);
-	return r;
+	return 0;
 }
 
-int pmsim_replay(const char *repro_path, const char *image_path)
+int pmsim_replay(const char *repro_path, const char *image_path, unsigned flags)
 {
-	struct repro rp = { 0 };
+	struct pms_repro rp = { 0 };
 	struct pmsim_trace *t = NULL;
 	struct pmsim_opts o;
-	unsigned char **data = NULL;
+	struct sim s;
+	char *tmp = NULL;
 	int r, fd = -1;
+	bool have_sim = false;
 
-	r = parse_repro(repro_path, &rp);
+	r = pms_repro_load(repro_path, &rp);
+	if (!r && pmsim_trace_open(&t, rp.trace)) {
+		char why[400];	/* the message is rewritten from a copy */
+
+		snprintf(why, sizeof(why), "%s", pmsim_errmsg());
+		pmsim_seterr_kind(pmsim_errkind() == PMSIM_ERR_RESOURCES ? PMSIM_ERR_RESOURCES :
+				  PMSIM_ERR_INPUT, "%s: its trace: %s", repro_path, why);
+		r = -1;
+	}
 	if (!r)
-		r = pmsim_trace_open(&t, rp.trace);
+		r = refuse_alias(image_path, repro_path, t);
+	if (!r && !(flags & PMSIM_REPLAY_FORCE) && !access(image_path, F_OK))
+		r = pmsim_seterr_kind(PMSIM_ERR_INPUT, "%s exists (--force replaces it)",
+				      image_path);
 	if (!r) {
 		pmsim_opts_default(&o);
 		o.eadr = rp.eadr;
 		o.per_word = rp.per_word;
-		r = build(t, &o, rp.event, rp.window, rp.p, rp.n, &data);
+		r = replay_sim(&s, t, &o, rp.event, rp.window, rp.p, rp.n);
+		have_sim = !r;
+	}
+	/* A new file beside the output, renamed over it when complete: an
+	 * interrupted or failed replay leaves no half-written image. */
+	if (!r && asprintf(&tmp, "%s.pmsim-XXXXXX", image_path) < 0) {
+		tmp = NULL;
+		r = pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	}
 	if (!r) {
-		fd = open(image_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		fd = mkostemp(tmp, O_CLOEXEC);
 		if (fd < 0)
-			r = pmsim_seterr("%s: %s", image_path, strerror(errno));
+			r = pmsim_seterr_kind(errno == ENOSPC || errno == EDQUOT ?
+					      PMSIM_ERR_RESOURCES : PMSIM_ERR_INPUT,
+					      "%s: %s", image_path, strerror(errno));
+		else
+			pms_temp_add(tmp);
 	}
-	/* Regions back to back in base order, as the external checker sees. */
-	for (size_t placed = 0; !r && placed < t->nreg; placed++) {
-		size_t pick = SIZE_MAX;
-
-		for (size_t i = 0; i < t->nreg; i++) {
-			size_t below = 0;
-
-			for (size_t j = 0; j < t->nreg; j++)
-				below += t->reg[j].base < t->reg[i].base;
-			if (below == placed)
-				pick = i;
-		}
-		for (uint64_t done = 0; !r && done < t->reg[pick].size;) {
-			ssize_t w = write(fd, data[pick] + done, t->reg[pick].size - done);
-
-			if (w <= 0)
-				r = pmsim_seterr("%s: %s", image_path, strerror(errno));
-			else
-				done += (uint64_t)w;
-		}
-	}
+	if (!r)
+		r = pms_image_file_write(&s, s.img, fd, image_path);
+	if (fd >= 0 && fchmod(fd, 0644) && !r)
+		r = pmsim_seterr_kind(PMSIM_ERR_FAILED, "%s: %s", image_path, strerror(errno));
 	if (fd >= 0 && close(fd) && !r)
-		r = pmsim_seterr("%s: %s", image_path, strerror(errno));
-	if (t)
-		pmsim_image_data_free(t, data);
+		r = pmsim_seterr_kind(PMSIM_ERR_FAILED, "%s: %s", image_path, strerror(errno));
+	if (!r && rename(tmp, image_path))
+		r = pmsim_seterr_kind(PMSIM_ERR_FAILED, "%s: %s", image_path, strerror(errno));
+	if (fd >= 0) {
+		if (r)
+			unlink(tmp);
+		pms_temp_remove(tmp);
+	}
+	if (have_sim)
+		pms_sim_free(&s);
+	free(tmp);
 	pmsim_trace_free(t);
-	free(rp.trace);
-	free(rp.p);
+	pms_repro_free(&rp);
 	return r;
 }

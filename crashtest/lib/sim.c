@@ -9,11 +9,12 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <stdint.h>
 #include <unistd.h>
 
-#include "sim.h"
+#include "image_file.h"
 
 #define PAGE 4096u
 #define COPY_CHUNK (1u << 20)
@@ -121,6 +122,32 @@ static bool image_overlap(const struct pmsim_trace *t, size_t i)
 	return false;
 }
 
+/* Memory the initial image takes: its bytes records and the allocated
+ * size of its files (their holes cost nothing). */
+static uint64_t image_bytes(const struct pmsim_trace *t)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < t->nev; i++) {
+		const struct pmsim_event *e = &t->ev[i];
+		struct stat st;
+		char *path;
+
+		if (e->type != PMTRACE_IMAGE)
+			continue;
+		if (e->kind == PMTRACE_IMAGE_BYTES) {
+			n += e->len;
+			continue;
+		}
+		path = pms_trace_image_path(t, (const char *)e->payload);
+		if (path && !stat(path, &st))
+			n += (uint64_t)st.st_blocks * 512 < (uint64_t)st.st_size ?
+			     (uint64_t)st.st_blocks * 512 : (uint64_t)st.st_size;
+		free(path);
+	}
+	return n;
+}
+
 /*
  * A region's memory: a memfd mapped shared (the model writes it), so that
  * pmsim_run can map it a second time as the checkers' read-only view. An
@@ -150,7 +177,14 @@ static unsigned char *region_map(struct sim *s, size_t i)
 
 int pms_sim_init(struct sim *s, const struct pmsim_trace *t, const struct pmsim_opts *o)
 {
+	uint64_t need = image_bytes(t), avail = pms_mem_available();
+
 	memset(s, 0, sizeof(*s));
+	if (need > avail)
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES,
+					 "%s: the initial image needs %" PRIu64
+					 " bytes of memory, %" PRIu64 " are available",
+					 t->path, need, avail);
 	s->t = t;
 	s->o = o;
 	s->img = calloc(t->nreg ? t->nreg : 1, sizeof(*s->img));

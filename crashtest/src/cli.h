@@ -3,24 +3,32 @@
 #ifndef PMSIM_CLI_H
 #define PMSIM_CLI_H
 
-/* The project's exit statuses (PMSIM.md, "Exit status"). */
-enum {
-	EXIT_OK = 0,		/* consistent, and every crash point checked */
-	EXIT_VIOLATION = 1,	/* violations found, or the run failed */
-	EXIT_ERROR = 2,		/* usage or bad input */
-	EXIT_UNSUPPORTED = 3,	/* not supported here */
-	EXIT_INCOMPLETE = 4,	/* a bound or sampling left states unchecked */
-	EXIT_NOSPACE = 5,	/* not enough disk space or memory */
-};
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "daxlab/exit.h"
 
 int cmd_check(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 
-/* "pmsim: " + message on stderr; returns EXIT_ERROR. */
-int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Parse an unsigned number option; exits with a message when it is bad. */
-int cli_number(const char *opt, const char *s, unsigned long long *v);
+/* "pmsim: " + message on stderr; returns status. */
+int cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The last libpmsim error on stderr; returns the exit status its kind
+ * says, or fallback when it has none. */
+int cli_lib_error(int fallback);
+/* A number option, strictly (common's dx_parse_u64): 0, or a message and
+ * DX_EXIT_USAGE. */
+int cli_u64(const char *opt, const char *s, uint64_t min, uint64_t max,
+	    uint64_t *v);
+int cli_seconds(const char *opt, const char *s, double min, double max,
+		double *v);
+/* The usage of one command (NULL: all) on f; DX_EXIT_OK on stdout,
+ * DX_EXIT_USAGE on stderr. */
+int cli_usage(FILE *f, const char *cmd);
+/* Is --help or -h among the arguments? */
+bool cli_wants_help(int argc, char **argv);
 
 #endif

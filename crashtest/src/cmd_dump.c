@@ -9,29 +9,29 @@
 
 int cmd_dump(int argc, char **argv)
 {
-	unsigned long long n = SIZE_MAX;
+	uint64_t n = SIZE_MAX;
 	const char *path = NULL;
 	struct pmsim_trace *t;
 	int r;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--events") && i + 1 < argc) {
-			if (cli_number("--events", argv[++i], &n))
-				return EXIT_ERROR;
+			if (cli_u64("--events", argv[++i], 0, SIZE_MAX, &n))
+				return DX_EXIT_USAGE;
 		} else if (argv[i][0] == '-' || path) {
-			return cli_error("usage: pmsim dump TRACE [--events N]");
+			return cli_error(DX_EXIT_USAGE, "usage: pmsim dump TRACE [--events N]");
 		} else {
 			path = argv[i];
 		}
 	}
 	if (!path)
-		return cli_error("usage: pmsim dump TRACE [--events N]");
+		return cli_error(DX_EXIT_USAGE, "usage: pmsim dump TRACE [--events N]");
 	if (pmsim_trace_open(&t, path))
-		return cli_error("%s", pmsim_errmsg());
+		return cli_lib_error(DX_EXIT_USAGE);
 	printf("# pmtrace %s: %zu events, %zu regions, %zu marks\n", path,
 	       pmsim_trace_nevents(t), pmsim_trace_nregions(t), pmsim_trace_nmarks(t));
 	fflush(stdout);
 	r = pmsim_trace_dump(t, 1, (size_t)n);
 	pmsim_trace_free(t);
-	return r ? cli_error("%s", pmsim_errmsg()) : EXIT_OK;
+	return r ? cli_lib_error(DX_EXIT_FINDING) : DX_EXIT_OK;
 }

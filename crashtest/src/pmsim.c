@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /* pmsim: power-fail simulator for x86 persistent memory. */
-#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "daxlab/num.h"
+#include "pmsim.h"
 
 static const struct command {
 	const char *name;
@@ -16,16 +18,17 @@ static const struct command {
 	{ "check", cmd_check,
 	  "check TRACE --checker CMD [--crash-points fence|event|mark]\n"
 	  "        [--mode exhaustive|bounded:K|durable|random:N] [--seed S] [--eadr]\n"
-	  "        [--per-word]\n"
-	  "        [--max-states N (10000000; 0: none)] [--timeout SEC (60)] [--image FILE]\n"
-	  "        [--repro-dir DIR] [--max-reports N (10)] [--stop-on-violation]\n"
-	  "        [--max-points N (0: all)]" },
+	  "        [--per-word] [--max-states N (10000000; 0: none)] [--max-points N (0: all)]\n"
+	  "        [--timeout SEC (60)] [--image FILE [--force]] [--repro-dir DIR [--force]]\n"
+	  "        [--max-reports N (10)] [--stop-on-violation] [--progress[=SEC]]" },
 	{ "dump", cmd_dump, "dump TRACE [--events N]" },
-	{ "replay", cmd_replay, "replay REPRO [-o] IMAGE" },
+	{ "replay", cmd_replay, "replay REPRO [-o] IMAGE [--force]" },
 	{ "stats", cmd_stats, "stats TRACE [--json]" },
 };
 
-int cli_error(const char *fmt, ...)
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+int cli_error(int status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -34,39 +37,114 @@ int cli_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	return EXIT_ERROR;
+	return status;
 }
 
-int cli_number(const char *opt, const char *s, unsigned long long *v)
+int cli_lib_error(int fallback)
 {
-	char *end;
+	int status;
 
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	if (errno || *end || !*s || *s == '-')
-		return cli_error("%s: \"%s\" is not an unsigned number", opt, s);
+	switch (pmsim_errkind()) {
+	case PMSIM_ERR_FAILED:
+		status = DX_EXIT_FINDING;
+		break;
+	case PMSIM_ERR_INPUT:
+		status = DX_EXIT_USAGE;
+		break;
+	case PMSIM_ERR_UNSUPPORTED:
+		status = DX_EXIT_UNSUPPORTED;
+		break;
+	case PMSIM_ERR_RESOURCES:
+		status = DX_EXIT_RESOURCES;
+		break;
+	default:
+		status = fallback;
+	}
+	return cli_error(status, "%s", pmsim_errmsg());
+}
+
+int cli_u64(const char *opt, const char *s, uint64_t min, uint64_t max,
+	    uint64_t *v)
+{
+	char err[256];
+
+	if (dx_parse_u64(s, min, max, v, opt, err, sizeof(err)))
+		return cli_error(DX_EXIT_USAGE, "%s", err);
 	return 0;
 }
 
-static int usage(FILE *f)
+int cli_seconds(const char *opt, const char *s, double min, double max,
+		double *v)
+{
+	char err[256];
+
+	if (dx_parse_double(s, min, max, v, opt, err, sizeof(err)))
+		return cli_error(DX_EXIT_USAGE, "%s", err);
+	return 0;
+}
+
+bool cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
+int cli_usage(FILE *f, const char *cmd)
 {
 	fprintf(f, "usage: pmsim COMMAND ...\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  pmsim %s\n", commands[i].usage);
-	fprintf(f, "exit status: 0 consistent, 1 violations found, 2 error\n");
-	return f == stdout ? EXIT_OK : EXIT_ERROR;
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!cmd || !strcmp(cmd, commands[i].name))
+			fprintf(f, "  pmsim %s\n", commands[i].usage);
+	fprintf(f, "  pmsim --help | --version\n"
+		"Numbers are decimal, or hexadecimal after 0x.\n"
+		"exit status: 0 consistent (every crash point checked), 1 violations or a\n"
+		"failed run, 2 usage or bad input, 4 incomplete (a bound or sampling left\n"
+		"states unchecked), 5 not enough disk space or memory, 128+N stopped by\n"
+		"signal N (temporary files removed)\n");
+	return f == stdout ? DX_EXIT_OK : DX_EXIT_USAGE;
+}
+
+/* SIGINT, SIGTERM, SIGHUP: kill the checker, remove the temporary files,
+ * then die of the signal (128+N to the shell). */
+static void on_signal(int sig)
+{
+	pmsim_signal_cleanup();
+	raise(sig);	/* SA_RESETHAND: the default action now */
+}
+
+static void catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage(stderr);
+		return cli_usage(stderr, NULL);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "help"))
-		return usage(stdout);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
+		return cli_usage(stdout, NULL);
+	if (!strcmp(argv[1], "--version")) {
+		printf("pmsim %s\n", PMSIM_VERSION);
+		return DX_EXIT_OK;
+	}
+	catch_signals();
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(argv[1], commands[i].name)) {
+			if (cli_wants_help(argc - 1, argv + 1))
+				return cli_usage(stdout, commands[i].name);
 			return commands[i].run(argc - 1, argv + 1);
-	cli_error("unknown command \"%s\"", argv[1]);
-	return usage(stderr);
+		}
+	cli_error(DX_EXIT_USAGE, "unknown command \"%s\"", argv[1]);
+	return cli_usage(stderr, NULL);
 }

@@ -7,6 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <libgen.h>
+#include <limits.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -135,4 +139,44 @@ void expect_tuples(const struct tuples *out, const uint64_t *exp, size_t nexp)
 		free(flat);
 		fail_msg("reachable crash states differ from the expected set");
 	}
+}
+
+char cli_bin[PATH_MAX], cli_dir[] = "/tmp/pmsim-cli-XXXXXX";
+char cli_out[1 << 16];
+
+int cli_run(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	size_t n;
+	FILE *p;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	n = fread(cli_out, 1, sizeof(cli_out) - 1, p);
+	cli_out[n] = 0;
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int cli_setup(void)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n < 0 || !mkdtemp(cli_dir))
+		return -1;
+	self[n] = 0;
+	/* tests/test_x -> the build directory of crashtest */
+	snprintf(cli_bin, PATH_MAX, "%s", dirname(dirname(self)));
+	return 0;
+}
+
+int cli_teardown(void)
+{
+	return cli_run("rm -rf '%s'", cli_dir);
 }

@@ -43,6 +43,16 @@ void collect_trace(struct pmsim_trace *t, const struct pmsim_opts *o,
 /* Assert out holds exactly the nexp tuples of exp (any order). */
 void expect_tuples(const struct tuples *out, const uint64_t *exp, size_t nexp);
 
+/* Running the built programs (tests of the command line). */
+extern char cli_bin[];		/* the build directory of crashtest */
+extern char cli_dir[];		/* a scratch directory, removed by teardown */
+extern char cli_out[1 << 16];	/* stdout of the last cli_run */
+int cli_setup(void);
+int cli_teardown(void);
+/* Run a shell command line; its exit status (128+N for signal N), its
+ * stdout in cli_out. */
+int cli_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Read a u64 from a crash image. */
 uint64_t image_u64(const struct pmsim_image *img, uint64_t addr);
 

@@ -18,47 +18,23 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-static char bin[PATH_MAX], dir[] = "/tmp/pmsim-cli-XXXXXX";
-static char output[1 << 16];
+#include "helpers.h"
 
-/* Run a shell command line; returns its exit status, output in `output`. */
-static int run(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	size_t n;
-	FILE *p;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	n = fread(output, 1, sizeof(output) - 1, p);
-	output[n] = 0;
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
+#define bin cli_bin
+#define dir cli_dir
+#define output cli_out
+#define run cli_run
 
 static int setup(void **state)
 {
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
 	(void)state;
-	if (n < 0 || !mkdtemp(dir))
-		return -1;
-	self[n] = 0;
-	/* tests/test_cli -> the build directory of crashtest */
-	snprintf(bin, sizeof(bin), "%s", dirname(dirname(self)));
-	return 0;
+	return cli_setup();
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	return run("rm -rf '%s'", dir);
+	return cli_teardown();
 }
 
 static void usage_errors(void **state)
@@ -74,6 +50,7 @@ static void usage_errors(void **state)
 	assert_int_equal(run("%s/pmsim check x --checker true --mode lasting 2>&1", bin), 2);
 	assert_non_null(strstr(output, "durable"));
 	assert_int_equal(run("%s/pmsim --help", bin), 0);
+	assert_non_null(strstr(output, "usage: pmsim"));
 }
 
 static void bad_traces(void **state)
@@ -166,12 +143,17 @@ static void bad_checkers(void **state)
 {
 	(void)state;
 	assert_int_equal(run("%s/examples/applog-trace -n 1 %s/one.pmt", bin, dir), 0);
+	/* a checker that fails is a failed run (1); one that cannot be
+	 * run at all is a bad --checker (2) */
 	assert_int_equal(run("%s/pmsim check %s/one.pmt --checker 'sleep 20;' --timeout 0.2 2>&1",
-			     bin, dir), 2);
+			     bin, dir), 1);
 	assert_non_null(strstr(output, "timed out"));
 	assert_int_equal(run("%s/pmsim check %s/one.pmt --checker 'sh -c \"kill -ABRT \\$\\$\"' 2>&1",
-			     bin, dir), 2);
+			     bin, dir), 1);
 	assert_non_null(strstr(output, "crashed"));
+	assert_int_equal(run("%s/pmsim check %s/one.pmt --checker /nonexistent/check 2>&1",
+			     bin, dir), 2);
+	assert_non_null(strstr(output, "could not be run"));
 }
 
 int main(void)

@@ -70,7 +70,7 @@ static void check_reports(struct pmsim_trace *t, const struct pmsim_opts *o,
 			pmsim_image_data_free(t, data);
 		}
 		assert_int_equal(pmsim_repro_write(t, o, v, repro), 0);
-		if (pmsim_replay(repro, image))
+		if (pmsim_replay(repro, image, PMSIM_REPLAY_FORCE))
 			fail_msg("replay: %s", pmsim_errmsg());
 		f = fopen(image, "rb");
 		assert_int_equal(fread(file, 1, s->size, f), s->size);
