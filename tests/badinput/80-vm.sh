@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # scripts/vm refuses a bad --kernel, --nvdimm, --nvdimm-size, --mem,
-# --smp, --timeout, --plugin, --out, --expect-report, an unknown option
-# and a missing command with status 2 and one message, before any boot:
+# --smp, --timeout, --plugin, --out, --expect-report, --console-report,
+# --scan-console, an unknown option and a missing command with status 2
+# and one message, before any boot:
 # the QEMU it is given (a stand-in that leaves a mark) never starts and no
 # run directory is made. --mem beyond the host's RAM is 5, a missing QEMU
 # 3. Interrupted while QEMU runs, it stops QEMU, removes its run directory
@@ -93,6 +94,12 @@ refused 2 "${p}--out: .*/file is not a directory" --out "$BI_TMP/file"
 refused 2 "${p}--out: cannot create .*/file/sub" --out "$BI_TMP/file/sub"
 refused 2 "${p}--accel is kvm or tcg, not 'xen'" --accel xen
 refused 2 "${p}--expect-report: '\(' is not an extended regex" --expect-report '('
+refused 2 "${p}--console-report: .*/empty is a directory" --console-report "$BI_TMP/empty"
+refused 2 "${p}--console-report: cannot write .*/file/report" --console-report "$BI_TMP/file/report"
+refused 2 "${p}--mem must be between" --mem 1 --console-report "$BI_TMP/report"
+bi_absent "a refused run writes no console report" "$BI_TMP/report"
+bi_run 2 "${p}--scan-console: cannot read .*/nothing" -- "$vm" --scan-console "$BI_TMP/nothing"
+bi_run 2 "${p}--scan-console boots nothing: no command" -- "$vm" --scan-console "$BI_TMP/file" -- true
 
 bi_absent "no refusal started QEMU or made a run directory" "$BI_TMP/qemu-started" "$DAXLAB_CACHE/runs"
 

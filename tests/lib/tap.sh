@@ -63,12 +63,13 @@ tap_sum() {
 	tap_fail=$((tap_fail + BASH_REMATCH[2]))
 	tap_skip=$((tap_skip + ${BASH_REMATCH[4]:-0}))
 }
-# tap_last_result FILE: print the last closing line in FILE; returns 1
-# when there is none.
+# tap_last_result FILE: print the last closing line in FILE, "#" comments
+# (tap_count_file's counts of a part) left out; returns 1 when there is
+# none.
 tap_last_result() {
 	local line last=''
 	while IFS= read -r line; do
-		[[ $line =~ $_tap_result_re ]] && last=$line
+		[[ $line != '#'* && $line =~ $_tap_result_re ]] && last=$line
 	done <"$1"
 	[ -n "$last" ] && printf '%s\n' "$last"
 }
