@@ -16,7 +16,7 @@ need_nvdimms 1
 command -v xfs_io >/dev/null || skip_all "xfs_io (xfsprogs) is missing"
 tr=/sys/kernel/tracing
 events=$tr/events/pmem
-[ -d "$tr/events" ] || skip_all "no tracefs events in this kernel"
+[ -d "$tr/events" ] || feature_missing "no tracefs events in this kernel"
 
 if [ "$kernel" != patched ]; then
 	if [ -d "$events" ]; then

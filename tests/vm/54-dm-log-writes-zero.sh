@@ -30,7 +30,7 @@ on_cleanup cleanup
 
 data=$("$guest/pmem-ns" create fsdax --map mem)
 truncate -s 256M "$img"
-log=$(losetup -f --show "$img") || skip_all "no loop device for the log (CONFIG_BLK_DEV_LOOP)"
+log=$(losetup -f --show "$img") || feature_missing "no loop device for the log (CONFIG_BLK_DEV_LOOP)"
 lw=$("$guest/pmem-dm" log-writes dax-log-writes "$data" "$log")
 "$guest/pmem-fs" mkfs xfs "$lw"
 "$guest/pmem-fs" mount xfs "$lw" "$mnt" dax

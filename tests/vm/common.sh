@@ -5,8 +5,15 @@
 #
 #   ok DESC / not_ok DESC [DIAG...] / skip DESC REASON / check DESC CMD...
 #   skip_all REASON            the whole test cannot run here: say why, exit
+#   fail_all REASON            the test cannot check what it must: not ok, exit 1
+#   feature_missing REASON     the kernel lacks what the test checks: fail_all
+#                              on the patched kernel, which must have it,
+#                              skip_all on the others. A skip is for a missing
+#                              tool or VM resource, never for a missing feature
+#                              of the kernel under test.
 #   on_cleanup FUNCTION        run FUNCTION on exit (before the TAP plan)
-#   need_nvdimms N             skip_all unless the VM has N NVDIMM regions
+#   need_nvdimms N             skip_all unless the VM was given N NVDIMMs;
+#                              fail_all when it was and the kernel shows fewer
 #   need_daxwl                 skip_all unless build/rel/workloads/daxwl exists
 #   has_dax_attr FILE          true when statx reports STATX_ATTR_DAX
 #
@@ -58,6 +65,16 @@ skip_all() {
 	exit 0
 }
 
+fail_all() {
+	not_ok "$1"
+	exit 1
+}
+
+feature_missing() {
+	[ "$kernel" != patched ] || fail_all "$1 (the patched kernel must have it)"
+	skip_all "$1"
+}
+
 tap_finish() {
 	local rc=$?
 	trap - EXIT
@@ -79,10 +96,15 @@ nvdimm_regions() {
 	echo "$n"
 }
 
+# scripts/vm says in DAXLAB_NVDIMMS how many NVDIMMs the VM was given.
 need_nvdimms() {
-	local have
+	local have given=${DAXLAB_NVDIMMS:-}
 	have=$(nvdimm_regions)
-	[ "$have" -ge "$1" ] || skip_all "needs $1 NVDIMM regions, the VM has $have (scripts/vm --nvdimm $1)"
+	[ "$have" -lt "$1" ] || return 0
+	if [ -n "$given" ] && [ "$given" -ge "$1" ]; then
+		fail_all "the VM has $given NVDIMM(s), the kernel shows $have region(s); the test needs $1"
+	fi
+	skip_all "needs $1 NVDIMM regions, the VM has ${given:-$have} (scripts/vm --nvdimm $1)"
 }
 
 need_daxwl() {
