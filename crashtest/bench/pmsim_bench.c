@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "applog.h"
+#include "daxlab/clock.h"
+#include "daxlab/num.h"
 #include "pmsim.h"
 
 #define REGION_BASE 0x100000000ull
@@ -27,18 +29,12 @@
 
 static double now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return dx_ns_to_s(dx_now_ns());
 }
 
 static double cpu_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return dx_ns_to_s(dx_cpu_ns());
 }
 
 static void die(const char *what)
@@ -263,6 +259,19 @@ static void bench_log(unsigned appends, const char *mode, int buggy,
 	pmsim_trace_free(t);
 }
 
+/* A number argument, strictly; exits 2 with the message when it is bad. */
+static uint64_t number(const char *opt, const char *s, uint64_t min, uint64_t max)
+{
+	char err[200];
+	uint64_t v;
+
+	if (dx_parse_u64(s, min, max, &v, opt, err, sizeof(err))) {
+		fprintf(stderr, "pmsim-bench: %s\n", err);
+		exit(2);
+	}
+	return v;
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const modes[] = { "exhaustive", "bounded:1", "bounded:2",
@@ -282,9 +291,9 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--json") && i + 1 < argc)
 			json = argv[++i];
 		else if (!strcmp(argv[i], "--trace-mb") && i + 1 < argc)
-			mb = (unsigned)atoi(argv[++i]);
+			mb = (unsigned)number("--trace-mb", argv[++i], 2, 4096);
 		else if (!strcmp(argv[i], "--epochs") && i + 1 < argc)
-			epochs = (unsigned)atoi(argv[++i]);
+			epochs = (unsigned)number("--epochs", argv[++i], 1, 1000000);
 		else {
 			fprintf(stderr, "usage: pmsim-bench [--json FILE] [--trace-mb N] [--epochs N]\n");
 			return 2;

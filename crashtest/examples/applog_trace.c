@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "applog.h"
+#include "daxlab/num.h"
 
 int main(int argc, char **argv)
 {
@@ -17,13 +18,14 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--buggy")) {
 			buggy = 1;
 		} else if (!strcmp(argv[i], "-n") && i + 1 < argc) {
-			char *end;
+			uint64_t v;
+			char err[200];
 
-			n = strtoul(argv[++i], &end, 0);
-			if (*end || n == 0 || n > 400) {
-				fprintf(stderr, "applog-trace: -n takes 1..400\n");
+			if (dx_parse_u64(argv[++i], 1, 400, &v, "-n", err, sizeof(err))) {
+				fprintf(stderr, "applog-trace: %s\n", err);
 				return 2;
 			}
+			n = (unsigned long)v;
 		} else if (argv[i][0] != '-' && !path) {
 			path = argv[i];
 		} else {

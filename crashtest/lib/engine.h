@@ -35,7 +35,8 @@ struct eng {
 	size_t nd;
 	struct line **dl;	/* dirty lines */
 	uint32_t *cur;		/* chosen option per dirty line */
-	size_t dcap;
+	size_t dlcap, curcap;
+	size_t reportcap;	/* of res->reports */
 	struct eng_dep *dep;
 	size_t ndep, depcap;
 	struct pms_key key;	/* base_key + option deltas */

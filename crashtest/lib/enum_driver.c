@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#include "daxlab/vec.h"
 #include "engine.h"
 #include "points.h"
 
@@ -178,19 +179,9 @@ static int prepare(struct eng *e)
 {
 	struct sim *s = e->s;
 
-	if (s->ndirty > e->dcap) {
-		size_t c = s->ndirty * 2;
-		void *a = realloc(e->dl, c * sizeof(*e->dl));
-
-		if (!a)
-			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
-		e->dl = a;
-		a = realloc(e->cur, c * sizeof(*e->cur));
-		if (!a)
-			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
-		e->cur = a;
-		e->dcap = c;
-	}
+	if (DX_RESERVE(e->dl, e->dlcap, s->ndirty) ||
+	    DX_RESERVE(e->cur, e->curcap, s->ndirty))
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	e->nd = s->ndirty;
 	e->space = 1;
 	for (size_t i = 0; i < e->nd; i++) {
@@ -220,15 +211,8 @@ static int prepare(struct eng *e)
 
 		if (l->dirty_pos < 0)
 			continue;
-		if (e->ndep == e->depcap) {
-			size_t c = e->depcap ? 2 * e->depcap : 16;
-			struct eng_dep *d = realloc(e->dep, c * sizeof(*d));
-
-			if (!d)
-				return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
-			e->dep = d;
-			e->depcap = c;
-		}
+		if (DX_RESERVE(e->dep, e->depcap, e->ndep + 1))
+			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 		e->dep[e->ndep].di = (uint32_t)l->dirty_pos;
 		e->dep[e->ndep++].seq = s->clf[k].seq;
 	}

@@ -3,20 +3,13 @@
  * reproducible from --seed and the crash point. */
 #include <inttypes.h>
 
+#include "daxlab/mix.h"
+#include "daxlab/prng.h"
 #include "engine.h"
-
-static uint64_t next(uint64_t *x)
-{
-	/* xorshift64* */
-	*x ^= *x >> 12;
-	*x ^= *x << 25;
-	*x ^= *x >> 27;
-	return *x * 0x2545f4914f6cdd1dull;
-}
 
 static int run_random(struct eng *e)
 {
-	uint64_t x = mix64(e->o->seed ^ mix64(e->crash.event + 1)) | 1;
+	uint64_t x = dx_mix64(e->o->seed ^ dx_mix64(e->crash.event + 1)) | 1;
 	uint64_t before = e->res->explored;
 	uint64_t want = e->o->mode_arg;
 	uint64_t cap = want > UINT64_MAX / 16 ? UINT64_MAX : 16 * want;
@@ -29,7 +22,7 @@ static int run_random(struct eng *e)
 	}
 	for (tries = 0; e->res->explored - before < want && tries < cap; tries++) {
 		for (size_t i = 0; i < e->nd; i++)
-			eng_set(e, i, (uint32_t)(next(&x) % e->dl[i]->o.n));
+			eng_set(e, i, (uint32_t)(dx_xorshift64s(&x) % e->dl[i]->o.n));
 		if (pms_eng_visit(e) == VISIT_STOP)
 			return 0;
 	}

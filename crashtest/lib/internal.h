@@ -40,7 +40,7 @@ struct pmsim_trace {
 	struct pmsim_event *ev;
 	size_t nev, evcap;
 	struct pmsim_region *reg;
-	size_t nreg;
+	size_t nreg, regcap;
 	struct pmsim_mark *marks;
 	size_t nmarks, mcap;
 	unsigned char *data;	/* the trace bytes (binary) or payload arena */
@@ -69,17 +69,6 @@ int pms_trace_find_region(const struct pmsim_trace *t, uint64_t addr, uint64_t l
 		      size_t *hint);
 /* Resolve an IMAGE kind 1 path against the trace directory (malloc'd). */
 char *pms_trace_image_path(const struct pmsim_trace *t, const char *p);
-
-/* Mixer for hash-table slots (not for image keys). */
-static inline uint64_t mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
-}
 
 /*
  * Image keys are 128-bit: the key of an image is the sum, lane by lane

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "daxlab/vec.h"
 #include "internal.h"
 
 struct rec_region {
@@ -24,7 +25,7 @@ struct pm_rec {
 	int err;
 	int64_t next_mark;
 	struct rec_region *reg;
-	size_t nreg;
+	size_t nreg, regcap;
 };
 
 int pm_rec_new(struct pm_rec **rp, const char *path)
@@ -133,12 +134,11 @@ int pm_region(struct pm_rec *r, uint64_t base, uint64_t size,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (m == MAP_FAILED)
 		return fail(r, "pm_region: cannot map 0x%" PRIx64 " bytes", size);
-	nr = realloc(r->reg, (r->nreg + 1) * sizeof(*nr));
-	if (!nr) {
+	if (DX_RESERVE(r->reg, r->regcap, r->nreg + 1)) {
 		munmap(m, size);
 		return fail(r, "pm_region: out of memory");
 	}
-	r->reg = nr;
+	nr = r->reg;
 	nr[r->nreg++] = (struct rec_region){ base, size, m };
 	return BOTH(r, pmtrace_write_region(w_, base, size, name));
 }

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <unistd.h>
 
+#include "daxlab/mix.h"
+#include "daxlab/vec.h"
 #include "image_file.h"
 
 #define PAGE 4096u
@@ -267,7 +269,7 @@ void pms_sim_free(struct sim *s)
 
 static size_t slot_of(uint64_t addr, size_t size)
 {
-	return (size_t)(mix64(addr) & (size - 1));
+	return (size_t)(dx_mix64(addr) & (size - 1));
 }
 
 static int grow_table(struct sim *s)
@@ -317,15 +319,8 @@ int64_t pms_sim_line(struct sim *s, uint64_t addr)
 	}
 	if (s->nlines >= UINT32_MAX - 1)
 		return pmsim_seterr("too many cache lines");
-	if (s->nlines == s->lcap) {
-		size_t n = s->lcap ? 2 * s->lcap : 256;
-		struct line *nl = realloc(s->lines, n * sizeof(*nl));
-
-		if (!nl)
-			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
-		s->lines = nl;
-		s->lcap = n;
-	}
+	if (s->nlines == s->lcap && DX_RESERVE(s->lines, s->lcap, s->nlines + 1))
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	/* Regions are 64-byte aligned, so a line lies in exactly one. */
 	ri = pms_trace_find_region(s->t, addr, LINE_SIZE, &s->last_region);
 	if (ri < 0)
@@ -345,15 +340,8 @@ int64_t pms_sim_line(struct sim *s, uint64_t addr)
 
 static int push_u32(uint32_t **a, size_t *n, size_t *cap, uint32_t v)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? 2 * *cap : 64;
-		uint32_t *na = realloc(*a, c * sizeof(*na));
-
-		if (!na)
-			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
-		*a = na;
-		*cap = c;
-	}
+	if (*n == *cap && dx_reserve(a, cap, *n + 1, sizeof(**a)))
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	(*a)[(*n)++] = v;
 	return 0;
 }
@@ -362,20 +350,12 @@ void pms_sim_touch(struct sim *s, struct line *l)
 {
 	if (l->changed || s->all_changed)
 		return;
-	if (s->nchanged == s->ccap) {
-		size_t c = s->ccap ? 2 * s->ccap : 64;
-		uint32_t *a = realloc(s->changed, c * sizeof(*a));
-		uint64_t *b;
-
-		if (a)
-			s->changed = a;
-		b = a ? realloc(s->changed_addr, c * sizeof(*b)) : NULL;
-		if (!b) {
-			s->all_changed = true;	/* out of memory: resend all */
-			return;
-		}
-		s->changed_addr = b;
-		s->ccap = c;
+	if ((s->nchanged == s->ccap &&
+	     DX_RESERVE(s->changed, s->ccap, s->nchanged + 1)) ||
+	    (s->nchanged == s->cacap &&
+	     DX_RESERVE(s->changed_addr, s->cacap, s->nchanged + 1))) {
+		s->all_changed = true;	/* out of memory: resend all */
+		return;
 	}
 	s->changed[s->nchanged] = (uint32_t)(l - s->lines);
 	s->changed_addr[s->nchanged++] = l->addr;
@@ -387,23 +367,15 @@ static int add_piece(struct sim *s, uint32_t li, const struct piece *p)
 	struct line *l = &s->lines[li];
 
 	if (s->o->eadr) {
-		if (s->nep == s->epcap) {
-			size_t c = s->epcap ? 2 * s->epcap : 256;
-			struct piece *np = realloc(s->ep, c * sizeof(*np));
-			uint32_t *nl = realloc(s->ep_line, c * sizeof(*nl));
-
-			if (np)
-				s->ep = np;
-			if (nl)
-				s->ep_line = nl;
-			if (!np || !nl)
-				return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
-			s->epcap = c;
-		}
+		if ((s->nep == s->epcap && DX_RESERVE(s->ep, s->epcap, s->nep + 1)) ||
+		    (s->nep == s->elcap && DX_RESERVE(s->ep_line, s->elcap, s->nep + 1)))
+			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 		s->ep[s->nep] = *p;
 		s->ep_line[s->nep++] = li;
 		return 0;
 	}
+	/* Not DX_RESERVE, which starts at 16: a trace may touch millions of
+	 * lines, most with a piece or two pending. */
 	if (l->np == l->pcap) {
 		uint32_t c = l->pcap ? 2 * l->pcap : 4;
 		struct piece *np = realloc(l->p, c * sizeof(*np));
@@ -476,15 +448,8 @@ static int apply_flush(struct sim *s, const struct pmsim_event *e, uint32_t seq)
 	if (s->o->eadr || !l || l->np == 0)
 		return 0;	/* nothing pending: nothing to write back */
 	if (e->kind == PMTRACE_FLUSH_CLFLUSH) {
-		if (s->nclf == s->clfcap) {
-			size_t c = s->clfcap ? 2 * s->clfcap : 16;
-			struct clflush_dep *n = realloc(s->clf, c * sizeof(*n));
-
-			if (!n)
-				return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
-			s->clf = n;
-			s->clfcap = c;
-		}
+		if (DX_RESERVE(s->clf, s->clfcap, s->nclf + 1))
+			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 		s->clf[s->nclf].line = (uint32_t)(l - s->lines);
 		s->clf[s->nclf++].seq = seq;
 	}

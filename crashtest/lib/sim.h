@@ -72,7 +72,7 @@ struct sim {
 	size_t ltab_size;
 	uint32_t *dirty, *flushed, *changed;
 	uint64_t *changed_addr;		/* addresses of the changed lines */
-	size_t ndirty, nflushed, nchanged, dcap, fcap, ccap;
+	size_t ndirty, nflushed, nchanged, dcap, fcap, ccap, cacap;
 	bool all_changed;		/* the next checker sees every line */
 	struct clflush_dep *clf;
 	size_t nclf, clfcap;
@@ -81,7 +81,7 @@ struct sim {
 	/* eADR: pieces since the last crash point, in program order */
 	struct piece *ep;
 	uint32_t *ep_line;
-	size_t nep, epcap;
+	size_t nep, epcap, elcap;
 };
 
 int pms_sim_init(struct sim *s, const struct pmsim_trace *t, const struct pmsim_opts *o);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "daxlab/vec.h"
 #include "internal.h"
 
 struct pmsim_trace *pms_trace_alloc(const char *path, const char *dir,
@@ -166,10 +167,9 @@ static int add_region(struct pmsim_trace *t, struct pmsim_event *e)
 	}
 	if (t->nreg >= UINT16_MAX)
 		return pmsim_seterr("%s: too many regions", WHERE);
-	nr = realloc(t->reg, (t->nreg + 1) * sizeof(*nr));
-	if (!nr)
+	if (DX_RESERVE(t->reg, t->regcap, t->nreg + 1))
 		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "%s: out of memory", WHERE);
-	t->reg = nr;
+	nr = t->reg;
 	nr[t->nreg].base = e->addr;
 	nr[t->nreg].size = size;
 	nr[t->nreg].name = name;
@@ -183,15 +183,8 @@ static int add_mark(struct pmsim_trace *t, struct pmsim_event *e)
 	    strlen((const char *)e->payload) != e->len - 1)
 		return pmsim_seterr("%s: mark %" PRIu64 " label must be NUL-terminated (exactly one NUL)",
 				    WHERE, e->addr);
-	if (t->nmarks == t->mcap) {
-		size_t n = t->mcap ? 2 * t->mcap : 64;
-		struct pmsim_mark *m = realloc(t->marks, n * sizeof(*m));
-
-		if (!m)
-			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "%s: out of memory", WHERE);
-		t->marks = m;
-		t->mcap = n;
-	}
+	if (t->nmarks == t->mcap && DX_RESERVE(t->marks, t->mcap, t->nmarks + 1))
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "%s: out of memory", WHERE);
 	t->marks[t->nmarks].id = e->addr;
 	t->marks[t->nmarks].label = (const char *)e->payload;
 	t->marks[t->nmarks].event = t->nev;
@@ -320,15 +313,8 @@ int pms_trace_add(struct pmsim_trace *t, struct pmsim_event *e)
 	}
 	if (r)
 		return r;
-	if (t->nev == t->evcap) {
-		size_t n = t->evcap ? 2 * t->evcap : 1024;
-		struct pmsim_event *ne = realloc(t->ev, n * sizeof(*ne));
-
-		if (!ne)
-			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "%s: out of memory", WHERE);
-		t->ev = ne;
-		t->evcap = n;
-	}
+	if (t->nev == t->evcap && DX_RESERVE(t->ev, t->evcap, t->nev + 1))
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "%s: out of memory", WHERE);
 	t->ev[t->nev++] = *e;
 	return 0;
 }

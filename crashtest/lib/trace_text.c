@@ -9,6 +9,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
+#include "daxlab/num.h"
+#include "daxlab/vec.h"
 #include "internal.h"
 
 struct lexer {
@@ -47,7 +49,7 @@ static size_t word(struct lexer *lx, char *buf, size_t size)
 
 static int number(struct lexer *lx, const char *what, uint64_t *v)
 {
-	char buf[64], *endp;
+	char buf[64];
 
 	size_t n = word(lx, buf, sizeof(buf));
 
@@ -55,30 +57,17 @@ static int number(struct lexer *lx, const char *what, uint64_t *v)
 		return lerr(lx, what, NULL);
 	if (n >= sizeof(buf))
 		return lerr(lx, "number too long:", buf);
-	if (buf[0] == '-' || buf[0] == '+')
-		return lerr(lx, "not an unsigned number:", buf);
-	errno = 0;
-	*v = strtoull(buf, &endp, 0);
-	if (errno || *endp || endp == buf)
-		return lerr(lx, "not a number:", buf);
+	/* decimal or 0x hex (TRACE-FORMAT.md): common's strict rules */
+	if (dx_parse_u64(buf, 0, UINT64_MAX, v, NULL, NULL, 0))
+		return lerr(lx, "not an unsigned number (decimal or 0x hex):", buf);
 	return 0;
 }
 
 static int arena_put(struct pmsim_trace *t, const void *p, size_t n,
 		     size_t *at)
 {
-	if (t->len + n > t->cap) {
-		size_t c = t->cap ? t->cap : 4096;
-		unsigned char *d;
-
-		while (c < t->len + n)
-			c *= 2;
-		d = realloc(t->data, c);
-		if (!d)
-			return -1;
-		t->data = d;
-		t->cap = c;
-	}
+	if (t->len + n > t->cap && DX_RESERVE(t->data, t->cap, t->len + n))
+		return -1;
 	*at = t->len;
 	memcpy(t->data + t->len, p, n);
 	t->len += n;
@@ -181,7 +170,7 @@ static int quoted(struct lexer *lx, size_t *at, uint32_t *n)
 /* Optional trailing pc=ADDR, then end of line. */
 static int tail(struct lexer *lx, struct pmsim_event *e, bool pc_ok)
 {
-	char buf[64], *endp;
+	char buf[64];
 	size_t n = word(lx, buf, sizeof(buf));
 
 	if (!n)
@@ -189,9 +178,7 @@ static int tail(struct lexer *lx, struct pmsim_event *e, bool pc_ok)
 	if (pc_ok && strncmp(buf, "pc=", 3) == 0) {
 		if (n >= sizeof(buf))
 			return lerr(lx, "pc value too long:", buf);
-		errno = 0;
-		e->pc = strtoull(buf + 3, &endp, 0);
-		if (errno || *endp || endp == buf + 3 || buf[3] == '-')
+		if (dx_parse_u64(buf + 3, 0, UINT64_MAX, &e->pc, NULL, NULL, 0))
 			return lerr(lx, "bad pc value:", buf);
 		if (!word(lx, buf, sizeof(buf)))
 			return 0;
@@ -377,16 +364,9 @@ int pms_trace_parse_text(struct pmsim_trace *t, const char *text, size_t len)
 		r = pms_trace_add(t, &e);
 		if (r)
 			break;
-		if (nat == atcap) {
-			size_t c = atcap ? 2 * atcap : 256;
-			size_t *na = realloc(at, c * sizeof(*na));
-
-			if (!na) {
-				r = pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "%s: out of memory", t->path);
-				break;
-			}
-			at = na;
-			atcap = c;
+		if (nat == atcap && DX_RESERVE(at, atcap, nat + 1)) {
+			r = pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "%s: out of memory", t->path);
+			break;
 		}
 		at[nat++] = off;
 	}

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daxlab/vec.h"
 #include "engine.h"
 
 static int cmp_piece(const void *a, const void *b)
@@ -26,17 +27,13 @@ static void to_piece(const struct pmsim_trace *t, uint64_t line,
 	out->len = p->n;
 }
 
-static struct pmsim_violation *new_report(struct pmsim_result *res)
+static struct pmsim_violation *new_report(struct eng *e)
 {
-	/* grow as violations come: max_reports may be large */
-	if ((res->nreports & (res->nreports - 1)) == 0) {
-		size_t cap = res->nreports ? 2 * res->nreports : 1;
-		struct pmsim_violation *nv = realloc(res->reports, cap * sizeof(*nv));
+	struct pmsim_result *res = e->res;
 
-		if (!nv)
-			return NULL;
-		res->reports = nv;
-	}
+	/* grow as violations come: max_reports may be large */
+	if (DX_RESERVE(res->reports, e->reportcap, res->nreports + 1))
+		return NULL;
 	memset(&res->reports[res->nreports], 0, sizeof(res->reports[0]));
 	return &res->reports[res->nreports];
 }
@@ -50,7 +47,7 @@ int pms_eng_report(struct eng *e)
 
 	if (res->nreports >= e->o->max_reports)
 		return 0;
-	v = new_report(res);
+	v = new_report(e);
 	if (!v)
 		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	if (e->o->eadr)
@@ -122,7 +119,7 @@ int pms_eng_drain(struct eng *e, size_t p)
 		e->stop = true;
 	if (res->nreports >= e->o->max_reports)
 		return 0;
-	v = new_report(res);
+	v = new_report(e);
 	if (!v)
 		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	v->persisted = malloc(sizeof(*v->persisted));

@@ -213,6 +213,29 @@ static void semantic_errors(void **state)
 		     "00000000000000000000000000000000001000\n", 108, ":2:", "number too long");
 	expect_error("region 0x1000 0x1000 a\nimage-file 0x1000 no-such-file\n", 54,
 		     ":2:", "no-such-file");
+	/* numbers: decimal or 0x hex, nothing else */
+	expect_error("region 0x1000 0x1000 a\nflush clwb -4096\n", 40, ":2:",
+		     "not an unsigned number");
+	expect_error("region 0x1000 0x1000 a\nflush clwb 4096k\n", 40, ":2:",
+		     "not an unsigned number");
+	expect_error("region 0x1000 0x1000 a\nflush clwb 0x\n", 37, ":2:",
+		     "not an unsigned number");
+	expect_error("region 0x1000 0x1000 a\nfence sfence pc=-1\n", 42, ":2:", "bad pc");
+}
+
+/* "010" in a text trace is ten, as TRACE-FORMAT.md says: never octal. */
+static void text_numbers_decimal(void **state)
+{
+	static const char text[] = "region 4096 4096 a\nmark 010 \"ten\"\n"
+				   "store 0x1008 8 0102030405060708 pc=010\n";
+	struct pmsim_trace *t;
+
+	(void)state;
+	assert_int_equal(pmsim_trace_from_mem(&t, text, sizeof(text) - 1, dir, 0), 0);
+	assert_int_equal(pmsim_trace_region(t, 0)->base, 4096);
+	assert_int_equal(pmsim_trace_mark(t, 0)->id, 10);
+	assert_int_equal(pmsim_trace_event(t, 2)->pc, 10);
+	pmsim_trace_free(t);
 }
 
 /* An IMAGE file is read relative to the trace and seeds the region. */
@@ -278,6 +301,7 @@ int main(void)
 		cmocka_unit_test(text_roundtrip),
 		cmocka_unit_test(binary_errors),
 		cmocka_unit_test(semantic_errors),
+		cmocka_unit_test(text_numbers_decimal),
 		cmocka_unit_test(image_file),
 	};
 
