@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# crashtest/run and its report (python3 -m daxreport crash) against hostile
+# input, without booting anything. Every crashtest/run here runs with
+# --no-build and an empty DAXLAB_CACHE: no kernel is built there, so even
+# a refusal that failed to happen would build nothing and boot nothing.
+# crashtest/run: bad options, numbers, sets, scenarios, kernels, mutants,
+# modes and crash points (2, nothing written), an --out that holds an
+# earlier run (2 without --force, the run untouched), lies in the sources
+# or is a file (2), --no-build without a build (2), too little disk space
+# (5 with the numbers, before anything is written), a run whose kernels
+# are not built (1, crash.json and report.md saying so), SIGINT and
+# SIGTERM during the unit tests (130/143, report.md saying what ran).
+# The report: crash.json and run files that are not what they should be
+# (2, one message naming the file and what is wrong).
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+bi_init crashtest
+
+ct=$TOP/crashtest/run
+d=$BI_TMP
+export DAXLAB_CACHE=$d/cache
+c='^crashtest/run: '
+n=(--no-build)
+
+# ---- options --------------------------------------------------------------------
+bi_run 0 '^Full-system crash testing' -- "$ct" --help
+bi_run 0 '^crashtest/run [0-9]+\.[0-9]+$' -- "$ct" --version
+bi_run 2 "${c}unknown argument '--fast'" -- "$ct" "${n[@]}" --fast
+for o in --set --scenario --kernel --mutants --out --bytes --budget --mode --crash-points --max-states; do
+	bi_run 2 "${c}$o needs a value" -- "$ct" "${n[@]}" "$o"
+done
+bi_run 2 "${c}--set is quick, default or full, not 'huge'" -- "$ct" "${n[@]}" --set huge
+bi_run 2 "${c}--bytes wants a whole decimal number, not '-1'" -- "$ct" "${n[@]}" --bytes -1
+bi_run 2 "${c}--bytes wants a whole decimal number, not '0x1000'" -- "$ct" "${n[@]}" --bytes 0x1000
+bi_run 2 "${c}--bytes wants a whole decimal number, not '4096k'" -- "$ct" "${n[@]}" --bytes 4096k
+bi_run 2 "${c}--bytes must be between 4096 and 1073741824, not '010'" -- "$ct" "${n[@]}" --bytes 010
+bi_run 2 "${c}--bytes must be between 4096 and 1073741824, not '99999999999999999999999'" \
+	-- "$ct" "${n[@]}" --bytes 99999999999999999999999
+bi_run 2 "${c}--budget must be between 1 and" -- "$ct" "${n[@]}" --budget 0
+bi_run 2 "${c}--max-states wants a whole decimal number" -- "$ct" "${n[@]}" --max-states ' 5'
+bi_run 2 "${c}CRASH_XFS_BUDGET wants a whole decimal number, not 'lots'" -- env CRASH_XFS_BUDGET=lots "$ct" "${n[@]}"
+bi_run 2 "${c}DAXLAB_CRASH_NEED_MIB wants a whole decimal number" -- env DAXLAB_CRASH_NEED_MIB=-5 "$ct" "${n[@]}"
+bi_run 2 "${c}--crash-points is fence, event or mark, not 'every'" -- "$ct" "${n[@]}" --crash-points every
+bi_run 2 "${c}--mode is exhaustive, durable, bounded:K or random:N" -- "$ct" "${n[@]}" --mode random:0
+bi_run 2 "${c}--mode is exhaustive" -- "$ct" "${n[@]}" --mode 'bounded:1;rm'
+bi_run 2 "${c}no scenario 'nope'" -- "$ct" "${n[@]}" --scenario nope
+bi_run 2 "${c}no scenario '../scenarios/ext4-dir-ops'" -- "$ct" "${n[@]}" --scenario ../scenarios/ext4-dir-ops
+bi_run 2 "${c}--kernel is stock, patched or mutant-NAME, not 'vanilla'" -- "$ct" "${n[@]}" --kernel vanilla
+bi_run 2 "${c}--kernel mutant-nope: no mutant 'nope'" -- "$ct" "${n[@]}" --kernel mutant-nope
+bi_run 2 "${c}no mutant 'nope'" -- "$ct" "${n[@]}" --mutants no-flush-fence,nope
+bi_run 2 "${c}no mutant '../mutants'" -- "$ct" "${n[@]}" --mutants ../mutants
+bi_run 2 "${c}$d/nobuild/crashtest/qemu/libpmtrace.so is missing \(run without --no-build\)" \
+	-- env DAXLAB_BUILD="$d/nobuild" "$ct" "${n[@]}" --out "$d/nb"
+bi_absent "no refused run wrote anything" "$d/nb" "$TOP/results/crash-2"*
+
+# ---- the output directory ---------------------------------------------------------
+: >"$d/afile"
+bi_run 2 "${c}--out $d/afile exists and is not a directory" -- "$ct" "${n[@]}" --out "$d/afile"
+bi_run 2 "${c}--out $TOP/crashtest/scenarios/x lies inside $TOP/crashtest" \
+	-- "$ct" "${n[@]}" --out "$TOP/crashtest/scenarios/x"
+bi_run 2 "${c}--out $TOP is the repository itself" -- "$ct" "${n[@]}" --out "$TOP"
+mkdir -p "$d/old"
+printf 'an earlier report\n' >"$d/old/report.md"
+bi_run 2 "${c}--out $d/old already holds a crash-test run \(report.md\); --force replaces it" \
+	-- "$ct" "${n[@]}" --out "$d/old"
+bi_check "the earlier run is untouched" grep -qx 'an earlier report' "$d/old/report.md"
+bi_absent "... and nothing was added to it" "$d/old/run.log" "$d/old/runs.tsv"
+bi_run 5 "${c}not enough disk space for the traces: 999999999 MiB needed, [0-9]+ MiB available" \
+	-- env DAXLAB_CRASH_NEED_MIB=999999999 "$ct" "${n[@]}" --out "$d/space"
+bi_absent "... before anything is written" "$d/space"
+small=''
+if bi_small_fs 4 small; then
+	bi_run 5 "${c}not enough disk space for the traces: 2048 MiB needed, [0-4] MiB available in $small" \
+		-- "$ct" "${n[@]}" --out "$small/run"
+	bi_absent "... nothing written on the small file system" "$small/run"
+fi
+
+# ---- a run that boots nothing: the kernels are not built ---------------------------
+e2e=(--skip-unit --scenario ext4-write-fsync --kernel stock --mutants no-flush-fence)
+bi_run 1 "${c}runs failed: ext4-write-fsync/stock" --timeout 60 -- "$ct" "${n[@]}" "${e2e[@]}" --out "$d/e2e"
+bi_check "report.md says why" grep -q '^- ext4-write-fsync/stock: kernel stock is not built$' "$d/e2e/report.md"
+bi_check "... and that the mutant was not caught" grep -q '^Not caught: no-flush-fence\.' "$d/e2e/report.md"
+bi_check "... and how much was covered" grep -q '^- covered: 0 of 4 planned runs judged completely$' "$d/e2e/report.md"
+bi_check "crash.json says the run failed" grep -q '"status": "error"' "$d/e2e/crash.json"
+bi_run 2 "${c}--out $d/e2e already holds a crash-test run" -- "$ct" "${n[@]}" "${e2e[@]}" --out "$d/e2e"
+bi_run 1 "${c}runs failed" --timeout 60 -- "$ct" "${n[@]}" "${e2e[@]}" --out "$d/e2e" --force
+
+# ---- signals, during the libpmsim unit tests ------------------------------------------
+if [ -x "$BI_BIN/crashtest/tests/test_enum" ]; then
+	for s in INT:130 TERM:143; do
+		bi_signal "${s%:*}" "file:$d/sig-${s%:*}/unit-test_applog.tap" "${s#*:}" \
+			"${c}.*interrupted during the libpmsim unit tests" --timeout 60 \
+			-- "$ct" "${n[@]}" --scenario ext4-write-fsync --kernel stock --mutants none \
+			--out "$d/sig-${s%:*}"
+		bi_check "SIG${s%:*}: report.md says what ran" \
+			grep -q '^- interrupted before ext4-write-fsync/stock (0 of 1 runs started)$' \
+			"$d/sig-${s%:*}/report.md"
+	done
+else
+	bi_skip "crashtest/run interrupted during the unit tests" "the libpmsim tests are not built"
+fi
+
+# ---- the report: files that are not what they should be -----------------------------
+# shellcheck disable=SC2317 # called through bi_run
+report() { PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$TOP/bench" python3 -m daxreport crash "$@"; }
+ref=$TOP/results/crash-reference/crash.json
+bi_run 2 '^crashtest/run: usage: python3 -m daxreport crash' -- report
+bi_run 2 "${c}$d/none is not a directory" -- report "$d/none"
+mkdir -p "$d/cj"
+bi_run 2 "${c}$d/cj is not a crash-test run \(no crash.json\)" -- report "$d/cj"
+bi_run 2 "${c}$d/cj is not a crash-test run \(no runs.tsv\)" -- report --assemble "$d/cj"
+# bad_crash NAME TEXT ERE: crash.json holding TEXT is refused saying ERE.
+bad_crash() {
+	mkdir -p "$d/cj-$1"
+	printf '%s' "$2" >"$d/cj-$1/crash.json"
+	bi_run 2 "${c}.*$3" --desc "crash.json $1 => 2 /$3/" -- report "$d/cj-$1"
+	bi_absent "... $1: no report.md" "$d/cj-$1/report.md"
+}
+bad_crash empty '' 'is not readable JSON'
+bad_crash truncated "$(head -c 3000 "$ref")" 'is not readable JSON'
+bad_crash array '[1, 2]' 'not a JSON object'
+bad_crash deep "$(head -c 200000 /dev/zero | tr '\0' '[')" 'JSON nested too deeply'
+bad_crash no-runs "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); del d["runs"]; print(json.dumps(d))' "$ref")" \
+	'no runs list'
+bad_crash bad-status "$(sed '0,/"status": "clean"/s//"status": "fine"/' "$ref")" \
+	"runs\[0\]: role 'kernel' or status 'fine' unknown"
+bad_crash escaping-dir "$(sed '0,/"dir": "[^"]*"/s//"dir": "..\/..\/etc"/' "$ref")" \
+	"runs\[0\]: dir '../../etc' is not a directory inside the run"
+mkdir -p "$d/cj-fifo"
+mkfifo "$d/cj-fifo/crash.json"
+bi_run 2 "${c}$d/cj-fifo is not a crash-test run" --timeout 10 -- report "$d/cj-fifo"
+# a run directory crashtest/run left, damaged
+cp -r "$d/e2e" "$d/asm"
+printf 'date\tx\n' >"$d/asm/meta.tsv"
+bi_run 2 "${c}$d/asm/meta.tsv lacks set, host" -- report --assemble "$d/asm"
+cp "$d/e2e/meta.tsv" "$d/asm/meta.tsv"
+printf 'oops\n' >>"$d/asm/partial.tsv"
+bi_run 2 "${c}$d/asm/partial.tsv line [0-9]+: not KIND<TAB>REASON" -- report --assemble "$d/asm"
+bi_done
