@@ -10,6 +10,10 @@
 
 DAXLAB_TOOLS_VERSION=1.1
 
+# cli_help SCRIPT: the script's header comment (up to `set -euo`) is its
+# usage: print it on stdout and exit 0.
+cli_help() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//p}' "$1"; exit 0; }
+
 # cli_version PROG
 cli_version() { printf '%s %s\n' "$1" "$DAXLAB_TOOLS_VERSION"; }
 
