@@ -108,6 +108,16 @@ refused 5 "${p}--mem 16384G needs 16777216 MiB of guest RAM; the host has [0-9]+
 bi_run 3 "${p}/nonexistent/qemu is missing" -- env DAXLAB_QEMU=/nonexistent/qemu "$vm" --kernel "$kdir" -- true
 bi_absent "QEMU still never started" "$BI_TMP/qemu-started"
 
+# tests/vm/run, which drives scripts/vm, refuses before it builds or boots.
+vr=$TOP/tests/vm/run
+bi_run 2 '^tests/vm/run: --kernel is stock or patched, not .lockdep.' -- "$vr" --kernel lockdep
+bi_run 2 '^tests/vm/run: --timeout must be between 1 and 604800' -- "$vr" --timeout 0
+bi_run 2 '^tests/vm/run: --timeout wants a whole decimal number' -- "$vr" --timeout 10s
+bi_run 2 '^tests/vm/run: --timeout needs a value' -- "$vr" --timeout
+bi_run 2 '^tests/vm/run: --lockdep runs the patched kernel only' -- "$vr" --lockdep --kernel stock
+bi_run 2 '^tests/vm/run: no VM tests matched' -- "$vr" 99-nothing
+bi_run 2 '^tests/vm/run: unknown option --frob' -- "$vr" --frob
+
 # Interrupted while QEMU runs: QEMU stopped, the run directory gone.
 # qemu_gone: the stand-in QEMU is no longer running (given 2 s to be
 # reaped once killed).
