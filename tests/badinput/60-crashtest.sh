@@ -87,6 +87,27 @@ bi_check "crash.json says the run failed" grep -q '"status": "error"' "$d/e2e/cr
 bi_run 2 "${c}--out $d/e2e already holds a crash-test run" -- "$ct" "${n[@]}" "${e2e[@]}" --out "$d/e2e"
 bi_run 1 "${c}runs failed" --timeout 60 -- "$ct" "${n[@]}" "${e2e[@]}" --out "$d/e2e" --force
 
+# ---- the unit tests are counted by tests/lib/tapcount -------------------------------------
+# A build directory with the real programs and two stand-in unit tests:
+# cmocka on Debian prints a skip as "not ok N # SKIP", which is no failure;
+# a test that dies before its plan is one.
+fake=$d/fakebuild
+for f in crashtest/qemu/libpmtrace.so crashtest/oracles/ctoracle crashtest/pmsim \
+	crashtest/guest/pmmark crashtest/scenarios/ctwl; do
+	mkdir -p "$fake/${f%/*}"
+	ln -s "$BI_BIN/$f" "$fake/$f"
+done
+mkdir -p "$fake/crashtest/tests"
+printf '#!/bin/sh\necho "ok 1 - a"\necho "not ok 2 - b # SKIP no pmem here"\necho 1..2\n' \
+	>"$fake/crashtest/tests/test_skips"
+printf '#!/bin/sh\necho "ok 1 - a"\nkill -SEGV $$\n' >"$fake/crashtest/tests/test_crashes"
+chmod +x "$fake"/crashtest/tests/test_*
+bi_run 1 "${c}.*libpmsim unit tests: 2 passed, 1 failed, 1 skipped" --timeout 60 \
+	-- env DAXLAB_BUILD="$fake" "$ct" "${n[@]}" --scenario ext4-write-fsync --kernel stock \
+	--mutants none --out "$d/unit"
+bi_check "report.md counts the skip as a skip" \
+	grep -q 'libpmsim unit tests: 2 passed, 1 failed, 1 skipped\.$' "$d/unit/report.md"
+
 # ---- signals, during the libpmsim unit tests ------------------------------------------
 if [ -x "$BI_BIN/crashtest/tests/test_enum" ]; then
 	for s in INT:130 TERM:143; do
