@@ -104,7 +104,7 @@ crashtest:
 	@crashtest/run $(if $(SET),--set $(SET))
 
 crashtest-bench: pmsim
-	@crashtest/bench/run
+	@crashtest/simbench/run
 
 fuzz: deps
 	@$(MAKE) -s -C crashtest fuzz FUZZ_SECONDS=$(or $(FUZZ_SECONDS),600)

@@ -8,7 +8,6 @@
  *   - the log-append example in each enumeration mode.
  * Prints a table; --json FILE writes the numbers.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 
 #include "applog.h"
 #include "daxlab/clock.h"
+#include "daxlab/json.h"
 #include "daxlab/num.h"
 #include "pmsim.h"
 
@@ -259,6 +259,76 @@ static void bench_log(unsigned appends, const char *mode, int buggy,
 	pmsim_trace_free(t);
 }
 
+/* Everything measured, for the JSON record. */
+struct bench_all {
+	const struct states_result *st;
+	const struct read_result *rd;
+	long rss_half, rss_full, rss_sim;
+	unsigned appends;
+	const struct log_result (*logs)[2][4];
+};
+
+static void write_json(struct dx_json *j, const void *arg)
+{
+	static const char *const pts[] = { "fence", "event" };
+	const struct bench_all *a = arg;
+
+	dx_json_obj_begin(j, NULL);
+	dx_json_arr_begin(j, "states");
+	for (int i = 0; i < 3; i++) {
+		const struct states_result *s = &a->st[i];
+
+		dx_json_obj_begin(j, NULL);
+		dx_json_u64(j, "dirty_lines", 8);
+		dx_json_u64(j, "stores_per_line", s->stores_per_line);
+		dx_json_u64(j, "image_bytes", REGION_SIZE);
+		dx_json_u64(j, "crash_points", s->crash_points);
+		dx_json_u64(j, "explored", s->explored);
+		dx_json_u64(j, "distinct", s->distinct);
+		dx_json_f64(j, "seconds", s->seconds);
+		dx_json_f64(j, "states_per_s", s->per_s);
+		dx_json_f64(j, "checked_per_s", s->checked_per_s);
+		dx_json_f64(j, "cpu_seconds", s->cpu_seconds);
+		dx_json_f64(j, "states_per_cpu_s", s->per_cpu_s);
+		dx_json_obj_end(j);
+	}
+	dx_json_arr_end(j);
+	dx_json_obj_begin(j, "read");
+	dx_json_f64(j, "mib", a->rd->mb);
+	dx_json_u64(j, "events", a->rd->events);
+	dx_json_f64(j, "seconds", a->rd->seconds);
+	dx_json_f64(j, "mb_per_s", a->rd->mb_per_s);
+	dx_json_obj_end(j);
+	dx_json_obj_begin(j, "memory");
+	dx_json_i64(j, "rss_kib_half_trace", a->rss_half);
+	dx_json_i64(j, "rss_kib_trace", a->rss_full);
+	dx_json_i64(j, "rss_kib_trace_replayed", a->rss_sim);
+	dx_json_obj_end(j);
+	dx_json_obj_begin(j, "log");
+	dx_json_u64(j, "appends", a->appends);
+	dx_json_arr_begin(j, "runs");
+	for (int p = 0; p < 2; p++)
+		for (int b = 0; b < 2; b++)
+			for (int m = 0; m < 4; m++) {
+				const struct log_result *l = &a->logs[p][b][m];
+
+				dx_json_obj_begin(j, NULL);
+				dx_json_str(j, "points", pts[p]);
+				dx_json_str(j, "log", b ? "buggy" : "correct");
+				dx_json_str(j, "mode", l->mode);
+				dx_json_u64(j, "crash_points", l->crash_points);
+				dx_json_u64(j, "explored", l->explored);
+				dx_json_u64(j, "distinct", l->distinct);
+				dx_json_u64(j, "violations", l->violations);
+				dx_json_bool(j, "bounded", l->bounded);
+				dx_json_f64(j, "seconds", l->seconds);
+				dx_json_obj_end(j);
+			}
+	dx_json_arr_end(j);
+	dx_json_obj_end(j);
+	dx_json_obj_end(j);
+}
+
 /* A number argument, strictly; exits 2 with the message when it is bad. */
 static uint64_t number(const char *opt, const char *s, uint64_t min, uint64_t max)
 {
@@ -285,7 +355,6 @@ int main(int argc, char **argv)
 	char dir[4096], path[4200], half[4200];
 	const char *tmpdir = getenv("TMPDIR");
 	long rss_half, rss_full, rss_sim;
-	FILE *f;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json") && i + 1 < argc)
@@ -354,40 +423,14 @@ int main(int argc, char **argv)
 			}
 	if (!json)
 		return 0;
-	f = fopen(json, "w");
-	if (!f) {
-		fprintf(stderr, "pmsim-bench: %s: %s\n", json, strerror(errno));
-		return 2;
-	}
-	fprintf(f, "{\n  \"states\": [\n");
-	for (int i = 0; i < 3; i++)
-		fprintf(f, "    {\"dirty_lines\": 8, \"stores_per_line\": %u, \"image_bytes\": %llu, "
-			"\"crash_points\": %" PRIu64 ", \"explored\": %" PRIu64 ", \"distinct\": %"
-			PRIu64 ", \"seconds\": %.4f, \"states_per_s\": %.0f, \"checked_per_s\": %.0f, "
-			"\"cpu_seconds\": %.4f, \"states_per_cpu_s\": %.0f}%s\n",
-			st[i].stores_per_line, REGION_SIZE, st[i].crash_points, st[i].explored,
-			st[i].distinct, st[i].seconds, st[i].per_s, st[i].checked_per_s,
-			st[i].cpu_seconds, st[i].per_cpu_s, i == 2 ? "" : ",");
-	fprintf(f, "  ],\n");
-	fprintf(f, "  \"read\": {\"mib\": %.1f, \"events\": %" PRIu64 ", \"seconds\": %.4f, "
-		"\"mb_per_s\": %.0f},\n", rd.mb, rd.events, rd.seconds, rd.mb_per_s);
-	fprintf(f, "  \"memory\": {\"rss_kib_half_trace\": %ld, \"rss_kib_trace\": %ld, "
-		"\"rss_kib_trace_replayed\": %ld},\n", rss_half, rss_full, rss_sim);
-	fprintf(f, "  \"log\": {\"appends\": %u, \"runs\": [\n", appends);
-	for (int p = 0; p < 2; p++)
-		for (int b = 0; b < 2; b++)
-			for (int m = 0; m < 4; m++) {
-				const struct log_result *l = &logs[p][b][m];
+	{
+		struct bench_all all = { st, &rd, rss_half, rss_full, rss_sim, appends, logs };
+		char err[300];
 
-				fprintf(f, "    {\"points\": \"%s\", \"log\": \"%s\", \"mode\": \"%s\", "
-					"\"crash_points\": %" PRIu64 ", \"explored\": %" PRIu64
-					", \"distinct\": %" PRIu64 ", \"violations\": %" PRIu64
-					", \"bounded\": %s, \"seconds\": %.4f}%s\n", pts[p],
-					b ? "buggy" : "correct", l->mode, l->crash_points,
-					l->explored, l->distinct, l->violations,
-					l->bounded ? "true" : "false", l->seconds,
-					p == 1 && b == 1 && m == 3 ? "" : ",");
-			}
-	fprintf(f, "  ]}\n}\n");
-	return fclose(f) ? 2 : 0;
+		if (dx_json_write_file(json, write_json, &all, err, sizeof(err))) {
+			fprintf(stderr, "pmsim-bench: %s\n", err);
+			return 1;
+		}
+	}
+	return 0;
 }
