@@ -31,8 +31,10 @@ struct pmsim_exec_checker {
 	char *name;		/* CMD, for messages */
 	char *path;
 	bool temp;		/* unlink the image file at the end */
+	bool created;		/* --image did not exist: removed if never written */
 	int fd;
 	bool written;		/* the file holds the whole previous image */
+	bool ever_written;	/* it held a whole image once */
 	double timeout;
 	uint64_t *off;		/* file offset of each region, by region */
 	size_t noff;
@@ -58,7 +60,10 @@ int pmsim_exec_checker_new(struct pmsim_exec_checker **cp, const char *cmd,
 	if (image_path) {
 		/* not truncated here: the first full write replaces it */
 		c->path = strdup(image_path);
-		c->fd = c->path ? open(c->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644) : -1;
+		c->fd = c->path ? open(c->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644) : -1;
+		c->created = c->fd >= 0;
+		if (c->path && c->fd < 0 && errno == EEXIST)
+			c->fd = open(c->path, O_RDWR | O_CLOEXEC);
 	} else {
 		const char *dir = getenv("TMPDIR");
 
@@ -89,6 +94,10 @@ void pmsim_exec_checker_free(struct pmsim_exec_checker *c)
 		futimens(c->fd, NULL);	/* a kept image gets a real time */
 		close(c->fd);
 	}
+	/* an output this run made but never filled (no space, a checker
+	 * that could not run): nothing half-made is left */
+	if (c->created && !c->ever_written && c->path)
+		unlink(c->path);
 	if (c->temp && c->path) {
 		unlink(c->path);
 		pms_temp_remove(c->path);
@@ -138,7 +147,7 @@ static int update_file(struct pmsim_exec_checker *c,
 	if (!c->written || nchanged == SIZE_MAX) {
 		if (pms_image_file_write(s, s->view, c->fd, c->path))
 			return -1;
-		c->written = true;
+		c->written = c->ever_written = true;
 	} else {
 		for (size_t k = 0; k < nchanged; k++) {
 			uint64_t a = changed[k];

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "daxlab/num.h"
@@ -110,7 +111,17 @@ int cli_usage(FILE *f, const char *cmd)
  * then die of the signal (128+N to the shell). */
 static void on_signal(int sig)
 {
+	static const char msg_int[] = "pmsim: stopped by SIGINT; checker killed, temporary files removed\n";
+	static const char msg_term[] = "pmsim: stopped by SIGTERM; checker killed, temporary files removed\n";
+	static const char msg_hup[] = "pmsim: stopped by SIGHUP; checker killed, temporary files removed\n";
+	const char *m = sig == SIGINT ? msg_int : sig == SIGTERM ? msg_term : msg_hup;
+	size_t n = sig == SIGINT ? sizeof(msg_int) : sig == SIGTERM ? sizeof(msg_term) :
+		   sizeof(msg_hup);
+
 	pmsim_signal_cleanup();
+	if (write(2, m, n - 1) < 0) {
+		/* nothing more to be done in a handler */
+	}
 	raise(sig);	/* SA_RESETHAND: the default action now */
 }
 
