@@ -49,8 +49,6 @@ static void usage_errors(void **state)
 	assert_non_null(strstr(output, "bounded:K"));
 	assert_int_equal(run("%s/pmsim check x --checker true --mode lasting 2>&1", bin), 2);
 	assert_non_null(strstr(output, "durable"));
-	assert_int_equal(run("%s/pmsim --help", bin), 0);
-	assert_non_null(strstr(output, "usage: pmsim"));
 }
 
 static void bad_traces(void **state)

@@ -64,10 +64,10 @@ static void help_and_version(void **state)
  * only with --force. */
 static void check_image_aliases(void **state)
 {
-	(void)state;
-	assert_int_equal(run("ln -s t.pmt %s/link.pmt && ln %s/t.pmt %s/hard.pmt", dir, dir, dir), 0);
 	static const char *const alias[] = { "t.pmt", "link.pmt", "hard.pmt", "./t.pmt" };
 
+	(void)state;
+	assert_int_equal(run("ln -s t.pmt %s/link.pmt && ln %s/t.pmt %s/hard.pmt", dir, dir, dir), 0);
 	for (size_t i = 0; i < sizeof(alias) / sizeof(alias[0]); i++) {
 		assert_int_equal(run("cd %s && %s/pmsim check t.pmt --checker true --image %s "
 				     "--force 2>&1", dir, bin, alias[i]), 2);

@@ -296,24 +296,42 @@ static int note_marks(void *arg, const struct pmsim_image *img,
 	return 0;
 }
 
-static void eadr_marks(void **state)
+/*
+ * eADR run of: store 1 to A, then a fence (fence) or a mark, then store
+ * 2 to B; what each state holds (A + B) and the marks it reached.
+ */
+static void eadr_two_stores(int fence, uint64_t max_points, struct marks_seen *m,
+			    struct pmsim_result *res)
 {
-	struct marks_seen m = { .n = 0 };
-	struct pmsim_checker chk = { .check = note_marks, .arg = &m };
-	struct pmsim_result res;
+	struct pmsim_checker chk = { .check = note_marks, .arg = m };
 	struct pmsim_trace *t;
 	struct pmsim_opts o;
 	struct pm_rec *r = rec_new();
 	uint64_t one = 1, two = 2;
 
-	(void)state;
 	pm_store(r, LINE(0), &one, 8);
-	pm_mark(r, "A stored");
+	if (fence)
+		pm_sfence(r);
+	else
+		pm_mark(r, "A stored");
 	pm_store(r, LINE(1), &two, 8);
 	assert_int_equal(pm_rec_trace(r, &t), 0);
 	pmsim_opts_default(&o);
 	o.eadr = 1;
-	assert_int_equal(pmsim_run(t, &o, &chk, &res), 0);
+	o.max_points = max_points;
+	m->n = 0;
+	assert_int_equal(pmsim_run(t, &o, &chk, res), 0);
+	pmsim_trace_free(t);
+	pm_rec_free(r);
+}
+
+static void eadr_marks(void **state)
+{
+	struct marks_seen m;
+	struct pmsim_result res;
+
+	(void)state;
+	eadr_two_stores(0, 0, &m, &res);
 	assert_int_equal(m.n, 3);
 	/* (sum of A and B, marks): nothing/0, A/1, A+B/1 */
 	assert_int_equal(m.v[0][0], 0);
@@ -323,8 +341,6 @@ static void eadr_marks(void **state)
 	assert_int_equal(m.v[2][0], 3);
 	assert_int_equal(m.v[2][1], 1);
 	pmsim_result_free(&res);
-	pmsim_trace_free(t);
-	pm_rec_free(r);
 }
 
 /* A million states at one crash point: the de-dup table grows to many
@@ -530,23 +546,11 @@ static void max_points_samples(void **state)
  * next visited point starts from the full image of the skipped one. */
 static void max_points_eadr(void **state)
 {
-	struct marks_seen m = { .n = 0 };
-	struct pmsim_checker chk = { .check = note_marks, .arg = &m };
+	struct marks_seen m;
 	struct pmsim_result res;
-	struct pmsim_trace *t;
-	struct pmsim_opts o;
-	struct pm_rec *r = rec_new();
-	uint64_t one = 1, two = 2;
 
 	(void)state;
-	pm_store(r, LINE(0), &one, 8);
-	pm_sfence(r);
-	pm_store(r, LINE(1), &two, 8);
-	assert_int_equal(pm_rec_trace(r, &t), 0);
-	pmsim_opts_default(&o);
-	o.eadr = 1;
-	o.max_points = 1;	/* of 2: only the end */
-	assert_int_equal(pmsim_run(t, &o, &chk, &res), 0);
+	eadr_two_stores(1, 1, &m, &res);	/* of 2 points: only the end */
 	/* A + B: A durable from the skipped point, then B or not */
 	assert_int_equal(m.n, 2);
 	assert_int_equal(m.v[0][0], 1);
@@ -554,8 +558,6 @@ static void max_points_eadr(void **state)
 	assert_int_equal(res.points_total, 2);
 	assert_int_equal(res.points_checked, 1);
 	pmsim_result_free(&res);
-	pmsim_trace_free(t);
-	pm_rec_free(r);
 }
 
 /* A bound leaves points unchecked, and the result says how many. */
