@@ -58,6 +58,19 @@ static inline void pmmark_touch(const char *p, size_t n)
 	}
 }
 
+/* cmd with a number and a label (NULL for none) cut to max bytes: the
+ * one way a window end and a mark pass their text to the plugin. */
+static inline void pmmark_call_label(enum pmmark_cmd cmd, uint64_t arg,
+				     const char *label, size_t max)
+{
+	size_t n = label ? strlen(label) : 0;
+
+	if (n > max)
+		n = max;
+	pmmark_touch(label, n);
+	pmmark_call(cmd, arg, (uint64_t)(uintptr_t)label, n, 0);
+}
+
 static inline void pmmark_start(void)
 {
 	pmmark_call(PMMARK_START, 0, 0, 0, 0);
@@ -75,23 +88,13 @@ static inline void pmmark_stop(void)
  */
 static inline void pmmark_window_end(uint64_t ops, const char *unit)
 {
-	size_t n = unit ? strlen(unit) : 0;
-
-	if (n > PMMARK_UNIT_MAX)
-		n = PMMARK_UNIT_MAX;
-	pmmark_touch(unit, n);
-	pmmark_call(PMMARK_STOP, ops, (uint64_t)(uintptr_t)unit, n, 0);
+	pmmark_call_label(PMMARK_STOP, ops, unit, PMMARK_UNIT_MAX);
 }
 
 /* Record mark id with a label (NULL for none) in the trace. */
 static inline void pmmark_mark(uint64_t id, const char *label)
 {
-	size_t n = label ? strlen(label) : 0;
-
-	if (n > PMMARK_LABEL_MAX)
-		n = PMMARK_LABEL_MAX;
-	pmmark_touch(label, n);
-	pmmark_call(PMMARK_MARK, id, (uint64_t)(uintptr_t)label, n, 0);
+	pmmark_call_label(PMMARK_MARK, id, label, PMMARK_LABEL_MAX);
 }
 
 /* Announce a pmem region at guest-physical base (used before start). */

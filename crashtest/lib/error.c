@@ -18,14 +18,20 @@ enum pmsim_errkind pmsim_errkind(void)
 	return errkind;
 }
 
+/* Both setters format the same way; only the kind differs. */
+static void seterr_v(enum pmsim_errkind kind, const char *fmt, va_list ap)
+{
+	vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
+	errkind = kind;
+}
+
 int pmsim_seterr(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
+	seterr_v(PMSIM_ERR_OTHER, fmt, ap);
 	va_end(ap);
-	errkind = PMSIM_ERR_OTHER;
 	return -1;
 }
 
@@ -34,8 +40,7 @@ int pmsim_seterr_kind(enum pmsim_errkind kind, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
+	seterr_v(kind, fmt, ap);
 	va_end(ap);
-	errkind = kind;
 	return -1;
 }

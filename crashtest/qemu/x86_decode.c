@@ -61,6 +61,19 @@ static enum simd_pfx simd_prefix(const struct prefixes *p)
 }
 
 /*
+ * The little-endian 32-bit displacement at buf[i] into m->disp; false if
+ * the bytes run out. The three ModRM forms that carry one share it.
+ */
+static bool disp32(const uint8_t *buf, size_t n, size_t i, struct x86_memop *m)
+{
+	if (i + 4 > n)
+		return false;
+	m->disp = (int32_t)((uint32_t)buf[i] | (uint32_t)buf[i + 1] << 8 |
+			    (uint32_t)buf[i + 2] << 16 | (uint32_t)buf[i + 3] << 24);
+	return true;
+}
+
+/*
  * Decode ModRM (and SIB, displacement) at buf[i]. Returns false if the
  * bytes run out. *mod and *reg receive the fields; m the memory operand.
  */
@@ -98,23 +111,12 @@ static bool decode_modrm(const uint8_t *buf, size_t n, size_t i,
 		if (idx != 4)	/* rsp cannot be an index; r12 can */
 			m->index = (int8_t)idx;
 		if (base == 5 && *mod == 0) {
-			if (i + 4 > n)
-				return false;
-			m->disp = (int32_t)((uint32_t)buf[i] |
-					    (uint32_t)buf[i + 1] << 8 |
-					    (uint32_t)buf[i + 2] << 16 |
-					    (uint32_t)buf[i + 3] << 24);
-			return true;
+			return disp32(buf, n, i, m);
 		}
 		m->base = (int8_t)(base | (p->rex_b ? 8u : 0u));
 	} else if (rm == 5 && *mod == 0) {
 		m->base = X86_RIP;
-		if (i + 4 > n)
-			return false;
-		m->disp = (int32_t)((uint32_t)buf[i] | (uint32_t)buf[i + 1] << 8 |
-				    (uint32_t)buf[i + 2] << 16 |
-				    (uint32_t)buf[i + 3] << 24);
-		return true;
+		return disp32(buf, n, i, m);
 	} else {
 		m->base = (int8_t)(rm | (p->rex_b ? 8u : 0u));
 	}
@@ -123,11 +125,7 @@ static bool decode_modrm(const uint8_t *buf, size_t n, size_t i,
 			return false;
 		m->disp = (int8_t)buf[i];
 	} else if (*mod == 2) {
-		if (i + 4 > n)
-			return false;
-		m->disp = (int32_t)((uint32_t)buf[i] | (uint32_t)buf[i + 1] << 8 |
-				    (uint32_t)buf[i + 2] << 16 |
-				    (uint32_t)buf[i + 3] << 24);
+		return disp32(buf, n, i, m);
 	}
 	return true;
 }

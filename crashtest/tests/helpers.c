@@ -163,11 +163,12 @@ int cli_run(const char *fmt, ...)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-int cli_setup(void)
+int cli_setup(void **state)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
+	(void)state;
 	if (n < 0 || !mkdtemp(cli_dir))
 		return -1;
 	self[n] = 0;
@@ -176,7 +177,8 @@ int cli_setup(void)
 	return 0;
 }
 
-int cli_teardown(void)
+int cli_teardown(void **state)
 {
+	(void)state;
 	return cli_run("rm -rf '%s'", cli_dir);
 }

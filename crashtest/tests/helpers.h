@@ -47,8 +47,10 @@ void expect_tuples(const struct tuples *out, const uint64_t *exp, size_t nexp);
 extern char cli_bin[];		/* the build directory of crashtest */
 extern char cli_dir[];		/* a scratch directory, removed by teardown */
 extern char cli_out[1 << 16];	/* stdout of the last cli_run */
-int cli_setup(void);
-int cli_teardown(void);
+/* Group setup and teardown for cmocka: find the build directory, make and
+ * remove the scratch directory. */
+int cli_setup(void **state);
+int cli_teardown(void **state);
 /* Run a shell command line; its exit status (128+N for signal N), its
  * stdout in cli_out. */
 int cli_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

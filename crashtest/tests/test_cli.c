@@ -25,18 +25,6 @@
 #define output cli_out
 #define run cli_run
 
-static int setup(void **state)
-{
-	(void)state;
-	return cli_setup();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return cli_teardown();
-}
-
 static void usage_errors(void **state)
 {
 	(void)state;
@@ -165,5 +153,5 @@ int main(void)
 		cmocka_unit_test(bad_checkers),
 	};
 
-	return cmocka_run_group_tests_name("cli", tests, setup, teardown);
+	return cmocka_run_group_tests_name("cli", tests, cli_setup, cli_teardown);
 }

@@ -26,8 +26,7 @@
 
 static int setup(void **state)
 {
-	(void)state;
-	if (cli_setup())
+	if (cli_setup(state))
 		return -1;
 	/* a binary trace, and a text one with an image file */
 	if (run("%s/examples/applog-trace -n 1 %s/t.pmt && cp %s/t.pmt %s/t.orig", bin, dir,
@@ -39,10 +38,22 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
+/* An existing output `name` in the scratch directory is refused without
+ * --force and left as it was; the same command with --force replaces it. */
+static void refuses_existing(const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void refuses_existing(const char *name, const char *fmt, ...)
 {
-	(void)state;
-	return cli_teardown();
+	char cmd[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	assert_int_equal(run("echo keep > %s/%s && %s 2>&1", dir, name, cmd), 2);
+	assert_non_null(strstr(output, "exists (--force replaces it)"));
+	assert_int_equal(run("test \"$(cat %s/%s)\" = keep", dir, name), 0);
+	assert_int_equal(run("%s --force >/dev/null 2>&1", cmd), 0);
 }
 
 static void help_and_version(void **state)
@@ -80,12 +91,8 @@ static void check_image_aliases(void **state)
 	assert_non_null(strstr(output, "an image file of the trace"));
 	assert_int_equal(run("test \"$(cat %s/init.img)\" = abcdefgh", dir), 0);
 	/* an existing output: refused, kept; replaced with --force */
-	assert_int_equal(run("echo keep > %s/out.img && %s/pmsim check %s/t.pmt --checker true "
-			     "--image %s/out.img 2>&1", dir, bin, dir, dir), 2);
-	assert_non_null(strstr(output, "exists (--force replaces it)"));
-	assert_int_equal(run("test \"$(cat %s/out.img)\" = keep", dir), 0);
-	assert_int_equal(run("%s/pmsim check %s/t.pmt --checker true --image %s/out.img "
-			     "--force >/dev/null 2>&1", bin, dir, dir), 0);
+	refuses_existing("out.img", "%s/pmsim check %s/t.pmt --checker true --image %s/out.img",
+			 bin, dir, dir);
 	assert_int_equal(run("test $(stat -c %%s %s/out.img) = 65536", dir), 0);
 }
 
@@ -108,12 +115,8 @@ static void replay_aliases(void **state)
 	assert_non_null(strstr(output, "the output is the reproducer itself"));
 	assert_int_equal(run("cmp %s/rep/violation-1.repro %s/r.orig", dir, dir), 0);
 	/* an existing output */
-	assert_int_equal(run("echo keep > %s/r.img && %s/pmsim replay %s/rep/violation-1.repro "
-			     "%s/r.img 2>&1", dir, bin, dir, dir), 2);
-	assert_non_null(strstr(output, "exists (--force replaces it)"));
-	assert_int_equal(run("test \"$(cat %s/r.img)\" = keep", dir), 0);
-	assert_int_equal(run("%s/pmsim replay %s/rep/violation-1.repro %s/r.img --force "
-			     ">/dev/null 2>&1", bin, dir, dir), 0);
+	refuses_existing("r.img", "%s/pmsim replay %s/rep/violation-1.repro %s/r.img",
+			 bin, dir, dir);
 	/* nothing left beside it */
 	assert_int_equal(run("ls %s | grep -c pmsim-", dir), 1);
 	/* reproducers already in --repro-dir: not replaced without --force */
@@ -240,5 +243,5 @@ int main(void)
 		cmocka_unit_test(strict_numbers),
 	};
 
-	return cmocka_run_group_tests_name("cli_safety", tests, setup, teardown);
+	return cmocka_run_group_tests_name("cli_safety", tests, setup, cli_teardown);
 }

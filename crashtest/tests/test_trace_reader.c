@@ -185,42 +185,56 @@ static void binary_errors(void **state)
 	free(buf);
 }
 
+/* Text traces that must be refused: the line (":N:") and what is wrong. */
+static const struct {
+	const char *text, *line, *what;
+} text_refusals[] = {
+	{ "region 0x1000 0x1000 a\nregion 0x1800 0x1000 b\n",
+	  ":2:", "overlaps region a" },
+	{ "region 0x1000 0x1000 a\nstore 0x1ffc 8 0000000000000000\n",
+	  ":2:", "not inside one region" },
+	{ "store 0x1000 1 00\n",
+	  ":1:", "not inside one region" },
+	{ "region 0x1000 0x1000 a\nfrobnicate 1\n",
+	  ":2:", "unknown event \"frobnicate\"" },
+	{ "region 0x1000 0x1000 a\nfence dfence\n",
+	  ":2:", "unknown fence kind" },
+	{ "region 0x1000 0x1000 a\nflush clzap 0x1000\n",
+	  ":2:", "unknown flush kind" },
+	{ "region 0x1000 0x1000 a\nstore 0x1000 2 00\n",
+	  ":2:", "store size 2 but 1 bytes" },
+	{ "region 0x1000 0x1000 a\nstore 0x1000 1 0g\n",
+	  ":2:", "bad hex" },
+	{ "region 0x1000 0x1000 a\nstore 0x1000 1 00\nimage 0x1000 00\n",
+	  ":3:", "image record after the first store" },
+	{ "region 0x1004 0x1000 a\n",
+	  ":1:", "multiples of 64" },
+	{ "region 0x1000 0x1000 a\nmark 1 \"open\n",
+	  ":2:", "unterminated mark label" },
+	{ "region 0x1000 0x1000 a\nfence sfence extra\n",
+	  ":2:", "unexpected text" },
+	{ "region 0x1000 0x1000 a\nflush clwb 0x000000000000000000000000000000000"
+	  "00000000000000000000000000000000001000\n",
+	  ":2:", "number too long" },
+	{ "region 0x1000 0x1000 a\nimage-file 0x1000 no-such-file\n",
+	  ":2:", "no-such-file" },
+	/* numbers: decimal or 0x hex, nothing else */
+	{ "region 0x1000 0x1000 a\nflush clwb -4096\n",
+	  ":2:", "not an unsigned number" },
+	{ "region 0x1000 0x1000 a\nflush clwb 4096k\n",
+	  ":2:", "not an unsigned number" },
+	{ "region 0x1000 0x1000 a\nflush clwb 0x\n",
+	  ":2:", "not an unsigned number" },
+	{ "region 0x1000 0x1000 a\nfence sfence pc=-1\n",
+	  ":2:", "bad pc" },
+};
+
 static void semantic_errors(void **state)
 {
 	(void)state;
-	expect_error("region 0x1000 0x1000 a\nregion 0x1800 0x1000 b\n", 46,
-		     ":2:", "overlaps region a");
-	expect_error("region 0x1000 0x1000 a\nstore 0x1ffc 8 0000000000000000\n", 55,
-		     ":2:", "not inside one region");
-	expect_error("store 0x1000 1 00\n", 18, ":1:", "not inside one region");
-	expect_error("region 0x1000 0x1000 a\nfrobnicate 1\n", 36, ":2:",
-		     "unknown event \"frobnicate\"");
-	expect_error("region 0x1000 0x1000 a\nfence dfence\n", 36, ":2:",
-		     "unknown fence kind");
-	expect_error("region 0x1000 0x1000 a\nflush clzap 0x1000\n", 42, ":2:",
-		     "unknown flush kind");
-	expect_error("region 0x1000 0x1000 a\nstore 0x1000 2 00\n", 41, ":2:",
-		     "store size 2 but 1 bytes");
-	expect_error("region 0x1000 0x1000 a\nstore 0x1000 1 0g\n", 41, ":2:", "bad hex");
-	expect_error("region 0x1000 0x1000 a\nstore 0x1000 1 00\nimage 0x1000 00\n", 57,
-		     ":3:", "image record after the first store");
-	expect_error("region 0x1004 0x1000 a\n", 23, ":1:", "multiples of 64");
-	expect_error("region 0x1000 0x1000 a\nmark 1 \"open\n", 36, ":2:",
-		     "unterminated mark label");
-	expect_error("region 0x1000 0x1000 a\nfence sfence extra\n", 42, ":2:",
-		     "unexpected text");
-	expect_error("region 0x1000 0x1000 a\nflush clwb 0x000000000000000000000000000000000"
-		     "00000000000000000000000000000000001000\n", 108, ":2:", "number too long");
-	expect_error("region 0x1000 0x1000 a\nimage-file 0x1000 no-such-file\n", 54,
-		     ":2:", "no-such-file");
-	/* numbers: decimal or 0x hex, nothing else */
-	expect_error("region 0x1000 0x1000 a\nflush clwb -4096\n", 40, ":2:",
-		     "not an unsigned number");
-	expect_error("region 0x1000 0x1000 a\nflush clwb 4096k\n", 40, ":2:",
-		     "not an unsigned number");
-	expect_error("region 0x1000 0x1000 a\nflush clwb 0x\n", 37, ":2:",
-		     "not an unsigned number");
-	expect_error("region 0x1000 0x1000 a\nfence sfence pc=-1\n", 42, ":2:", "bad pc");
+	for (size_t k = 0; k < sizeof(text_refusals) / sizeof(text_refusals[0]); k++)
+		expect_error(text_refusals[k].text, strlen(text_refusals[k].text),
+			     text_refusals[k].line, text_refusals[k].what);
 }
 
 /* "010" in a text trace is ten, as TRACE-FORMAT.md says: never octal. */
