@@ -5,7 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include <cmocka.h>
@@ -56,4 +58,18 @@ int th_sh(const char *fmt, ...)
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
 	return system(cmd);
+}
+
+int th_program(const char *argv0, const char *name, char *path)
+{
+	char *slash;
+
+	if (!realpath(argv0, path))
+		return -1;
+	/* drop the test's name, then the tests directory */
+	slash = strrchr(path, '/');
+	*slash = 0;
+	slash = strrchr(path, '/');
+	snprintf(slash + 1, PATH_MAX - (size_t)(slash + 1 - path), "%s", name);
+	return 0;
 }

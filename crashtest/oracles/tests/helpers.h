@@ -18,4 +18,10 @@ void th_write(const char *name, const char *text, mode_t mode);
 /* system() of the formatted command: its wait status. */
 int th_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The program name in the component's build directory, the parent of the
+ * tests directory argv0 runs from ($(O)/crashtest/oracles/ctoracle for
+ * $(O)/crashtest/oracles/tests/test_cli), into path (PATH_MAX bytes).
+ * Returns 0, or -1 when argv0 does not resolve. */
+int th_program(const char *argv0, const char *name, char *path);
+
 #endif /* TEST_HELPERS_H */

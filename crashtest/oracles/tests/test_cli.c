@@ -457,15 +457,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_tool_group),
 		cmocka_unit_test(test_tool_missing),
 	};
-	char *slash;
 
 	(void)argc;
-	/* ctoracle is next to the tests directory: $(O)/crashtest/oracles/. */
-	if (!realpath(argv[0], ctoracle))
+	if (th_program(argv[0], "ctoracle", ctoracle))
 		return 1;
-	slash = strrchr(ctoracle, '/');
-	*slash = 0;
-	slash = strrchr(ctoracle, '/');
-	strcpy(slash, "/ctoracle");
 	return cmocka_run_group_tests(tests, setup, th_teardown);
 }

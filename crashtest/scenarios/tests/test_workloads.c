@@ -25,6 +25,7 @@
 
 #include "ctmanifest.h"
 #include "daxlab/pattern.h"
+#include "helpers.h"
 
 static char ctwl[PATH_MAX], dir[256];
 
@@ -329,17 +330,11 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_help_version),
 		cmocka_unit_test(test_manifest_output),
 	};
-	char *slash;
 	int rc;
 
 	(void)argc;
-	/* ctwl is next to the tests directory: $(O)/crashtest/scenarios/. */
-	if (!realpath(argv[0], ctwl))
+	if (th_program(argv[0], "ctwl", ctwl))
 		return 1;
-	slash = strrchr(ctwl, '/');
-	*slash = 0;
-	slash = strrchr(ctwl, '/');
-	strcpy(slash, "/ctwl");
 	snprintf(dir, sizeof(dir), "/tmp/test_workloads.%ld", (long)getpid());
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	{
