@@ -248,6 +248,18 @@ static int check_in_region(struct pmsim_trace *t, struct pmsim_event *e,
 	return 0;
 }
 
+/* A flush or a fence: a kind that name() knows, and no payload. */
+static int check_named_kind(const struct pmsim_trace *t, const struct pmsim_event *e,
+			    const char *(*name)(unsigned), const char *what)
+{
+	if (!name(e->kind))
+		return pmsim_seterr("%s: unknown %s kind %u", WHERE, what, e->kind);
+	if (e->len)
+		return pmsim_seterr("%s: %s has a %u-byte payload (must be 0)",
+				    WHERE, what, e->len);
+	return 0;
+}
+
 int pms_trace_add(struct pmsim_trace *t, struct pmsim_event *e)
 {
 	int r = 0;
@@ -277,19 +289,12 @@ int pms_trace_add(struct pmsim_trace *t, struct pmsim_event *e)
 		t->stored = true;
 		break;
 	case PMTRACE_FLUSH:
-		if (!pmtrace_flush_name(e->kind))
-			return pmsim_seterr("%s: unknown flush kind %u", WHERE, e->kind);
-		if (e->len)
-			return pmsim_seterr("%s: flush has a %u-byte payload (must be 0)",
-					    WHERE, e->len);
-		r = check_in_region(t, e, 1, "flush");
+		r = check_named_kind(t, e, pmtrace_flush_name, "flush");
+		if (!r)
+			r = check_in_region(t, e, 1, "flush");
 		break;
 	case PMTRACE_FENCE:
-		if (!pmtrace_fence_name(e->kind))
-			return pmsim_seterr("%s: unknown fence kind %u", WHERE, e->kind);
-		if (e->len)
-			return pmsim_seterr("%s: fence has a %u-byte payload (must be 0)",
-					    WHERE, e->len);
+		r = check_named_kind(t, e, pmtrace_fence_name, "fence");
 		break;
 	case PMTRACE_MARK:
 		if (e->kind)

@@ -194,6 +194,22 @@ static int kind_of(const char *(*name)(unsigned), const char *w)
 	return -1;
 }
 
+/* The next word as a flush or fence kind that name() knows, into e->kind;
+ * unknown is `refusal`. */
+static int kind_word(struct lexer *lx, struct pmsim_event *e,
+		     const char *(*name)(unsigned), const char *refusal)
+{
+	char w[32];
+	int k;
+
+	word(lx, w, sizeof(w));
+	k = kind_of(name, w);
+	if (k < 0)
+		return lerr(lx, refusal, w);
+	e->kind = (uint8_t)k;
+	return 0;
+}
+
 static int parse_store(struct lexer *lx, struct pmsim_event *e, size_t *at)
 {
 	uint64_t size;
@@ -263,7 +279,6 @@ static int parse_image_file(struct lexer *lx, struct pmsim_event *e,
 static int parse_line(struct lexer *lx, struct pmsim_event *e, size_t *at)
 {
 	char w[32];
-	int k;
 
 	word(lx, w, sizeof(w));
 	if (strcmp(w, "store") == 0 || strcmp(w, "ntstore") == 0) {
@@ -272,22 +287,15 @@ static int parse_line(struct lexer *lx, struct pmsim_event *e, size_t *at)
 	}
 	if (strcmp(w, "flush") == 0) {
 		e->type = PMTRACE_FLUSH;
-		word(lx, w, sizeof(w));
-		k = kind_of(pmtrace_flush_name, w);
-		if (k < 0)
-			return lerr(lx, "unknown flush kind", w);
-		e->kind = (uint8_t)k;
-		if (number(lx, "missing flush address", &e->addr))
+		if (kind_word(lx, e, pmtrace_flush_name, "unknown flush kind") ||
+		    number(lx, "missing flush address", &e->addr))
 			return -1;
 		return tail(lx, e, true);
 	}
 	if (strcmp(w, "fence") == 0) {
 		e->type = PMTRACE_FENCE;
-		word(lx, w, sizeof(w));
-		k = kind_of(pmtrace_fence_name, w);
-		if (k < 0)
-			return lerr(lx, "unknown fence kind", w);
-		e->kind = (uint8_t)k;
+		if (kind_word(lx, e, pmtrace_fence_name, "unknown fence kind"))
+			return -1;
 		return tail(lx, e, true);
 	}
 	if (strcmp(w, "mark") == 0) {
