@@ -248,6 +248,13 @@ static int check_in_region(struct pmsim_trace *t, struct pmsim_event *e,
 	return 0;
 }
 
+/* Regions, stores and marks have no kinds: the refusal of one. */
+static int no_kind(const struct pmsim_trace *t, const struct pmsim_event *e,
+		   const char *what)
+{
+	return pmsim_seterr("%s: %s has unknown kind %u", WHERE, what, e->kind);
+}
+
 /* A flush or a fence: a kind that name() knows, and no payload. */
 static int check_named_kind(const struct pmsim_trace *t, const struct pmsim_event *e,
 			    const char *(*name)(unsigned), const char *what)
@@ -274,13 +281,13 @@ int pms_trace_add(struct pmsim_trace *t, struct pmsim_event *e)
 	switch (e->type) {
 	case PMTRACE_REGION:
 		if (e->kind)
-			return pmsim_seterr("%s: region has unknown kind %u", WHERE, e->kind);
+			return no_kind(t, e, "region");
 		r = add_region(t, e);
 		break;
 	case PMTRACE_STORE:
 	case PMTRACE_NTSTORE:
 		if (e->kind)
-			return pmsim_seterr("%s: store has unknown kind %u", WHERE, e->kind);
+			return no_kind(t, e, "store");
 		if (e->len < 1 || e->len > PMTRACE_MAX_STORE)
 			return pmsim_seterr("%s: store size %u is not in 1..%u", WHERE,
 					    e->len, PMTRACE_MAX_STORE);
@@ -298,7 +305,7 @@ int pms_trace_add(struct pmsim_trace *t, struct pmsim_event *e)
 		break;
 	case PMTRACE_MARK:
 		if (e->kind)
-			return pmsim_seterr("%s: mark has unknown kind %u", WHERE, e->kind);
+			return no_kind(t, e, "mark");
 		r = add_mark(t, e);
 		break;
 	case PMTRACE_IMAGE:

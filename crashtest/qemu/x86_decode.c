@@ -110,9 +110,8 @@ static bool decode_modrm(const uint8_t *buf, size_t n, size_t i,
 		base = sib & 7;
 		if (idx != 4)	/* rsp cannot be an index; r12 can */
 			m->index = (int8_t)idx;
-		if (base == 5 && *mod == 0) {
+		if (base == 5 && *mod == 0)
 			return disp32(buf, n, i, m);
-		}
 		m->base = (int8_t)(base | (p->rex_b ? 8u : 0u));
 	} else if (rm == 5 && *mod == 0) {
 		m->base = X86_RIP;

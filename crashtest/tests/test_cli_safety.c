@@ -39,21 +39,15 @@ static int setup(void **state)
 }
 
 /* An existing output `name` in the scratch directory is refused without
- * --force and left as it was; the same command with --force replaces it. */
-static void refuses_existing(const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void refuses_existing(const char *name, const char *fmt, ...)
+ * --force and left as it was; the same command with --force replaces it.
+ * args are pmsim's, with $D for the scratch directory. */
+static void refuses_existing(const char *name, const char *args)
 {
-	char cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	assert_int_equal(run("echo keep > %s/%s && %s 2>&1", dir, name, cmd), 2);
+	assert_int_equal(run("D=%s; echo keep > $D/%s && %s/pmsim %s 2>&1", dir, name, bin,
+			     args), 2);
 	assert_non_null(strstr(output, "exists (--force replaces it)"));
 	assert_int_equal(run("test \"$(cat %s/%s)\" = keep", dir, name), 0);
-	assert_int_equal(run("%s --force >/dev/null 2>&1", cmd), 0);
+	assert_int_equal(run("D=%s; %s/pmsim %s --force >/dev/null 2>&1", dir, bin, args), 0);
 }
 
 static void help_and_version(void **state)
@@ -91,8 +85,7 @@ static void check_image_aliases(void **state)
 	assert_non_null(strstr(output, "an image file of the trace"));
 	assert_int_equal(run("test \"$(cat %s/init.img)\" = abcdefgh", dir), 0);
 	/* an existing output: refused, kept; replaced with --force */
-	refuses_existing("out.img", "%s/pmsim check %s/t.pmt --checker true --image %s/out.img",
-			 bin, dir, dir);
+	refuses_existing("out.img", "check $D/t.pmt --checker true --image $D/out.img");
 	assert_int_equal(run("test $(stat -c %%s %s/out.img) = 65536", dir), 0);
 }
 
@@ -115,8 +108,7 @@ static void replay_aliases(void **state)
 	assert_non_null(strstr(output, "the output is the reproducer itself"));
 	assert_int_equal(run("cmp %s/rep/violation-1.repro %s/r.orig", dir, dir), 0);
 	/* an existing output */
-	refuses_existing("r.img", "%s/pmsim replay %s/rep/violation-1.repro %s/r.img",
-			 bin, dir, dir);
+	refuses_existing("r.img", "replay $D/rep/violation-1.repro $D/r.img");
 	/* nothing left beside it */
 	assert_int_equal(run("ls %s | grep -c pmsim-", dir), 1);
 	/* reproducers already in --repro-dir: not replaced without --force */

@@ -244,11 +244,9 @@ static void test_missing(void **state)
 {
 	(void)state;
 	SKIP_WITHOUT_E2FSPROGS();
-	assert_int_equal(run("judge --manifest manifest no-such.img"), 2);
-	expect_output("cannot open image no-such.img");
-	assert_int_equal(run("judge --manifest no-such-manifest fs.img"), 2);
-	assert_int_equal(run("judge --manifest manifest fs"), 2);
-	expect_output("not a regular file");
+	expect_refusal("judge --manifest manifest no-such.img", "cannot open image no-such.img");
+	expect_refusal("judge --manifest no-such-manifest fs.img", NULL);
+	expect_refusal("judge --manifest manifest fs", "not a regular file");
 	assert_int_equal(run_env("PATH=/nonexistent TMPDIR=tmp",
 				 "judge --manifest manifest fs.img"), 3);
 	expect_output("e2fsck is not installed");
