@@ -298,6 +298,36 @@ bool wait_for_file(const char *path, long long min_bytes, int timeout_ms)
 	return false;
 }
 
+void step_argv(const struct tdir *d, const struct run_step *s, const char **argv)
+{
+	size_t n = 0;
+
+	/* Four tfile slots: a step names at most four files. */
+	for (int slot = 0; n < sizeof(s->args) / sizeof(s->args[0]) && s->args[n]; n++)
+		argv[n] = s->args[n][0] == '@' ? tfile(d, s->args[n] + 1, slot++) : s->args[n];
+	argv[n] = NULL;
+}
+
+void run_step(const struct tdir *d, const struct run_step *s)
+{
+	const char *argv[sizeof(s->args) / sizeof(s->args[0]) + 1];
+
+	step_argv(d, s, argv);
+	ASSERT_RC(d, run_daxwl(d, argv), s->rc);
+	for (size_t i = 0; i < sizeof(s->jq) / sizeof(s->jq[0]) && s->jq[i]; i++)
+		ASSERT_JQ(d, s->jq[i]);
+}
+
+void run_case(void **state)
+{
+	struct tdir *d = *state;
+
+	assert_non_null(d->tcase);
+	for (size_t i = 0; i < sizeof(d->tcase->step) / sizeof(d->tcase->step[0]); i++)
+		if (d->tcase->step[i].args[0])
+			run_step(d, &d->tcase->step[i]);
+}
+
 static int setup_under(void **state, const char *base)
 {
 	struct tdir *d = calloc(1, sizeof(*d));
@@ -306,6 +336,7 @@ static int setup_under(void **state, const char *base)
 		free(d);
 		return -1;
 	}
+	d->tcase = *state;
 	*state = d;
 	return 0;
 }

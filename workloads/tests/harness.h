@@ -9,10 +9,29 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
+struct run_case;
+
 struct tdir {
 	char path[256];		/* a fresh directory for this test */
 	char json[300];		/* where run_daxwl puts stdout */
 	char err[300];		/* where run_daxwl puts stderr */
+	const struct run_case *tcase;	/* the test's case (CASE), else NULL */
+};
+
+/*
+ * One daxwl run and what it must give: the exit status, then every jq
+ * expression true. An argument "@NAME" stands for the file NAME in the
+ * test's directory. Both lists end at their first NULL (or their size).
+ */
+struct run_step {
+	const char *args[32];
+	int rc;
+	const char *jq[8];
+};
+
+/* A test that is only runs and their checks: the steps in order. */
+struct run_case {
+	struct run_step step[4];
 };
 
 #ifdef __SANITIZE_ADDRESS__
@@ -60,7 +79,17 @@ bool same_file_as(const char *path, const struct stat *before);
 /* Waits (at most timeout_ms) until path exists with at least min_bytes; true if it did. */
 bool wait_for_file(const char *path, long long min_bytes, int timeout_ms);
 
-/* Fixtures: state is a struct tdir under /dev/shm (tmpfs) or /var/tmp (host fs). */
+/* Runs one step and checks it; a miss dumps the run and fails the test. */
+void run_step(const struct tdir *d, const struct run_step *s);
+/* The cmocka test function of a CASE: runs the steps of d->tcase. */
+void run_case(void **state);
+/* The step's arguments with every "@NAME" made a path; argv has room for 33. */
+void step_argv(const struct tdir *d, const struct run_step *s, const char **argv);
+
+/*
+ * Fixtures: state is a struct tdir under /dev/shm (tmpfs) or /var/tmp (host
+ * fs); a test's initial state, if it has one, is its struct run_case.
+ */
 int setup_tmpfs(void **state);
 int setup_hostfs(void **state);
 int teardown_dir(void **state);
@@ -68,6 +97,14 @@ int teardown_dir(void **state);
 /* A test once on tmpfs and once on the host file system. */
 #define BOTH(fn) cmocka_unit_test_setup_teardown(fn, setup_tmpfs, teardown_dir), \
 		 cmocka_unit_test_setup_teardown(fn, setup_hostfs, teardown_dir)
+
+/*
+ * A struct run_case named like a test function as a cmocka test: the
+ * fixture hands the case on to run_case (or to fn) through the state.
+ */
+#define CASE_FN(c, fn, setup) { #c, fn, setup, teardown_dir, (void *)&(c) }
+#define CASE(c) CASE_FN(c, run_case, setup_tmpfs)
+#define CASE_BOTH(c) CASE_FN(c, run_case, setup_tmpfs), CASE_FN(c, run_case, setup_hostfs)
 
 #define ASSERT_JQ(d, expr)                                                   \
 	do {                                                                 \

@@ -9,130 +9,113 @@
 
 #include "harness.h"
 
-#define SIZE (UNDER_ASAN ? "16M" : "64M")
-#define PAGES (UNDER_ASAN ? 4096 : 16384)
+/* As strings, so that the checks below are constants. */
+#if UNDER_ASAN
+#define SIZE "16M"
+#define PAGES "4096"
+#define BIG "256M"
+#define BIG_FAULTS "65536"
+#else
+#define SIZE "64M"
+#define PAGES "16384"
+#define BIG "1G"
+#define BIG_FAULTS "262144"
+#endif
 
 /*
  * A write touch of a shared mapping takes exactly one fault per 4 KiB page
  * on tmpfs (4 KiB folios). A file system with large folios (ext4 on recent
  * kernels) maps a whole folio per fault, so there it is at most one per page.
  */
-static void test_write_touch_counts(void **state)
-{
-	struct tdir *d = *state;
-	const char *f = tfile(d, "f", 0);
-	const char *args[] = { "fault", "--file", f, "--size", SIZE, NULL };
-	char q[160];
-
-	ASSERT_RC(d, run_daxwl(d, args), 0);
-	ASSERT_JQ(d, "length == 1 and .[0].tool == \"daxwl\" and .[0].subcommand == \"fault\"");
-	ASSERT_JQ(d, ".[0].error == null and .[0].target.created == true");
-	snprintf(q, sizeof(q), ".[0].results.ops == %d and (.[0].results.faults as $f | "
-		 "if .[0].env.fs.type == \"tmpfs\" then $f == %d else $f >= 1 and $f <= %d end)",
-		 PAGES, PAGES, PAGES);
-	ASSERT_JQ(d, q);
-	ASSERT_JQ(d, ".[0].results.ns_per_fault > 0 and .[0].results.gbps > 0");
-	ASSERT_JQ(d, ".[0].results.maps == 1 and .[0].params.touch == \"write\"");
-	ASSERT_JQ(d, ".[0].env.map_sync.accepted == false and .[0].env.dax != true");
-	ASSERT_JQ(d, "(.[0].env.fs.type | type) == \"string\" and (.[0].env.kernel_release | length) > 0");
-	ASSERT_JQ(d, ".[0].results.lat_ns | .p50 <= .p90 and .p90 <= .p99 and .p99 <= .p99_9 and .p99_9 <= .max");
-}
+static const struct run_case test_write_touch_counts = { .step = { {
+	.args = { "fault", "--file", "@f", "--size", SIZE },
+	.jq = { "length == 1 and .[0].tool == \"daxwl\" and .[0].subcommand == \"fault\"",
+		".[0].error == null and .[0].target.created == true",
+		".[0].results.ops == " PAGES " and (.[0].results.faults as $f | "
+		"if .[0].env.fs.type == \"tmpfs\" then $f == " PAGES " else $f >= 1 and $f <= " PAGES " end)",
+		".[0].results.ns_per_fault > 0 and .[0].results.gbps > 0",
+		".[0].results.maps == 1 and .[0].params.touch == \"write\"",
+		".[0].env.map_sync.accepted == false and .[0].env.dax != true",
+		"(.[0].env.fs.type | type) == \"string\" and (.[0].env.kernel_release | length) > 0",
+		".[0].results.lat_ns | .p50 <= .p90 and .p90 <= .p99 and .p99 <= .p99_9 and .p99_9 <= .max" },
+} } };
 
 /* The figure the issue asks for: 1 GiB on tmpfs is 262144 faults (256 MiB under ASan). */
+static const struct run_step one_gib_tmpfs = {
+	.args = { "fault", "--file", "@big", "--size", BIG, "--sparse" },
+	.jq = { ".[0].results.faults == " BIG_FAULTS,
+		".[0].results.ns_per_fault > 0 and .[0].env.fs.type == \"tmpfs\"",
+		".[0].target.fill == \"sparse\"" },
+};
+
 static void test_one_gib_tmpfs(void **state)
 {
 	struct tdir *d = *state;
-	const char *f = tfile(d, "big", 0);
-	const char *args[] = { "fault", "--file", f, "--size", UNDER_ASAN ? "256M" : "1G",
-			       "--sparse", NULL };
-	char q[160];
 
-	ASSERT_RC(d, run_daxwl(d, args), 0);
-	snprintf(q, sizeof(q), ".[0].results.faults == %d", UNDER_ASAN ? 65536 : 262144);
-	ASSERT_JQ(d, q);
-	ASSERT_JQ(d, ".[0].results.ns_per_fault > 0 and .[0].env.fs.type == \"tmpfs\"");
-	ASSERT_JQ(d, ".[0].target.fill == \"sparse\"");
+	run_step(d, &one_gib_tmpfs);
 	fprintf(stderr, "# ns_per_fault %.0f\n", jq_num(d->json, ".[0].results.ns_per_fault"));
 }
 
 /* Read faults map neighbouring cached pages too (fault-around): fewer faults than pages. */
-static void test_read_touch(void **state)
-{
-	struct tdir *d = *state;
-	const char *f = tfile(d, "f", 0);
-	const char *mk[] = { "fault", "--file", f, "--size", SIZE, "--iterations", "1", NULL };
-	const char *rd[] = { "fault", "--file", f, "--touch", "read", "--order", "rand", "--verify",
-			     "--overwrite", NULL };
-	char q[200];
+static const struct run_case test_read_touch = { .step = {
+	{ .args = { "fault", "--file", "@f", "--size", SIZE, "--iterations", "1" } },
+	{ .args = { "fault", "--file", "@f", "--touch", "read", "--order", "rand", "--verify", "--overwrite" },
+	  .jq = { ".[0].results.ops == " PAGES " and .[0].results.faults > 0 and "
+		  ".[0].results.faults <= " PAGES,
+		  ".[0].results.verify.bad_words == 0 and .[0].results.verify.checked_bytes > 0",
+		  ".[0].target.created == false and .[0].target.refilled == true" } },
+} };
 
-	ASSERT_RC(d, run_daxwl(d, mk), 0);
-	ASSERT_RC(d, run_daxwl(d, rd), 0);
-	snprintf(q, sizeof(q), ".[0].results.ops == %d and .[0].results.faults > 0 and "
-		 ".[0].results.faults <= %d", PAGES, PAGES);
-	ASSERT_JQ(d, q);
-	ASSERT_JQ(d, ".[0].results.verify.bad_words == 0 and .[0].results.verify.checked_bytes > 0");
-	ASSERT_JQ(d, ".[0].target.created == false and .[0].target.refilled == true");
-}
+static const struct run_step map_sync_not_supported = {
+	.args = { "fault", "--file", "@f", "--size", "1M", "--map-sync" },
+	.rc = 3,
+	.jq = { ".[0].error.class == \"not_supported\" and .[0].error.exit_code == 3",
+		".[0].error.errno == \"EOPNOTSUPP\" and (.[0].error.message | test(\"MAP_SYNC\"))",
+		".[0].results == null and .[0].params.map_sync == true and .[0].env.map_sync.accepted == false" },
+};
 
 static void test_map_sync_not_supported(void **state)
 {
 	struct tdir *d = *state;
-	const char *f = tfile(d, "f", 0);
-	const char *args[] = { "fault", "--file", f, "--size", "1M", "--map-sync", NULL };
 
-	ASSERT_RC(d, run_daxwl(d, args), 3);
-	ASSERT_JQ(d, ".[0].error.class == \"not_supported\" and .[0].error.exit_code == 3");
-	ASSERT_JQ(d, ".[0].error.errno == \"EOPNOTSUPP\" and (.[0].error.message | test(\"MAP_SYNC\"))");
-	ASSERT_JQ(d, ".[0].results == null and .[0].params.map_sync == true and .[0].env.map_sync.accepted == false");
+	run_step(d, &map_sync_not_supported);
 	assert_true(file_contains(d->err, "MAP_SYNC"));
 }
 
 /* Two pinned threads, 2 MiB-aligned mappings, MAP_POPULATE, random order, verified. */
-static void test_align_populate_threads(void **state)
-{
-	struct tdir *d = *state;
-	const char *f = tfile(d, "f", 0);
-	const char *args[] = { "fault", "--file", f, "--size", "8M", "--threads", "2", "--align", "2M",
-			       "--populate", "--order", "rand", "--verify", "--repeat", "2", NULL };
-
-	ASSERT_RC(d, run_daxwl(d, args), 0);
-	ASSERT_JQ(d, "length == 2 and ([.[].repeat_index] == [0, 1])");
-	ASSERT_JQ(d, "all(.[]; .results.maps_2m_aligned == 2 and .results.ops == 2048)");
-	ASSERT_JQ(d, "all(.[]; .results.verify.bad_words == 0 and .results.map_ns > 0)");
-	ASSERT_JQ(d, "all(.[]; (.results.per_thread | length) == 2 and .results.per_thread[1].offset == 4194304)");
-}
+static const struct run_case test_align_populate_threads = { .step = { {
+	.args = { "fault", "--file", "@f", "--size", "8M", "--threads", "2", "--align", "2M",
+		  "--populate", "--order", "rand", "--verify", "--repeat", "2" },
+	.jq = { "length == 2 and ([.[].repeat_index] == [0, 1])",
+		"all(.[]; .results.maps_2m_aligned == 2 and .results.ops == 2048)",
+		"all(.[]; .results.verify.bad_words == 0 and .results.map_ns > 0)",
+		"all(.[]; (.results.per_thread | length) == 2 and .results.per_thread[1].offset == 4194304)" },
+} } };
 
 /* --align 4k: every mapping one page past 2 MiB, so PMD faults are impossible. */
-static void test_align_4k_pte_only(void **state)
-{
-	struct tdir *d = *state;
-	const char *args[] = { "fault", "--file", tfile(d, "f", 0), "--size", "8M", "--threads", "2",
-			       "--align", "4k", "--repeat", "2", NULL };
+static const struct run_case test_align_4k_pte_only = { .step = { {
+	.args = { "fault", "--file", "@f", "--size", "8M", "--threads", "2", "--align", "4k",
+		  "--repeat", "2" },
+	.jq = { "all(.[]; .params.align == \"4k\" and .results.ops == 2048)",
+		"all(.[]; .results.maps_2m_aligned == 0 and .results.maps_pte_only == 2)" },
+} } };
 
-	ASSERT_RC(d, run_daxwl(d, args), 0);
-	ASSERT_JQ(d, "all(.[]; .params.align == \"4k\" and .results.ops == 2048)");
-	ASSERT_JQ(d, "all(.[]; .results.maps_2m_aligned == 0 and .results.maps_pte_only == 2)");
-}
-
-static void test_bad_stride(void **state)
-{
-	struct tdir *d = *state;
-	const char *args[] = { "fault", "--file", tfile(d, "f", 0), "--size", "1M", "--bs", "1000", NULL };
-
-	ASSERT_RC(d, run_daxwl(d, args), 2);
-	ASSERT_JQ(d, ".[0].error.class == \"usage\" and (.[0].error.message | test(\"page size\"))");
-}
+static const struct run_case test_bad_stride = { .step = { {
+	.args = { "fault", "--file", "@f", "--size", "1M", "--bs", "1000" },
+	.rc = 2,
+	.jq = { ".[0].error.class == \"usage\" and (.[0].error.message | test(\"page size\"))" },
+} } };
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		BOTH(test_write_touch_counts),
+		CASE_BOTH(test_write_touch_counts),
 		cmocka_unit_test_setup_teardown(test_one_gib_tmpfs, setup_tmpfs, teardown_dir),
-		BOTH(test_read_touch),
+		CASE_BOTH(test_read_touch),
 		BOTH(test_map_sync_not_supported),
-		BOTH(test_align_populate_threads),
-		BOTH(test_align_4k_pte_only),
-		cmocka_unit_test_setup_teardown(test_bad_stride, setup_tmpfs, teardown_dir),
+		CASE_BOTH(test_align_populate_threads),
+		CASE_BOTH(test_align_4k_pte_only),
+		CASE(test_bad_stride),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

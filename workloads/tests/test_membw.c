@@ -9,46 +9,32 @@
 
 #include "harness.h"
 
-static void test_all_ops(void **state)
-{
-	struct tdir *d = *state;
-	const char *args[] = { "membw", "--size", "32M", "--verify", NULL };
+static const struct run_case test_all_ops = { .step = { {
+	.args = { "membw", "--size", "32M", "--verify" },
+	.jq = { "length == 3 and ([.[].params.op] == [\"read\", \"memcpy\", \"nt\"])",
+		/* Default: four passes of 1 MiB blocks over the buffer. */
+		"all(.[]; .results.ops == 128 and .results.bytes == 134217728 and .results.gbps > 0)",
+		"all(.[]; .target == null and .env.fs == null and .env.map_sync == null)",
+		".[1].results.verify.bad_words == 0 and .[2].results.verify.bad_words == 0" },
+} } };
 
-	ASSERT_RC(d, run_daxwl(d, args), 0);
-	ASSERT_JQ(d, "length == 3 and ([.[].params.op] == [\"read\", \"memcpy\", \"nt\"])");
-	/* Default: four passes of 1 MiB blocks over the buffer. */
-	ASSERT_JQ(d, "all(.[]; .results.ops == 128 and .results.bytes == 134217728 and .results.gbps > 0)");
-	ASSERT_JQ(d, "all(.[]; .target == null and .env.fs == null and .env.map_sync == null)");
-	ASSERT_JQ(d, ".[1].results.verify.bad_words == 0 and .[2].results.verify.bad_words == 0");
-}
+static const struct run_case test_threads = { .step = { {
+	.args = { "membw", "--op", "memcpy", "--size", "16M", "--bs", "64K", "--threads", "2",
+		  "--iterations", "100" },
+	.jq = { "length == 1 and .[0].results.ops == 200 and (.[0].results.per_thread | length) == 2" },
+} } };
 
-static void test_threads(void **state)
-{
-	struct tdir *d = *state;
-	const char *args[] = { "membw", "--op", "memcpy", "--size", "16M", "--bs", "64K",
-			       "--threads", "2", "--iterations", "100", NULL };
-
-	ASSERT_RC(d, run_daxwl(d, args), 0);
-	ASSERT_JQ(d, "length == 1 and .[0].results.ops == 200 and (.[0].results.per_thread | length) == 2");
-}
-
-static void test_bad_input(void **state)
-{
-	struct tdir *d = *state;
-	const char *file[] = { "membw", "--file", tfile(d, "f", 0), NULL };
-	const char *bs[] = { "membw", "--bs", "100", NULL };
-
-	ASSERT_RC(d, run_daxwl(d, file), 2);
-	ASSERT_JQ(d, ".[0].error.message | test(\"no --file\")");
-	ASSERT_RC(d, run_daxwl(d, bs), 2);
-}
+static const struct run_case test_bad_input = { .step = {
+	{ .args = { "membw", "--file", "@f" }, .rc = 2, .jq = { ".[0].error.message | test(\"no --file\")" } },
+	{ .args = { "membw", "--bs", "100" }, .rc = 2 },
+} };
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_all_ops, setup_tmpfs, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_threads, setup_tmpfs, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_bad_input, setup_tmpfs, teardown_dir),
+		CASE(test_all_ops),
+		CASE(test_threads),
+		CASE(test_bad_input),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,34 +11,24 @@
 
 #include "harness.h"
 
-static void test_msync_rand_verify(void **state)
-{
-	struct tdir *d = *state;
-	const char *args[] = { "msync", "--file", tfile(d, "f", 0), "--size", "8M", "--pages", "4",
-			       "--order", "rand", "--iterations", "50", "--verify", NULL };
+static const struct run_case test_msync_rand_verify = { .step = { {
+	.args = { "msync", "--file", "@f", "--size", "8M", "--pages", "4", "--order", "rand",
+		  "--iterations", "50", "--verify" },
+	.jq = { ".[0].results | .ops == 50 and .bytes == 50 * 4 * 4096 and .sync == \"msync\"",
+		".[0].results | .pages_per_sync == 4 and .lat_per_page_ns.count == 50",
+		/* Per page is the per-sync latency divided by the page count. */
+		".[0].results | .lat_per_page_ns.max <= .lat_ns.max and .lat_per_page_ns.min * 4 <= .lat_ns.min + 4",
+		".[0].results.verify.bad_words == 0 and .[0].results.store_granularity == null" },
+} } };
 
-	ASSERT_RC(d, run_daxwl(d, args), 0);
-	ASSERT_JQ(d, ".[0].results | .ops == 50 and .bytes == 50 * 4 * 4096 and .sync == \"msync\"");
-	ASSERT_JQ(d, ".[0].results | .pages_per_sync == 4 and .lat_per_page_ns.count == 50");
-	/* Per page is the per-sync latency divided by the page count. */
-	ASSERT_JQ(d, ".[0].results | .lat_per_page_ns.max <= .lat_ns.max and .lat_per_page_ns.min * 4 <= .lat_ns.min + 4");
-	ASSERT_JQ(d, ".[0].results.verify.bad_words == 0 and .[0].results.store_granularity == null");
-}
-
-static void test_fsync_fdatasync(void **state)
-{
-	struct tdir *d = *state;
-	const char *f = tfile(d, "f", 0);
-	const char *a1[] = { "msync", "--file", f, "--size", "4M", "--sync", "fsync", "--iterations", "10", NULL };
-	const char *a2[] = { "msync", "--file", f, "--sync", "fdatasync", "--iterations", "10",
-			     "--bs", "64", "--overwrite", NULL };
-
-	ASSERT_RC(d, run_daxwl(d, a1), 0);
-	ASSERT_JQ(d, ".[0].results | .ops == 10 and .sync == \"fsync\" and .lat_ns.p50 > 0");
-	ASSERT_RC(d, run_daxwl(d, a2), 0);
-	ASSERT_JQ(d, ".[0].results | .ops == 10 and .sync == \"fdatasync\" and .bytes_per_page == 64");
-	ASSERT_JQ(d, ".[0].target.created == false and .[0].target.size == 4194304");
-}
+static const struct run_case test_fsync_fdatasync = { .step = {
+	{ .args = { "msync", "--file", "@f", "--size", "4M", "--sync", "fsync", "--iterations", "10" },
+	  .jq = { ".[0].results | .ops == 10 and .sync == \"fsync\" and .lat_ns.p50 > 0" } },
+	{ .args = { "msync", "--file", "@f", "--sync", "fdatasync", "--iterations", "10", "--bs", "64",
+		    "--overwrite" },
+	  .jq = { ".[0].results | .ops == 10 and .sync == \"fdatasync\" and .bytes_per_page == 64",
+		  ".[0].target.created == false and .[0].target.size == 4194304" } },
+} };
 
 /*
  * libpmem2 persist needs a MAP_SYNC (DAX) mapping: refused here, exit 3,
@@ -72,47 +62,33 @@ static void test_persist_not_supported(void **state)
  * --align places the msync mapping like fault's: 4k for a PTE-mapped file,
  * 2M for a PMD-capable one; the data written through either is intact.
  */
-static void test_align(void **state)
-{
-	struct tdir *d = *state;
-	const char *f = tfile(d, "f", 0);
-	const char *pte[] = { "msync", "--file", f, "--size", "4M", "--pages", "2", "--align", "4k",
-			      "--iterations", "20", "--verify", NULL };
-	const char *pmd[] = { "msync", "--file", f, "--pages", "2", "--align", "2M", "--iterations", "20",
-			      "--verify", "--overwrite", NULL };
-	const char *persist[] = { "msync", "--file", f, "--sync", "persist", "--align", "4k",
-				  "--overwrite", NULL };
+static const struct run_case test_align = { .step = {
+	{ .args = { "msync", "--file", "@f", "--size", "4M", "--pages", "2", "--align", "4k",
+		    "--iterations", "20", "--verify" },
+	  .jq = { ".[0].params.align == \"4k\" and .[0].results.ops == 20 and "
+		  ".[0].results.verify.bad_words == 0" } },
+	{ .args = { "msync", "--file", "@f", "--pages", "2", "--align", "2M", "--iterations", "20",
+		    "--verify", "--overwrite" },
+	  .jq = { ".[0].params.align == \"2M\" and .[0].results.verify.bad_words == 0" } },
+	{ .args = { "msync", "--file", "@f", "--sync", "persist", "--align", "4k", "--overwrite" }, .rc = 2,
+	  .jq = { ".[0].error.message | test(\"--align does not apply\")" } },
+} };
 
-	ASSERT_RC(d, run_daxwl(d, pte), 0);
-	ASSERT_JQ(d, ".[0].params.align == \"4k\" and .[0].results.ops == 20 and "
-		     ".[0].results.verify.bad_words == 0");
-	ASSERT_RC(d, run_daxwl(d, pmd), 0);
-	ASSERT_JQ(d, ".[0].params.align == \"2M\" and .[0].results.verify.bad_words == 0");
-	ASSERT_RC(d, run_daxwl(d, persist), 2);
-	ASSERT_JQ(d, ".[0].error.message | test(\"--align does not apply\")");
-}
-
-static void test_bad_input(void **state)
-{
-	struct tdir *d = *state;
-	const char *bs[] = { "msync", "--file", tfile(d, "f", 0), "--size", "4M", "--bs", "8K", NULL };
-	const char *pages[] = { "msync", "--file", tfile(d, "f", 0), "--size", "64K", "--pages", "32", NULL };
-	const char *zero[] = { "msync", "--file", tfile(d, "f", 0), "--size", "4M", "--pages", "0", NULL };
-
-	ASSERT_RC(d, run_daxwl(d, bs), 2);
-	ASSERT_RC(d, run_daxwl(d, pages), 2);
-	ASSERT_JQ(d, ".[0].error.message | test(\"less than one\")");
-	ASSERT_RC(d, run_daxwl(d, zero), 2);
-}
+static const struct run_case test_bad_input = { .step = {
+	{ .args = { "msync", "--file", "@f", "--size", "4M", "--bs", "8K" }, .rc = 2 },
+	{ .args = { "msync", "--file", "@f", "--size", "64K", "--pages", "32" }, .rc = 2,
+	  .jq = { ".[0].error.message | test(\"less than one\")" } },
+	{ .args = { "msync", "--file", "@f", "--size", "4M", "--pages", "0" }, .rc = 2 },
+} };
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		BOTH(test_msync_rand_verify),
-		BOTH(test_fsync_fdatasync),
+		CASE_BOTH(test_msync_rand_verify),
+		CASE_BOTH(test_fsync_fdatasync),
 		BOTH(test_persist_not_supported),
-		BOTH(test_align),
-		cmocka_unit_test_setup_teardown(test_bad_input, setup_tmpfs, teardown_dir),
+		CASE_BOTH(test_align),
+		CASE(test_bad_input),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

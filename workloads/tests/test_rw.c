@@ -12,42 +12,36 @@
 
 #define SIZE "16M"
 
-static void test_seq_read(void **state)
-{
-	struct tdir *d = *state;
-	const char *args[] = { "rw", "--file", tfile(d, "f", 0), "--size", SIZE, NULL };
+static const struct run_case test_seq_read = { .step = { {
+	.args = { "rw", "--file", "@f", "--size", SIZE },
+	.jq = { ".[0].subcommand == \"rw\" and .[0].error == null",
+		".[0].results | .ops == 4096 and .bytes == 16777216 and .read_ops == 4096 and .write_ops == 0",
+		".[0].results | .gbps > 0 and .iops > 0 and .elapsed_ns > 0 and .lat_ns.count == 4096",
+		".[0].results.lat_ns | .min > 0 and .min <= .p50 and .p50 <= .p90 and .p90 <= .p99 and .p99 <= .p99_9 and .p99_9 <= .max",
+		".[0].params | .bs == 4096 and .rw == \"read\" and .order == \"seq\" and .size == 16777216" },
+} } };
 
-	ASSERT_RC(d, run_daxwl(d, args), 0);
-	ASSERT_JQ(d, ".[0].subcommand == \"rw\" and .[0].error == null");
-	ASSERT_JQ(d, ".[0].results | .ops == 4096 and .bytes == 16777216 and .read_ops == 4096 and .write_ops == 0");
-	ASSERT_JQ(d, ".[0].results | .gbps > 0 and .iops > 0 and .elapsed_ns > 0 and .lat_ns.count == 4096");
-	ASSERT_JQ(d, ".[0].results.lat_ns | .min > 0 and .min <= .p50 and .p50 <= .p90 and .p90 <= .p99 and .p99 <= .p99_9 and .p99_9 <= .max");
-	ASSERT_JQ(d, ".[0].params | .bs == 4096 and .rw == \"read\" and .order == \"seq\" and .size == 16777216");
-}
-
-static void test_rand_write_verify(void **state)
-{
-	struct tdir *d = *state;
-	const char *args[] = { "rw", "--file", tfile(d, "f", 0), "--size", SIZE, "--rw", "write",
-			       "--order", "rand", "--bs", "64K", "--verify", NULL };
-
-	ASSERT_RC(d, run_daxwl(d, args), 0);
-	ASSERT_JQ(d, ".[0].results | .ops == 256 and .write_ops == 256");
-	ASSERT_JQ(d, ".[0].results.verify | .bad_words == 0 and .checked_bytes == 16777216");
-}
+static const struct run_case test_rand_write_verify = { .step = { {
+	.args = { "rw", "--file", "@f", "--size", SIZE, "--rw", "write", "--order", "rand", "--bs", "64K",
+		  "--verify" },
+	.jq = { ".[0].results | .ops == 256 and .write_ops == 256",
+		".[0].results.verify | .bad_words == 0 and .checked_bytes == 16777216" },
+} } };
 
 /* Two pinned threads, mixed preadv2/pwritev2 with RWF_DSYNC on an O_DSYNC descriptor. */
+static const struct run_step mixed_threads_dsync = {
+	.args = { "rw", "--file", "@f", "--size", SIZE, "--rw", "mixed", "--mix", "30", "--api", "preadv2",
+		  "--rwf-dsync", "--oflag", "dsync", "--threads", "2", "--iterations", "300", "--order", "rand",
+		  "--verify" },
+	.jq = { ".[0].results | .ops == 600 and .read_ops + .write_ops == 600 and .read_ops > 0 and .write_ops > .read_ops",
+		".[0].results.per_thread | length == 2 and .[0].ops == 300 and .[1].offset == 8388608" },
+};
+
 static void test_mixed_threads_dsync(void **state)
 {
 	struct tdir *d = *state;
-	const char *args[] = { "rw", "--file", tfile(d, "f", 0), "--size", SIZE, "--rw", "mixed",
-			       "--mix", "30", "--api", "preadv2", "--rwf-dsync", "--oflag", "dsync",
-			       "--threads", "2", "--iterations", "300", "--order", "rand", "--verify",
-			       NULL };
 
-	ASSERT_RC(d, run_daxwl(d, args), 0);
-	ASSERT_JQ(d, ".[0].results | .ops == 600 and .read_ops + .write_ops == 600 and .read_ops > 0 and .write_ops > .read_ops");
-	ASSERT_JQ(d, ".[0].results.per_thread | length == 2 and .[0].ops == 300 and .[1].offset == 8388608");
+	run_step(d, &mixed_threads_dsync);
 	/*
 	 * Each thread is pinned to a CPU this process may use: two different
 	 * ones when it may use two or more, the same one under "taskset -c N".
@@ -62,51 +56,36 @@ static void test_mixed_threads_dsync(void **state)
 	ASSERT_JQ(d, ".[0].results.verify.bad_words == 0");
 }
 
-static void test_runtime_and_warmup(void **state)
-{
-	struct tdir *d = *state;
-	const char *args[] = { "rw", "--file", tfile(d, "f", 0), "--size", SIZE, "--order", "rand",
-			       "--runtime", "200ms", "--warmup", "50ms", NULL };
+static const struct run_case test_runtime_and_warmup = { .step = { {
+	.args = { "rw", "--file", "@f", "--size", SIZE, "--order", "rand", "--runtime", "200ms",
+		  "--warmup", "50ms" },
+	.jq = { ".[0].results | .elapsed_ns >= 200000000 and .elapsed_ns < 5000000000 and .ops > 0",
+		".[0].params | .runtime == 200000000 and .warmup == 50000000" },
+} } };
 
-	ASSERT_RC(d, run_daxwl(d, args), 0);
-	ASSERT_JQ(d, ".[0].results | .elapsed_ns >= 200000000 and .elapsed_ns < 5000000000 and .ops > 0");
-	ASSERT_JQ(d, ".[0].params | .runtime == 200000000 and .warmup == 50000000");
-}
-
-static void test_bad_block_sizes(void **state)
-{
-	struct tdir *d = *state;
-	const char *small[] = { "rw", "--file", tfile(d, "f", 0), "--size", SIZE, "--bs", "256", NULL };
-	const char *big[] = { "rw", "--file", tfile(d, "f", 0), "--size", SIZE, "--bs", "32M", NULL };
-	const char *dsync[] = { "rw", "--file", tfile(d, "f", 0), "--size", SIZE, "--rwf-dsync", NULL };
-
-	ASSERT_RC(d, run_daxwl(d, small), 2);
-	ASSERT_JQ(d, ".[0].error.class == \"usage\" and (.[0].error.message | test(\"512\"))");
-	ASSERT_RC(d, run_daxwl(d, big), 2);
-	ASSERT_RC(d, run_daxwl(d, dsync), 2);
-	ASSERT_JQ(d, ".[0].error.message | test(\"preadv2\")");
-}
+static const struct run_case test_bad_block_sizes = { .step = {
+	{ .args = { "rw", "--file", "@f", "--size", SIZE, "--bs", "256" }, .rc = 2,
+	  .jq = { ".[0].error.class == \"usage\" and (.[0].error.message | test(\"512\"))" } },
+	{ .args = { "rw", "--file", "@f", "--size", SIZE, "--bs", "32M" }, .rc = 2 },
+	{ .args = { "rw", "--file", "@f", "--size", SIZE, "--rwf-dsync" }, .rc = 2,
+	  .jq = { ".[0].error.message | test(\"preadv2\")" } },
+} };
 
 /* 16 MiB blocks work (the top of the range). */
-static void test_largest_block(void **state)
-{
-	struct tdir *d = *state;
-	const char *args[] = { "rw", "--file", tfile(d, "f", 0), "--size", "32M", "--bs", "16M",
-			       "--rw", "write", NULL };
-
-	ASSERT_RC(d, run_daxwl(d, args), 0);
-	ASSERT_JQ(d, ".[0].results.ops == 2 and .[0].results.bytes == 33554432");
-}
+static const struct run_case test_largest_block = { .step = { {
+	.args = { "rw", "--file", "@f", "--size", "32M", "--bs", "16M", "--rw", "write" },
+	.jq = { ".[0].results.ops == 2 and .[0].results.bytes == 33554432" },
+} } };
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		BOTH(test_seq_read),
-		BOTH(test_rand_write_verify),
+		CASE_BOTH(test_seq_read),
+		CASE_BOTH(test_rand_write_verify),
 		BOTH(test_mixed_threads_dsync),
-		BOTH(test_runtime_and_warmup),
-		BOTH(test_largest_block),
-		cmocka_unit_test_setup_teardown(test_bad_block_sizes, setup_tmpfs, teardown_dir),
+		CASE_BOTH(test_runtime_and_warmup),
+		CASE_BOTH(test_largest_block),
+		CASE(test_bad_block_sizes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
