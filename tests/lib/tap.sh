@@ -36,6 +36,14 @@ tap_skip_rest() {
 	exit
 }
 
+# tap_workdir NAME: a fresh directory /tmp/daxlab-NAME.XXXXXX in $work,
+# removed with everything in it when the script exits (a script with more
+# to clean up sets its own trap instead).
+tap_workdir() {
+	work=$(mktemp -d "/tmp/daxlab-$1.XXXXXX")
+	trap 'rm -rf "$work"' EXIT
+}
+
 # tap_count [--label LABEL] [--status RC] <TAP: count a TAP stream with the
 # project's one counter (tests/lib/tapcount; "not ok ... # SKIP" is a skip).
 _tap_lib=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

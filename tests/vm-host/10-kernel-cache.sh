@@ -8,11 +8,9 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d /tmp/daxlab-kcache.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-
 # shellcheck source=../lib/tap.sh
 . "$top/tests/lib/tap.sh"
+tap_workdir kcache
 
 tests=("gc keeps the current stock, patched and variant builds"
 	"gc removes old trees and old builds of current trees"
@@ -21,9 +19,7 @@ tests=("gc keeps the current stock, patched and variant builds"
 
 if ! stock=$("$top/scripts/kernel" path stock 2>/dev/null) ||
 	! patched=$("$top/scripts/kernel" path patched 2>/dev/null); then
-	for t in "${tests[@]}"; do skip "$t" "the kernels are not built (make kernel)"; done
-	tap_finish kernel-cache
-	exit
+	tap_skip_rest kernel-cache "the kernels are not built (make kernel)" "${tests[@]}"
 fi
 
 # A cache of empty directories named like the real one: gc decides by

@@ -9,11 +9,9 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d /tmp/daxlab-console.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-
 # shellcheck source=../lib/tap.sh
 . "$top/tests/lib/tap.sh"
+tap_workdir console
 
 tests=("a clean boot passes the console check"
 	"an unexpected WARNING fails a run whose command succeeded"

@@ -10,10 +10,9 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d /tmp/daxlab-icount.XXXXXX)
-trap 'rm -rf "$work"' EXIT
 # shellcheck source=tests/lib/tap.sh
 . "$top/tests/lib/tap.sh"
+tap_workdir icount
 
 tol=0.005	# 0.5 %: the bar for "deterministic"
 # jqe ARGS...: jq -e without its output, for check.

@@ -15,11 +15,9 @@ scenario=ext4-mmap-msync
 mutant=no-wb-cache-pmem
 fence_mutant=no-flush-fence
 
-work=$(mktemp -d /tmp/daxlab-crashtest.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-
 # shellcheck source=../lib/tap.sh
 . "$top/tests/lib/tap.sh"
+tap_workdir crashtest
 finish() {
 	tap_finish crashtest
 	exit
