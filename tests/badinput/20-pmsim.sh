@@ -104,6 +104,41 @@ bi_absent "a bad trace creates no image" "$d/never.img"
 bi_check "a bad trace leaves nothing in TMPDIR" empty "$tmp"
 
 # ---- malformed reproducers --------------------------------------------------
+# bad_repro STATUS NAME TEXT ERE: the reproducer $d/NAME.repro holding TEXT
+# (printf %b) is refused by pmsim replay with STATUS and "pmsim: ERE".
+bad_repro() {
+	printf '%b' "$3" >"$d/$2.repro"
+	bi_run "$1" "${e}$4" -- "$pm" replay "$d/$2.repro" "$d/o.img"
+}
+bad_repro 2 notrace 'crash-event 3\n' '.*notrace.repro: a reproducer needs "trace" and "crash-event"'
+bad_repro 2 noevent "trace $d/t.pmt\n" '.*noevent.repro: a reproducer needs'
+bad_repro 2 badnum "trace $d/t.pmt\ncrash-event 3x\n" \
+	".*badnum.repro:2: crash-event: '3x' is not an unsigned integer"
+bad_repro 2 negnum "trace $d/t.pmt\ncrash-event -1\n" '.*negnum.repro:2: crash-event:'
+bad_repro 2 bignum "trace $d/t.pmt\ncrash-event 18446744073709551616\n" '.*bignum.repro:2: crash-event:'
+bad_repro 2 badkey "trace $d/t.pmt\ncrash-event 3\nfrob 1\n" '.*badkey.repro:3: unknown key "frob"'
+bad_repro 2 twice "trace $d/t.pmt\ncrash-event 3\ncrash-event 4\n" \
+	'.*twice.repro:3: "crash-event" given twice'
+bad_repro 2 badpiece "trace $d/t.pmt\ncrash-event 3\npersisted 1-0\n" '.*badpiece.repro:3: bad piece "1-0"'
+bad_repro 2 bigoff "trace $d/t.pmt\ncrash-event 3\npersisted 1:4294967296\n" \
+	'.*bigoff.repro:3: piece offset: 4294967296 is above the maximum 4294967295'
+bad_repro 2 eadr2 "trace $d/t.pmt\ncrash-event 3\neadr 2\n" '.*eadr2.repro:3: eadr: 2 is above the maximum 1'
+bad_repro 2 nul "trace $d/t.pmt\ncrash-event 3\n\0\n" '.*nul.repro: a NUL byte'
+bad_repro 2 past "trace $d/t.pmt\ncrash-event 99\n" 'crash event 99 is past the end of the trace'
+bad_repro 1 notpending "trace $d/t.pmt\ncrash-event 4\npersisted 1:4\n" \
+	'persisted set names 1 piece\(s\) that are not pending'
+bad_repro 1 unreach "trace $d/b.pmt\ncrash-event 4\npersisted 2:0\n" 'persisted set is not reachable'
+bad_repro 2 gone "trace $d/gone.pmt\ncrash-event 1\n" '.*gone.repro: its trace: .*gone.pmt: No such file'
+bad_repro 2 dirtrace "trace $d/dir.pmt\ncrash-event 1\n" \
+	'.*dirtrace.repro: its trace: .*not a regular file'
+bi_run 2 "${e}.*dir.pmt: not a regular file" -- "$pm" check "$d/dir.pmt" --checker true
+bi_run 2 "${e}.*missing.pmt: No such file" -- "$pm" check "$d/missing.pmt" --checker true
+bi_run 2 "${e}.*word.txt:2: unknown event" -- "$pm" check "$d/word.txt" --checker true \
+	--image "$d/never.img"
+bi_absent "a bad trace creates no image" "$d/never.img"
+bi_check "a bad trace leaves nothing in TMPDIR" empty "$tmp"
+
+# ---- malformed reproducers --------------------------------------------------
 rep() { # NAME TEXT: a reproducer file $d/NAME.repro
 	printf '%b' "$2" >"$d/$1.repro"
 }
