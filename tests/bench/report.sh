@@ -81,25 +81,26 @@ for r in csv.DictReader(open(sys.argv[1])):
     if r["cell"] == sys.argv[2] and r["rep"] == sys.argv[3] and sys.argv[5] in ("", r["group"]):
         print(r[sys.argv[4]])' "$csv" "$1" "$2" "$3" "${4:-}"
 }
+# row_says CELL REP STATUS RE [GROUP]: that run's status is STATUS and its
+# reason matches the grep pattern RE.
+row_says() {
+	[ "$(csv_field "$1" "$2" status "${5:-}")" = "$3" ] &&
+		grep -q "$4" <<<"$(csv_field "$1" "$2" reason "${5:-}")"
+}
 check "a measured cell has throughput and a membw ratio in the CSV" \
 	python3 -c 'import sys; g=float(sys.argv[1]); r=float(sys.argv[2]); sys.exit(not (g > 0 and 0 < r < 10))' \
 	"$(csv_field rw-read-rand-4k 1 gbps)" "$(csv_field rw-read-rand-4k 1 membw_ratio)"
 check "fio output is parsed into the same columns" \
 	python3 -c 'import sys; sys.exit(not float(sys.argv[1]) > 0)' "$(csv_field fio-psync-read-seq-1m 2 gbps)"
 check "MAP_SYNC on tmpfs is recorded as not supported, with daxwl's error" \
-	bash -c "[ '$(csv_field fault-write-pte-sync 0 status)' = unsupported ] &&
-		grep -q 'MAP_SYNC refused' <<<'$(csv_field fault-write-pte-sync 0 reason)'"
+	row_says fault-write-pte-sync 0 unsupported 'MAP_SYNC refused'
 check "its measured repetitions are not supported too, not dropped" \
 	[ "$(csv_field fault-write-pte-sync 3 status)" = unsupported ]
 check "the PTE-only fault cell maps one page past 2 MiB" \
 	bash -c "[ '$(csv_field fault-write-pte 2 status)' = ok ] &&
 		grep -q '\"maps_pte_only\":1' '$scratch/run/raw/host__ext4-dax-pmem__fault-write-pte__2.json'"
-check "a bad option is a failed cell with daxwl's message" \
-	bash -c "[ '$(csv_field bad-option 1 status)' = failed ] &&
-		grep -q 'no-such-option' <<<'$(csv_field bad-option 1 reason)'"
-check "a run over its time limit is failed as timed out" \
-	bash -c "[ '$(csv_field too-slow 0 status)' = failed ] &&
-		grep -q 'timed out after 3s' <<<'$(csv_field too-slow 0 reason)'"
+check "a bad option is a failed cell with daxwl's message" row_says bad-option 1 failed 'no-such-option'
+check "a run over its time limit is failed as timed out" row_says too-slow 0 failed 'timed out after 3s'
 check "cells a dead guest never reached are failed with the reason" \
 	bash -c "[ '$(csv_field rw-read-rand-4k 2 status | sort -u | tr '\n' ' ')' = 'failed ok ' ] &&
 		grep -q 'guest died' '$csv'"
@@ -139,8 +140,7 @@ echo '{"bench": ' >"$scratch/run/raw/$bad"
 rc=0
 "$top/bench/report" "$scratch/run" >"$scratch/report.out" 2>&1 || rc=$?
 check "an unreadable raw record is an unreadable row, naming the file" \
-	bash -c "[ '$(csv_field rw-read-seq-1m 3 status ext4-dax-pmem)' = unreadable ] &&
-		grep -q 'unreadable raw record $bad' <<<'$(csv_field rw-read-seq-1m 3 reason ext4-dax-pmem)'"
+	row_says rw-read-seq-1m 3 unreadable "unreadable raw record $bad" ext4-dax-pmem
 check "its cell is unreadable in every row" \
 	[ "$(csv_field rw-read-seq-1m 1 cell_status ext4-dax-pmem)" = unreadable ]
 check "the summary and stderr name the file; the exit status is 1" \
