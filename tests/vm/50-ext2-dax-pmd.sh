@@ -91,15 +91,19 @@ else
 	fi
 fi
 
-# The data must be what was written: mwrite stores 'X' by default.
-if head -c $((size_mib << 20)) /dev/zero | tr '\0' X | cmp -s - "$mnt/file"; then
-	ok "file reads back as written"
-else
-	not_ok "file reads back as written" "cmp found a difference"
-fi
-
-"$guest/pmem-fs" umount "$mnt"
-check "e2fsck -fn finds the file system clean" e2fsck -fn "$pmem"
+# readback_and_fsck PREFIX: $mnt/file holds what was written (mwrite stores
+# 'X' by default, $size_mib MiB of it), and once $mnt is unmounted e2fsck
+# finds $pmem clean; PREFIX starts both test names.
+readback_and_fsck() {
+	if head -c $((size_mib << 20)) /dev/zero | tr '\0' X | cmp -s - "$mnt/file"; then
+		ok "${1}file reads back as written"
+	else
+		not_ok "${1}file reads back as written" "cmp found a difference"
+	fi
+	"$guest/pmem-fs" umount "$mnt"
+	check "${1}e2fsck -fn finds the file system clean" e2fsck -fn "$pmem"
+}
+readback_and_fsck ""
 
 # Fallback. A 64 MiB file system, one group, filled with 1 MiB files by
 # one xfs_io process (one allocation colour: the files lie back to back);
@@ -132,10 +136,4 @@ else
 	not_ok "no free aligned run: the ${size_mib} MiB file maps through PTE faults" \
 		"xfs_io: $out" "PMD NOPAGE $pmd_nopage, PMD $pmd_all, PTE $pte"
 fi
-if head -c $((size_mib << 20)) /dev/zero | tr '\0' X | cmp -s - "$mnt/file"; then
-	ok "no free aligned run: file reads back as written"
-else
-	not_ok "no free aligned run: file reads back as written" "cmp found a difference"
-fi
-"$guest/pmem-fs" umount "$mnt"
-check "no free aligned run: e2fsck -fn finds the file system clean" e2fsck -fn "$pmem"
+readback_and_fsck "no free aligned run: "
