@@ -62,6 +62,17 @@ class Report:
         order = {"ram": 0}
         return sorted(seen, key=lambda g: (order.get(g[0], 1), g[3] or "", g[1] or "", g[2] or ""))
 
+    def kernel_groups(self, access=None, device=None):
+        """(kernel, group, fs, access, device) for every kernel and group,
+        kept to the given access and device (a value or a tuple of them):
+        the loop of every per-group table."""
+        def wanted(value, want):
+            return want is None or value in (want if isinstance(want, tuple) else (want,))
+        for k in self.kernels:
+            for gid, fs, acc, dev in self.groups():
+                if wanted(acc, access) and wanted(dev, device):
+                    yield k, gid, fs, acc, dev
+
     def answer(self, topic, line):
         self.answers.setdefault(topic, []).append(line)
 

@@ -173,46 +173,43 @@ def fn_calls_2m(c, name):
 
 def fault_table(ctx):
     rows = []
-    for k in ctx.kernels:
-        for gid, fs, acc, dev in ctx.groups():
-            if acc != "dax":
+    for k, gid, fs, acc, dev in ctx.kernel_groups(access="dax"):
+        for touch in keys.FAULT_TOUCHES:
+            a = ctx.find(k, gid, keys.fault(touch, "pte"))
+            b = ctx.find(k, gid, keys.fault(touch, "pmd"))
+            if not (counted(a) and counted(b)):
                 continue
-            for touch in keys.FAULT_TOUCHES:
-                a = ctx.find(k, gid, keys.fault(touch, "pte"))
-                b = ctx.find(k, gid, keys.fault(touch, "pmd"))
-                if not (counted(a) and counted(b)):
-                    continue
-                info = {}
-                for c, m in ((a, "PTE-only"), (b, "PMD-capable")):
-                    f2m = med([f / (by / TWO_MIB) for f, by in
-                               zip(divisors(c, "fault"), divisors(c, "byte")) if f and by])
-                    info[m] = {"f2m": f2m,
-                               "pf": per(c, "insns.kernel", "fault"),
-                               "p2m": per(c, "insns.kernel", "2m"),
-                               "calls": {n: v for n in FAULT_FNS
-                                         if (v := fn_calls_2m(c, n))}}
-                cmp = stats.compare(info["PTE-only"]["p2m"], info["PMD-capable"]["p2m"])
-                clock = ctx.cell_clock(a, b) or ctx.clock
-                for m in ("PTE-only", "PMD-capable"):
-                    i = info[m]
-                    rows.append([k, gid, touch, m, fcount(i["f2m"]), fcount(med(i["pf"])),
-                                 fcount(med(i["p2m"])),
-                                 ", ".join(f"{n} {fcount(v)}" for n, v in i["calls"].items())
-                                 or "—",
-                                 verdict(cmp, True, units.ICOUNT, "PMD")
-                                 if m == "PMD-capable" else ""])
-                if dev == "pmem":
-                    pm, pt = info["PMD-capable"], info["PTE-only"]
-                    calls = ", ".join(f"{n} {fcount(v)}" for n, v in pm["calls"].items())
-                    ctx.answer("x_faults",
-                               f"{k} {fs} {touch} fault, per 2 MiB touched: PMD-capable mapping "
-                               f"{plural(pm['f2m'], 'fault')}"
-                               + (f" (calls: {calls})" if calls else "")
-                               + f", {fcount(med(pm['p2m']))} kernel instructions "
-                               f"({fcount(med(pm['pf']))} per fault); PTE-only mapping "
-                               f"{plural(pt['f2m'], 'fault')} x {fcount(med(pt['pf']))} kernel "
-                               f"instructions = {fcount(med(pt['p2m']))}: "
-                               + verdict(cmp, True, units.ICOUNT, "PMD"))
+            info = {}
+            for c, m in ((a, "PTE-only"), (b, "PMD-capable")):
+                f2m = med([f / (by / TWO_MIB) for f, by in
+                           zip(divisors(c, "fault"), divisors(c, "byte")) if f and by])
+                info[m] = {"f2m": f2m,
+                           "pf": per(c, "insns.kernel", "fault"),
+                           "p2m": per(c, "insns.kernel", "2m"),
+                           "calls": {n: v for n in FAULT_FNS
+                                     if (v := fn_calls_2m(c, n))}}
+            cmp = stats.compare(info["PTE-only"]["p2m"], info["PMD-capable"]["p2m"])
+            clock = ctx.cell_clock(a, b) or ctx.clock
+            for m in ("PTE-only", "PMD-capable"):
+                i = info[m]
+                rows.append([k, gid, touch, m, fcount(i["f2m"]), fcount(med(i["pf"])),
+                             fcount(med(i["p2m"])),
+                             ", ".join(f"{n} {fcount(v)}" for n, v in i["calls"].items())
+                             or "—",
+                             verdict(cmp, True, units.ICOUNT, "PMD")
+                             if m == "PMD-capable" else ""])
+            if dev == "pmem":
+                pm, pt = info["PMD-capable"], info["PTE-only"]
+                calls = ", ".join(f"{n} {fcount(v)}" for n, v in pm["calls"].items())
+                ctx.answer("x_faults",
+                           f"{k} {fs} {touch} fault, per 2 MiB touched: PMD-capable mapping "
+                           f"{plural(pm['f2m'], 'fault')}"
+                           + (f" (calls: {calls})" if calls else "")
+                           + f", {fcount(med(pm['p2m']))} kernel instructions "
+                           f"({fcount(med(pm['pf']))} per fault); PTE-only mapping "
+                           f"{plural(pt['f2m'], 'fault')} x {fcount(med(pt['pf']))} kernel "
+                           f"instructions = {fcount(med(pt['p2m']))}: "
+                           + verdict(cmp, True, units.ICOUNT, "PMD"))
     if not rows:
         return []
     return ["\n### Faults: instructions per fault, PTE against PMD\n",
@@ -311,30 +308,27 @@ def read_table(ctx):
 
 def dm_table(ctx):
     rows = []
-    for k in ctx.kernels:
-        for gid, fs, acc, dev in ctx.groups():
-            if dev != "pmem":
+    for k, gid, fs, acc, dev in ctx.kernel_groups(device="pmem"):
+        for c in sorted((c for c in ctx.cells.values() if c.kernel == k and c.group == gid),
+                        key=lambda c: c.cell):
+            if not counted(c):
                 continue
-            for c in sorted((c for c in ctx.cells.values() if c.kernel == k and c.group == gid),
-                            key=lambda c: c.cell):
-                if not counted(c):
+            base = per(c, "insns.total", "op")
+            for name in keys.DM_DEVICES:
+                d = ctx.find(k, keys.group(fs, acc, name), c.attr("key"), c.attr("tool"))
+                if not counted(d):
                     continue
-                base = per(c, "insns.total", "op")
-                for name in keys.DM_DEVICES:
-                    d = ctx.find(k, keys.group(fs, acc, name), c.attr("key"), c.attr("tool"))
-                    if not counted(d):
-                        continue
-                    dv = per(d, "insns.total", "op")
-                    cmp = stats.compare(base, dv)
-                    extra = (med(dv) - med(base)) if dv and base else None
-                    rows.append([k, f"{fs} {acc}", c.attr("key"), name, fcount(med(base)),
-                                 fcount(med(dv)), "n/a" if extra is None else f"{extra:+,.0f}",
-                                 verdict(cmp, True, units.ICOUNT, name)])
-                    if extra is not None:
-                        ctx.answer("x_dm", f"{k} {fs} {c.attr('key')}: {name} {fcount(med(dv))} "
-                                           f"instructions per op against {fcount(med(base))} on "
-                                           f"bare pmem ({extra:+,.0f}; "
-                                           + verdict(cmp, True, units.ICOUNT, name) + ")")
+                dv = per(d, "insns.total", "op")
+                cmp = stats.compare(base, dv)
+                extra = (med(dv) - med(base)) if dv and base else None
+                rows.append([k, f"{fs} {acc}", c.attr("key"), name, fcount(med(base)),
+                             fcount(med(dv)), "n/a" if extra is None else f"{extra:+,.0f}",
+                             verdict(cmp, True, units.ICOUNT, name)])
+                if extra is not None:
+                    ctx.answer("x_dm", f"{k} {fs} {c.attr('key')}: {name} {fcount(med(dv))} "
+                                       f"instructions per op against {fcount(med(base))} on "
+                                       f"bare pmem ({extra:+,.0f}; "
+                                       + verdict(cmp, True, units.ICOUNT, name) + ")")
     if not rows:
         return []
     return ["\n### Device-mapper overhead per operation, in instructions\n",

@@ -8,47 +8,44 @@ from .common import cell_text, cell_value, compare_cells, verdict_cell
 def faults(ctx):
     out = ["## PTE vs PMD faults\n"]
     rows, dat = [], []
-    for k in ctx.kernels:
-        for gid, fs, acc, dev in ctx.groups():
-            if acc not in ("dax", "pagecache"):
+    for k, gid, fs, acc, dev in ctx.kernel_groups(access=("dax", "pagecache")):
+        for touch in keys.FAULT_TOUCHES:
+            a = ctx.find(k, gid, keys.fault(touch, "pte"))
+            b = ctx.find(k, gid, keys.fault(touch, "pmd"))
+            if not (a and b):
                 continue
-            for touch in keys.FAULT_TOUCHES:
-                a = ctx.find(k, gid, keys.fault(touch, "pte"))
-                b = ctx.find(k, gid, keys.fault(touch, "pmd"))
-                if not (a and b):
+            clock = ctx.cell_clock(a, b) or ctx.clock
+            cmp, why = compare_cells(a, b, "tput", ("PTE-only", "PMD-capable"))
+            va, vb = cell_value(a), cell_value(b)
+            sp = f"{vb / va:.2f}x" if va and vb else "n/a"
+            ta, tb = a.trace() or {}, b.trace() or {}
+            rows.append([k, gid, touch, cell_text(a), cell_text(b), sp,
+                         verdict_cell(cmp, why, "tput", clock, "PMD"),
+                         cell_text(a, "per_fault"), cell_text(b, "per_fault"),
+                         fmt(ta.get("trace_pte_fault_done")),
+                         fmt(tb.get("trace_pte_fault_done")),
+                         fmt(tb.get("trace_pmd_nopage")), fmt(tb.get("trace_pmd_fallback"))])
+            sa = a.stat("tput") if va else None
+            sb = b.stat("tput") if vb else None
+            dat.append([f"{k} {gid} {touch}"] +
+                       ([sa["median"], sa["q1"], sa["q3"]] if sa else [None] * 3) +
+                       ([sb["median"], sb["q1"], sb["q3"]] if sb else [None] * 3))
+            if acc == "dax" and dev == "pmem" and touch == "write":
+                u = units.unit("tput", clock)
+                if cmp is None:
+                    ctx.answer("pmd", f"{k} {fs}: not compared, {why}")
                     continue
-                clock = ctx.cell_clock(a, b) or ctx.clock
-                cmp, why = compare_cells(a, b, "tput", ("PTE-only", "PMD-capable"))
-                va, vb = cell_value(a), cell_value(b)
-                sp = f"{vb / va:.2f}x" if va and vb else "n/a"
-                ta, tb = a.trace() or {}, b.trace() or {}
-                rows.append([k, gid, touch, cell_text(a), cell_text(b), sp,
-                             verdict_cell(cmp, why, "tput", clock, "PMD"),
-                             cell_text(a, "per_fault"), cell_text(b, "per_fault"),
-                             fmt(ta.get("trace_pte_fault_done")),
-                             fmt(tb.get("trace_pte_fault_done")),
-                             fmt(tb.get("trace_pmd_nopage")), fmt(tb.get("trace_pmd_fallback"))])
-                sa = a.stat("tput") if va else None
-                sb = b.stat("tput") if vb else None
-                dat.append([f"{k} {gid} {touch}"] +
-                           ([sa["median"], sa["q1"], sa["q3"]] if sa else [None] * 3) +
-                           ([sb["median"], sb["q1"], sb["q3"]] if sb else [None] * 3))
-                if acc == "dax" and dev == "pmem" and touch == "write":
-                    u = units.unit("tput", clock)
-                    if cmp is None:
-                        ctx.answer("pmd", f"{k} {fs}: not compared, {why}")
-                        continue
-                    line = (f"{k} {fs}: PMD-capable {fmt(cmp.med_b)} {u} vs PTE-only "
-                            f"{fmt(cmp.med_a)} {u} ({fratio(cmp.ratio)}): "
-                            + sentence(cmp, False, clock, "PMD-capable"))
-                    if tb and ta:
-                        line += (f"; the kernel mapped {fmt(tb.get('trace_pmd_nopage'))} PMDs "
-                                 f"({fmt(tb.get('trace_pmd_fallback'))} fell back) and "
-                                 f"{fmt(tb.get('trace_pte_fault_done'))} PTEs, against "
-                                 f"{fmt(ta.get('trace_pte_fault_done'))} PTEs with --align 4k")
-                    else:
-                        line += "; no trace counters for these cells"
-                    ctx.answer("pmd", line)
+                line = (f"{k} {fs}: PMD-capable {fmt(cmp.med_b)} {u} vs PTE-only "
+                        f"{fmt(cmp.med_a)} {u} ({fratio(cmp.ratio)}): "
+                        + sentence(cmp, False, clock, "PMD-capable"))
+                if tb and ta:
+                    line += (f"; the kernel mapped {fmt(tb.get('trace_pmd_nopage'))} PMDs "
+                             f"({fmt(tb.get('trace_pmd_fallback'))} fell back) and "
+                             f"{fmt(tb.get('trace_pte_fault_done'))} PTEs, against "
+                             f"{fmt(ta.get('trace_pte_fault_done'))} PTEs with --align 4k")
+                else:
+                    line += "; no trace counters for these cells"
+                ctx.answer("pmd", line)
     size = ctx.params.get("size", "?")
     uf = units.unit("per_fault", ctx.clock)
     out.append(
@@ -136,29 +133,26 @@ def msync(ctx):
 def dm(ctx):
     out = ["## Device-mapper overhead\n"]
     rows, dat = [], []
-    for k in ctx.kernels:
-        for gid, fs, acc, dev in ctx.groups():
-            if dev != "pmem":
+    for k, gid, fs, acc, dev in ctx.kernel_groups(device="pmem"):
+        for c in sorted((c for c in ctx.cells.values() if c.kernel == k and c.group == gid
+                         and c.attr("tool") == "daxwl"), key=lambda c: c.cell):
+            key = c.attr("key")
+            l_, s_ = (ctx.find(k, keys.group(fs, acc, d), key) for d in keys.DM_DEVICES)
+            if not (l_ or s_):
                 continue
-            for c in sorted((c for c in ctx.cells.values() if c.kernel == k and c.group == gid
-                             and c.attr("tool") == "daxwl"), key=lambda c: c.cell):
-                key = c.attr("key")
-                l_, s_ = (ctx.find(k, keys.group(fs, acc, d), key) for d in keys.DM_DEVICES)
-                if not (l_ or s_):
-                    continue
-                clock = ctx.cell_clock(c, l_, s_) or ctx.clock
-                row = [k, f"{fs} {acc}", key, cell_text(c)]
-                bars = []
-                for d, name in zip((l_, s_), keys.DM_DEVICES):
-                    cmp, why = compare_cells(c, d, "tput", ("bare pmem", name))
-                    ov = None if cmp is None or cmp.ratio is None else 1 - cmp.ratio
-                    row += [cell_text(d), "n/a" if ov is None else f"{ov * 100:+.1f} %",
-                            verdict_cell(cmp, why, "tput", clock, name)]
-                    bars.append(None if ov is None else ov * 100)
-                    if d is not None:
-                        ctx.answer("dm", (name, k, fs, key, cmp, clock))
-                rows.append(row)
-                dat.append([f"{k} {fs} {key}"] + bars)
+            clock = ctx.cell_clock(c, l_, s_) or ctx.clock
+            row = [k, f"{fs} {acc}", key, cell_text(c)]
+            bars = []
+            for d, name in zip((l_, s_), keys.DM_DEVICES):
+                cmp, why = compare_cells(c, d, "tput", ("bare pmem", name))
+                ov = None if cmp is None or cmp.ratio is None else 1 - cmp.ratio
+                row += [cell_text(d), "n/a" if ov is None else f"{ov * 100:+.1f} %",
+                        verdict_cell(cmp, why, "tput", clock, name)]
+                bars.append(None if ov is None else ov * 100)
+                if d is not None:
+                    ctx.answer("dm", (name, k, fs, key, cmp, clock))
+            rows.append(row)
+            dat.append([f"{k} {fs} {key}"] + bars)
     u = units.unit("tput", ctx.clock)
     out.append(f"{u}, median ± IQR/2; overhead = how much lower the throughput is through the dm "
                "device than on the bare pmem namespace (negative: higher), judged by the rule "
