@@ -104,10 +104,13 @@ bi_absent "a bad trace creates no image" "$d/never.img"
 bi_check "a bad trace leaves nothing in TMPDIR" empty "$tmp"
 
 # ---- malformed reproducers --------------------------------------------------
-# bad_repro STATUS NAME TEXT ERE: the reproducer $d/NAME.repro holding TEXT
-# (printf %b) is refused by pmsim replay with STATUS and "pmsim: ERE".
+rep() { # NAME TEXT: a reproducer file $d/NAME.repro
+	printf '%b' "$2" >"$d/$1.repro"
+}
+# bad_repro STATUS NAME TEXT ERE: the reproducer NAME holding TEXT is
+# refused by pmsim replay with STATUS and "pmsim: ERE".
 bad_repro() {
-	printf '%b' "$3" >"$d/$2.repro"
+	rep "$2" "$3"
 	bi_run "$1" "${e}$4" -- "$pm" replay "$d/$2.repro" "$d/o.img"
 }
 bad_repro 2 notrace 'crash-event 3\n' '.*notrace.repro: a reproducer needs "trace" and "crash-event"'
@@ -131,55 +134,6 @@ bad_repro 1 unreach "trace $d/b.pmt\ncrash-event 4\npersisted 2:0\n" 'persisted 
 bad_repro 2 gone "trace $d/gone.pmt\ncrash-event 1\n" '.*gone.repro: its trace: .*gone.pmt: No such file'
 bad_repro 2 dirtrace "trace $d/dir.pmt\ncrash-event 1\n" \
 	'.*dirtrace.repro: its trace: .*not a regular file'
-bi_run 2 "${e}.*dir.pmt: not a regular file" -- "$pm" check "$d/dir.pmt" --checker true
-bi_run 2 "${e}.*missing.pmt: No such file" -- "$pm" check "$d/missing.pmt" --checker true
-bi_run 2 "${e}.*word.txt:2: unknown event" -- "$pm" check "$d/word.txt" --checker true \
-	--image "$d/never.img"
-bi_absent "a bad trace creates no image" "$d/never.img"
-bi_check "a bad trace leaves nothing in TMPDIR" empty "$tmp"
-
-# ---- malformed reproducers --------------------------------------------------
-rep() { # NAME TEXT: a reproducer file $d/NAME.repro
-	printf '%b' "$2" >"$d/$1.repro"
-}
-rep notrace 'crash-event 3\n'
-rep noevent "trace $d/t.pmt\n"
-rep badnum "trace $d/t.pmt\ncrash-event 3x\n"
-rep negnum "trace $d/t.pmt\ncrash-event -1\n"
-rep bignum "trace $d/t.pmt\ncrash-event 18446744073709551616\n"
-rep badkey "trace $d/t.pmt\ncrash-event 3\nfrob 1\n"
-rep twice "trace $d/t.pmt\ncrash-event 3\ncrash-event 4\n"
-rep badpiece "trace $d/t.pmt\ncrash-event 3\npersisted 1-0\n"
-rep bigoff "trace $d/t.pmt\ncrash-event 3\npersisted 1:4294967296\n"
-rep eadr2 "trace $d/t.pmt\ncrash-event 3\neadr 2\n"
-rep nul "trace $d/t.pmt\ncrash-event 3\n\0\n"
-rep past "trace $d/t.pmt\ncrash-event 99\n"
-rep notpending "trace $d/t.pmt\ncrash-event 4\npersisted 1:4\n"
-rep unreach "trace $d/b.pmt\ncrash-event 4\npersisted 2:0\n"
-rep gone "trace $d/gone.pmt\ncrash-event 1\n"
-rep dirtrace "trace $d/dir.pmt\ncrash-event 1\n"
-bi_run 2 "${e}.*notrace.repro: a reproducer needs \"trace\" and \"crash-event\"" -- \
-	"$pm" replay "$d/notrace.repro" "$d/o.img"
-bi_run 2 "${e}.*noevent.repro: a reproducer needs" -- "$pm" replay "$d/noevent.repro" "$d/o.img"
-bi_run 2 "${e}.*badnum.repro:2: crash-event: '3x' is not an unsigned integer" -- \
-	"$pm" replay "$d/badnum.repro" "$d/o.img"
-bi_run 2 "${e}.*negnum.repro:2: crash-event:" -- "$pm" replay "$d/negnum.repro" "$d/o.img"
-bi_run 2 "${e}.*bignum.repro:2: crash-event:" -- "$pm" replay "$d/bignum.repro" "$d/o.img"
-bi_run 2 "${e}.*badkey.repro:3: unknown key \"frob\"" -- "$pm" replay "$d/badkey.repro" "$d/o.img"
-bi_run 2 "${e}.*twice.repro:3: \"crash-event\" given twice" -- "$pm" replay "$d/twice.repro" "$d/o.img"
-bi_run 2 "${e}.*badpiece.repro:3: bad piece \"1-0\"" -- "$pm" replay "$d/badpiece.repro" "$d/o.img"
-bi_run 2 "${e}.*bigoff.repro:3: piece offset: 4294967296 is above the maximum 4294967295" -- \
-	"$pm" replay "$d/bigoff.repro" "$d/o.img"
-bi_run 2 "${e}.*eadr2.repro:3: eadr: 2 is above the maximum 1" -- "$pm" replay "$d/eadr2.repro" "$d/o.img"
-bi_run 2 "${e}.*nul.repro: a NUL byte" -- "$pm" replay "$d/nul.repro" "$d/o.img"
-bi_run 2 "${e}crash event 99 is past the end of the trace" -- "$pm" replay "$d/past.repro" "$d/o.img"
-bi_run 1 "${e}persisted set names 1 piece\(s\) that are not pending" -- \
-	"$pm" replay "$d/notpending.repro" "$d/o.img"
-bi_run 1 "${e}persisted set is not reachable" -- "$pm" replay "$d/unreach.repro" "$d/o.img"
-bi_run 2 "${e}.*gone.repro: its trace: .*gone.pmt: No such file" -- \
-	"$pm" replay "$d/gone.repro" "$d/o.img"
-bi_run 2 "${e}.*dirtrace.repro: its trace: .*not a regular file" -- \
-	"$pm" replay "$d/dirtrace.repro" "$d/o.img"
 bi_run 2 "${e}.*dir.pmt: not a regular file" -- "$pm" replay "$d/dir.pmt" "$d/o.img"
 bi_absent "a refused replay writes no image and no temporary file" "$d/o.img"
 bi_check "... nor anything beside it" sh -c "! ls '$d' | grep -q 'o.img.pmsim-'"
