@@ -9,6 +9,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 bi_init lib
+bi_class selftest
 
 # What must pass.
 bi_run 0 '^hello$' -- echo hello

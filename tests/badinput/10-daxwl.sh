@@ -39,6 +39,7 @@ stdout_only() {
 }
 
 # ---- help, version, subcommands ----------------------------------------
+bi_class usage
 bi_run 0 '^usage: daxwl SUBCOMMAND' -- "$dx" --help
 bi_check "daxwl --help writes to stdout only" stdout_only "$dx" --help
 bi_run 0 '^usage: daxwl rw ' -- "$dx" rw --bs -1 --help
@@ -52,6 +53,7 @@ bi_run 2 "$e rw: --file needs a non-empty value" -- "$dx" rw --file=
 
 # ---- numbers at and past their limits ------------------------------------
 # None of these may create the file.
+bi_class numbers
 n=$d/n
 num() { # STATUS ERE OPTION VALUE [MORE...]: rw on a new 1 MiB file
 	local st=$1 ere=$2
@@ -110,6 +112,7 @@ bi_check "1024 threads, one record each" jqo '(.[0].results.per_thread | length)
 rm -f "$n"
 
 # ---- paths that alias, and files that are not files ---------------------
+bi_class aliasing
 f=$d/f
 "$dx" rw --file "$f" --size 1M --iterations 1 >/dev/null
 cp "$f" "$d/f.orig"
@@ -158,6 +161,7 @@ bi_run 2 "$e rw: .*/.g.daxwl-filling is the fill marker of another file" -- \
 bi_absent "neither made a file" "$d/g" "$d/.g.daxwl-filling"
 
 # ---- existing files without --overwrite ---------------------------------
+bi_class existing
 bi_run 2 "$e rw: refusing to write to .*/f: it exists" -- "$dx" rw --file "$f" --rw write
 bi_run 2 "$e rw: refusing to write .*--verify rewrites the pattern" -- "$dx" rw --file "$f" --verify
 bi_run 2 "$e fault: refusing to write to" -- "$dx" fault --file "$f"
@@ -169,6 +173,7 @@ bi_check "the existing file is byte-identical" cmp "$f" "$d/f.orig"
 
 # ---- MAP_SYNC and persistence where there is no DAX ---------------------
 # Decided on the empty file before the fill: nothing left but the record.
+bi_class unsupported
 for fs in host tmpfs; do
 	if [ "$fs" = host ]; then m=$d/ms; else m=''; bi_small_fs 300 m || continue; fi
 	bi_run 3 "$e fault: --map-sync: MAP_SYNC refused for .*: Operation not supported; .* is removed" -- \
@@ -184,6 +189,7 @@ bi_check "an existing file is not refilled before MAP_SYNC is refused" cmp "$f" 
 
 # ---- signals --------------------------------------------------------------
 # While the file is created: the partial file goes, the record says so.
+bi_class signals
 bi_signal TERM "file:$d/.big.daxwl-filling" 143 "$e rw: interrupted by SIGTERM while creating .*/big \([0-9]+ of 4294967296 bytes written\); .* is removed" \
 	--pid -- "$dx" rw --file "$d/big" --size 4G
 bi_check "the record says interrupted, exit_code 143" jqo '.[0].error | .class == "interrupted" and .exit_code == 143'
@@ -219,6 +225,7 @@ bi_absent "and the marker is gone" "$d/.r.daxwl-filling"
 rm -f "$d/r" "$d/k"
 
 # ---- a full file system ---------------------------------------------------
+bi_class resources
 small=''
 if bi_small_fs 16 small; then
 	bi_run 5 "$e rw: .*/big needs 67108864 bytes, [0-9]+ bytes are free there" -- "$dx" rw --file "$small/big" --size 64M
@@ -264,6 +271,7 @@ if bi_small_fs 16 small; then
 fi
 
 # ---- measuring nothing ------------------------------------------------------
+bi_class numbers
 bi_run 1 "$e rw: measured no operation: the measured phase \(--runtime 1 ns\) ended before" -- \
 	"$dx" rw --file "$f" --runtime 1ns
 bi_check "rates and latencies are null, with a note" \

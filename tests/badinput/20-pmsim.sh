@@ -51,6 +51,7 @@ cp "$d/t.pmt" "$d/t.orig"
 cp "$d/b.pmt" "$d/b.orig"
 
 # ---- help, version, usage ---------------------------------------------------
+bi_class usage
 bi_run 0 '^usage: pmsim COMMAND' -- "$pm" --help
 bi_check "pmsim --help writes to stdout only" stdout_only "$pm" --help
 bi_run 0 'pmsim check TRACE --checker CMD' -- "$pm" check --help
@@ -68,6 +69,7 @@ bi_run 2 "${e}usage: pmsim replay" -- "$pm" replay "$d/x.repro"
 bi_run 2 "${e}usage: pmsim dump" -- "$pm" dump
 
 # ---- malformed traces -------------------------------------------------------
+bi_class malformed
 : >"$d/empty.pmt"
 head -c 100 "$d/t.pmt" >"$d/cut.pmt"
 head -c 20 "$d/t.pmt" >"$d/header.pmt"
@@ -104,6 +106,7 @@ bi_absent "a bad trace creates no image" "$d/never.img"
 bi_check "a bad trace leaves nothing in TMPDIR" empty "$tmp"
 
 # ---- malformed reproducers --------------------------------------------------
+bi_class malformed
 rep() { # NAME TEXT: a reproducer file $d/NAME.repro
 	printf '%b' "$2" >"$d/$1.repro"
 }
@@ -139,6 +142,7 @@ bi_absent "a refused replay writes no image and no temporary file" "$d/o.img"
 bi_check "... nor anything beside it" sh -c "! ls '$d' | grep -q 'o.img.pmsim-'"
 
 # ---- outputs that are inputs --------------------------------------------------
+bi_class aliasing
 ln -s t.pmt "$d/link.pmt"
 ln "$d/t.pmt" "$d/hard.pmt"
 for alias in t.pmt link.pmt hard.pmt ./t.pmt ../tmp/t.pmt; do
@@ -166,6 +170,7 @@ bi_check "the reproducer's trace is unchanged" same "$d/b.pmt" "$d/b.orig"
 bi_check "the reproducer is unchanged" same "$d/rep/violation-1.repro" "$d/r.orig"
 
 # ---- existing outputs ----------------------------------------------------------
+bi_class existing
 echo keep >"$d/out.img"
 cp "$d/out.img" "$d/out.orig"
 bi_run 2 "${e}--image .*out.img exists \(--force replaces it\)" -- \
@@ -183,6 +188,7 @@ bi_check "--force replaced it with a 64 KiB image" sparse "$d/out.img" 65536 64
 bi_run 0 ' 0 violations' -- "$pm" check "$d/t.pmt" --checker true --image "$d/out.img" --force
 
 # ---- a huge region from a few bytes of trace ----------------------------------------
+bi_class resources
 printf 'region 0x100000000 0x10000000000 tib\nstore 0x100000040 8 0102030405060708\n' >"$d/tib.txt"
 bi_run 0 ' 0 violations' --timeout 30 -- "$pm" check "$d/tib.txt" --checker 'test -s'
 bi_check "nothing is left in TMPDIR" empty "$tmp"
@@ -195,6 +201,7 @@ bi_check "its replay too" sparse "$d/tib2.img" 1099511627776 64
 rm -f "$d/tib.img" "$d/tib2.img"
 
 # ---- numbers at and past their limits ------------------------------------------------
+bi_class numbers
 num() { # STATUS ERE ARGS...: pmsim check on the small log
 	local st=$1 ere=$2
 	shift 2
@@ -233,6 +240,7 @@ bi_absent "no trace for a refused -n" "$d/n.pmt"
 # ---- signals during a run ------------------------------------------------------------
 # The checker marks that it runs (its image exists by then) and sleeps;
 # the signal goes to pmsim's process group, as a terminal's ^C does.
+bi_class signals
 for s in INT:130 TERM:143 HUP:129; do
 	name=${s%%:*} status=${s#*:}
 	tag=pmsim-badinput-$name-$$
@@ -245,6 +253,7 @@ done
 
 # ---- a full file system ----------------------------------------------------------------
 # 8 MiB of non-zero initial image on a 4 MiB file system.
+bi_class resources
 head -c 8388608 /dev/urandom | tr '\000' '\377' >"$d/big.img"
 printf 'region 0x100000 0x1000000 r\nimage-file 0x100000 big.img\nstore 0x100000 8 0102030405060708\n' >"$d/big.txt"
 rep big "trace $d/big.txt\ncrash-event 3\npersisted 2:0\n"

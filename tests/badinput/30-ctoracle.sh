@@ -47,6 +47,7 @@ gone() {
 }
 
 # ---- ctwl ----------------------------------------------------------------
+bi_class usage
 bi_run 0 '^usage: ctwl' -- "$wl" --help
 bi_check "ctwl --help writes to stdout only" stdout_only "$wl" --help
 bi_run 0 '^ctwl [0-9]+\.[0-9]+' -- "$wl" --version
@@ -103,6 +104,7 @@ mkfs.ext4 -q -F -b 4096 -d "$d/mnt" "$d/fs.img" >/dev/null 2>&1
 cp "$d/manifest" "$d/manifest.orig"
 
 # ---- ctoracle: the command line ------------------------------------------
+bi_class usage
 bi_run 0 '^usage: ctoracle check' -- "$ct" --help
 bi_check "ctoracle --help writes to stdout only" stdout_only "$ct" --help
 bi_run 0 '^exit: 0 consistent' -- "$ct" judge --help
@@ -123,6 +125,7 @@ bi_run 2 "${o}: unknown mode" -- "$ct" check --trace "$d/trace" --manifest "$d/m
 bi_absent "nothing written on refusals" "$d/o" "$d/e"
 
 # ---- malformed manifests -------------------------------------------------
+bi_class malformed
 bad_manifest() { # NAME TEXT ERE: judge refuses it with status 2.
 	printf '%b' "$2" >"$d/bad-$1"
 	bi_run 2 "$3" -- "$ct" judge --manifest "$d/bad-$1" --marks 101 "$d/fs.img"
@@ -152,6 +155,7 @@ bi_run 2 "${o}: cannot open manifest .*/no-manifest" -- "$ct" judge --manifest "
 bi_run 2 "${o}: reading manifest .*: Is a directory" -- "$ct" judge --manifest "$d/mnt" "$d/fs.img"
 
 # ---- mark ids --------------------------------------------------------------
+bi_class malformed
 bi_run 0 '^consistent \(last mark 117\)' -- "$ct" judge --manifest "$d/manifest" --marks "$marks" "$d/fs.img"
 bi_run 2 "${o}: mark 999 is not in the manifest" -- "$ct" judge --manifest "$d/manifest" --marks "100 101 999" "$d/fs.img"
 bi_run 2 "${o}: mark 4711 is not in the manifest" -- env PMSIM_MARKS=101,4711 "$ct" judge --manifest "$d/manifest" "$d/fs.img"
@@ -162,6 +166,7 @@ bi_run 0 '^ok 0 last mark 117' -- "$ct" judge-dir --manifest "$d/manifest" --mar
 bi_run 2 "${o}: .*/fs.img is not a directory" -- "$ct" judge-dir --manifest "$d/manifest" --marks 101 "$d/fs.img"
 
 # ---- images and traces -----------------------------------------------------
+bi_class malformed
 bi_run 2 "${o}: cannot open image .*/no.img" -- "$ct" judge --manifest "$d/manifest" "$d/no.img"
 : >"$d/empty.img"
 bi_run 2 "${o}: image .*/empty.img is empty" -- "$ct" judge --manifest "$d/manifest" "$d/empty.img"
@@ -178,6 +183,7 @@ bi_run 2 "${o}: .*: no such file|cannot open|System.map" -- "$ct" last-fences --
 bi_absent "no output directory for refused checks" "$d/o"
 
 # ---- outputs that would overwrite inputs -----------------------------------
+bi_class aliasing
 mkdir -p "$d/o1/violations" "$d/w"
 cp "$d/manifest" "$d/o1/result.json"
 bi_run 2 "${o}: the manifest .*o1/result.json would be overwritten" -- \
@@ -196,6 +202,7 @@ bi_run 2 "${o}: .*bad-verdicts:1: not a verdict line" -- \
 	"$ct" check --trace "$d/trace" --manifest "$d/manifest" --out "$d/o2" --budget 5 --verdicts "$d/bad-verdicts"
 
 # ---- checkers missing, crashing, interrupted -------------------------------
+bi_class signals
 bi_run 3 "${o}: .*e2fsck is not installed" -- env PATH=/nonexistent "$ct" judge --manifest "$d/manifest" "$d/fs.img"
 real=$(command -v e2fsck)
 # A checker that runs the real one FAKE_REAL times, then crashes.

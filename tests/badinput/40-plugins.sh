@@ -29,6 +29,7 @@ tr=trace=$BI_TMP/run.trace
 cn=counts=$BI_TMP/run.jsonl
 
 # The driver itself.
+bi_class usage
 bi_run 0 '^usage: plugin-args pmtrace\|pmcount' -- "$pa" --help
 bi_run 0 '^plugin-args [0-9]+\.[0-9]+$' -- "$pa" --version
 bi_run 2 '^usage: plugin-args' -- "$pa"
@@ -36,6 +37,7 @@ bi_run 2 '^usage: plugin-args' -- "$pa" pmfoo trace=x
 bi_run 0 '"trace":".*/run.trace".*"max_trace_bytes":10240' -- "$pa" pmtrace "$tr" max_trace_bytes=10K
 
 # pmtrace: keys.
+bi_class usage
 bi_run 2 "${t}trace=PATH is required" -- "$pa" pmtrace
 bi_run 2 "${t}trace=PATH is required" -- "$pa" pmtrace region=0x1000:4K
 bi_run 2 "${t}unknown argument 'colour=blue' \(expected trace=PATH, region=" -- "$pa" pmtrace "$tr" colour=blue
@@ -49,6 +51,7 @@ bi_run 2 "${t}trace=: empty path" -- "$pa" pmtrace trace=
 bi_run 2 "${t}stats=: empty path" -- "$pa" pmtrace "$tr" stats=
 
 # pmtrace: region=BASE:SIZE[:NAME].
+bi_class numbers
 bi_run 2 "${t}region=0x1000: expected BASE:SIZE" -- "$pa" pmtrace "$tr" region=0x1000
 bi_run 2 "${t}region=zz:4K: BASE: 'zz' is not a size" -- "$pa" pmtrace "$tr" region=zz:4K
 bi_run 2 "${t}region=-1:4K: BASE: '-1' is not a size" -- "$pa" pmtrace "$tr" region=-1:4K
@@ -71,6 +74,7 @@ bi_run 2 "${t}region=0{200}.*: too long" --desc "a 200-character region= is refu
 bi_run 0 '"base":10,"size":4096' -- "$pa" pmtrace "$tr" region=010:4K
 
 # pmtrace: numbers.
+bi_class numbers
 bi_run 2 "${t}page_offset_base: '-1' is not an unsigned integer" -- "$pa" pmtrace "$tr" page_offset_base=-1
 bi_run 2 "${t}page_offset_base: ' 0xffff888000000000' is not an unsigned integer" -- "$pa" pmtrace "$tr" 'page_offset_base= 0xffff888000000000'
 bi_run 2 "${t}page_offset_base: '0x1ffff888000000000' is too large" -- "$pa" pmtrace "$tr" page_offset_base=0x1ffff888000000000
@@ -87,6 +91,7 @@ bi_run 2 "${t}max_trace_bytes: 010 is below the minimum 4K" -- "$pa" pmtrace "$t
 bi_run 2 "${t}max_trace_bytes: '18446744073709551616' is too large" -- "$pa" pmtrace "$tr" max_trace_bytes=18446744073709551616
 
 # pmtrace: drain=ADDR:NAME.
+bi_class malformed
 bi_run 2 "${t}drain=0xffffffff81000000: expected ADDR:NAME" -- "$pa" pmtrace "$tr" drain=0xffffffff81000000
 bi_run 2 "${t}drain=:fua: expected ADDR:NAME" -- "$pa" pmtrace "$tr" drain=:fua
 bi_run 2 "${t}drain=0x1000:: expected ADDR:NAME" -- "$pa" pmtrace "$tr" drain=0x1000:
@@ -101,6 +106,7 @@ bi_run 2 "${t}drain=: more than 8 points" -- "$pa" pmtrace "$tr" \
 	drain=1:a drain=2:b drain=3:c drain=4:d drain=5:e drain=6:f drain=7:g drain=8:h drain=9:i
 
 # pmtrace: files.
+bi_class aliasing
 bi_run 2 "${t}backing=.*/nothere: No such file" -- "$pa" pmtrace "$tr" "backing=$BI_TMP/nothere"
 bi_run 2 "${t}backing=.*: not a regular file" -- "$pa" pmtrace "$tr" "backing=$BI_TMP"
 bi_run 2 "${t}1 region= but 2 backing= arguments" -- "$pa" pmtrace "$tr" region=0x1000:4K "backing=$backing" "backing=$backing"
@@ -121,6 +127,7 @@ bi_run 2 "${t}give page_offset_base= or system_map=, not both" -- "$pa" pmtrace 
 bi_run 0 '"page_offset_base_symbol":18446744071606219464' -- "$pa" pmtrace "$tr" "system_map=$map"
 
 # pmtrace: outputs that would overwrite an input or each other.
+bi_class aliasing
 bi_run 2 "${t}stats=.*run.trace: the same file as trace=" -- "$pa" pmtrace "$tr" "stats=$BI_TMP/run.trace"
 bi_run 2 "${t}trace=.*System.map: the same file as system_map=" -- "$pa" pmtrace "trace=$map" "system_map=$map"
 bi_run 2 "${t}stats=.*System.map: the same file as system_map=" -- "$pa" pmtrace "$tr" "stats=$map" "system_map=$map"
@@ -131,6 +138,7 @@ bi_run 2 "${t}trace=.*: a directory, not a file to write" -- "$pa" pmtrace "trac
 bi_run 2 "${t}stats=.*fifo: a FIFO, not a file to write" --timeout 10 -- "$pa" pmtrace "$tr" "stats=$BI_TMP/fifo"
 
 # pmcount.
+bi_class usage
 bi_run 2 "${c}counts=PATH is required" -- "$pa" pmcount
 bi_run 2 "${c}counts=PATH is required" -- "$pa" pmcount mem=off
 bi_run 2 "${c}unknown argument 'trace=x' \(expected counts=PATH, stats=PATH" -- "$pa" pmcount "$cn" trace=x
@@ -154,6 +162,7 @@ bi_check "backing file untouched" cmp "$backing" "$backing.orig"
 bi_absent "the parsers write no output file" "$BI_TMP/run.trace" "$BI_TMP/run.jsonl"
 
 # drain-points KERNEL_BUILD_DIR: the tracer's drain= arguments.
+bi_class unsupported
 dp=$TOP/crashtest/qemu/drain-points
 d='^drain-points: '
 bi_run 0 '^usage: drain-points KERNEL_BUILD_DIR' -- "$dp" --help
@@ -175,6 +184,7 @@ else
 fi
 
 # The real plugins in QEMU: refused at load, before any boot.
+bi_class usage
 qemu=${DAXLAB_QEMU:-qemu-system-x86_64}
 so_t=$BI_BIN/crashtest/qemu/libpmtrace.so
 so_c=$BI_BIN/crashtest/qemu/libpmcount.so

@@ -29,6 +29,7 @@ b='^bench: '
 r='^bench/report: '
 
 # ---- bench/run: options --------------------------------------------------------
+bi_class usage
 # shellcheck disable=SC2016 # the backquotes are the help's own
 bi_run 0 '^`make bench`: run the bench matrix' -- "$run" --help
 bi_run 0 '^bench/run [0-9]+\.[0-9]+$' -- "$run" --version
@@ -52,6 +53,7 @@ bi_run 2 "${b}--kernels names no kernel" -- "$run" --results "$res" --accel tcg 
 bi_run 2 "${b}--results $d/afile is not a directory" -- "$run" --results "$d/afile" --accel tcg
 
 # ---- bench/run: TARGET and DEVICE ------------------------------------------------
+bi_class aliasing
 bi_run 2 "${b}TARGET=$d/none does not exist" -- "$run" --results "$res" --target "$d/none"
 bi_run 2 "${b}TARGET=$d/afile is not a directory" -- "$run" --results "$res" --target "$d/afile"
 bi_run 2 "${b}TARGET=/dev/shm is not on a DAX mount" -- "$run" --results "$res" --target /dev/shm
@@ -73,6 +75,7 @@ bi_run 2 "RUN=results/<id> is required" -- make -s -C "$TOP" bench-report
 
 # ---- bench/report --------------------------------------------------------------
 # A small real run: the ext2 PTE/PMD write-fault cells of results/reference.
+bi_class malformed
 small() {
 	local to=$1
 	mkdir -p "$to/raw"

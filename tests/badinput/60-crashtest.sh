@@ -25,6 +25,7 @@ c='^crashtest/run: '
 n=(--no-build)
 
 # ---- options --------------------------------------------------------------------
+bi_class usage
 bi_run 0 '^Full-system crash testing' -- "$ct" --help
 bi_run 0 '^crashtest/run [0-9]+\.[0-9]+$' -- "$ct" --version
 bi_run 2 "${c}unknown argument '--fast'" -- "$ct" "${n[@]}" --fast
@@ -56,6 +57,7 @@ bi_run 2 "${c}$d/nobuild/crashtest/qemu/libpmtrace.so is missing \(run without -
 bi_absent "no refused run wrote anything" "$d/nb" "$TOP/results/crash-2"*
 
 # ---- the output directory ---------------------------------------------------------
+bi_class existing
 : >"$d/afile"
 bi_run 2 "${c}--out $d/afile exists and is not a directory" -- "$ct" "${n[@]}" --out "$d/afile"
 bi_run 2 "${c}--out $TOP/crashtest/scenarios/x lies inside $TOP/crashtest" \
@@ -78,6 +80,7 @@ if bi_small_fs 4 small; then
 fi
 
 # ---- a run that boots nothing: the kernels are not built ---------------------------
+bi_class unsupported
 e2e=(--skip-unit --scenario ext4-write-fsync --kernel stock --mutants no-flush-fence)
 bi_run 1 "${c}runs failed: ext4-write-fsync/stock" --timeout 60 -- "$ct" "${n[@]}" "${e2e[@]}" --out "$d/e2e"
 bi_check "report.md says why" grep -q '^- ext4-write-fsync/stock: kernel stock is not built$' "$d/e2e/report.md"
@@ -91,6 +94,7 @@ bi_run 1 "${c}runs failed" --timeout 60 -- "$ct" "${n[@]}" "${e2e[@]}" --out "$d
 # A build directory with the real programs and two stand-in unit tests:
 # cmocka on Debian prints a skip as "not ok N # SKIP", which is no failure;
 # a test that dies before its plan is one.
+bi_class malformed
 fake=$d/fakebuild
 for f in crashtest/qemu/libpmtrace.so crashtest/oracles/ctoracle crashtest/pmsim \
 	crashtest/guest/pmmark crashtest/scenarios/ctwl; do
@@ -109,6 +113,7 @@ bi_check "report.md counts the skip as a skip" \
 	grep -q 'libpmsim unit tests: 2 passed, 1 failed, 1 skipped\.$' "$d/unit/report.md"
 
 # ---- signals, during the libpmsim unit tests ------------------------------------------
+bi_class signals
 if [ -x "$BI_BIN/crashtest/tests/test_enum" ]; then
 	for s in INT:130 TERM:143; do
 		bi_signal "${s%:*}" "file:$d/sig-${s%:*}/unit-test_applog.tap" "${s#*:}" \
@@ -124,6 +129,7 @@ else
 fi
 
 # ---- the report: files that are not what they should be -----------------------------
+bi_class malformed
 # shellcheck disable=SC2317 # called through bi_run
 report() { PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$TOP/bench" python3 -m daxreport crash "$@"; }
 ref=$TOP/results/crash-reference/crash.json

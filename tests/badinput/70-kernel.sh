@@ -10,6 +10,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 bi_init kernel
+bi_class usage
 
 k=$TOP/scripts/kernel
 cache=$BI_TMP/cache
@@ -40,6 +41,7 @@ bi_run 2 "${p}gc takes no arguments" -- "$k" gc now
 bi_run 2 "${p}check-patches takes no arguments" -- "$k" check-patches x
 
 # build-variant NAME PATCHDIR.
+bi_class malformed
 pd=$BI_TMP/patches
 mkdir "$pd"
 bi_run 2 "${p}build-variant takes NAME PATCHDIR" -- "$k" build-variant v
@@ -67,6 +69,7 @@ bi_run 2 "${p}.*series names 0002-gone.patch, which is not in" -- "$k" build-var
 bi_check "PATCHDIR is left as it was" test "$(ls "$pd")" = "$(printf '0001-real.patch\nseries')"
 
 # The environment.
+bi_class numbers
 for v in abc -1 0 1025 0x10 '4 ' 99999999999999999999; do
 	bi_run 2 "${p}DAXLAB_JOBS (wants a whole decimal number|must be between 1 and 1024), not '$v'" \
 		-- env DAXLAB_JOBS="$v" "$k" build
@@ -92,6 +95,7 @@ fi
 
 # Well-formed patches that do not apply are refused before a build. This
 # needs the real cache's patched tree, and its lock free.
+bi_class malformed
 real_cache=$HOME/.cache/daxlab
 if ! DAXLAB_CACHE=$real_cache "$k" path patched >/dev/null 2>&1; then
 	bi_skip "patches that do not apply are status 2" "the patched kernel is not built"

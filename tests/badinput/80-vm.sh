@@ -12,6 +12,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 bi_init vm
+bi_class usage
 
 vm=$TOP/scripts/vm
 export DAXLAB_CACHE=$BI_TMP/cache
@@ -56,6 +57,7 @@ bi_run 2 "${p}--kernel needs a value" -- "$vm" --kernel '' -- true
 bi_run 2 "${p}--kernel needs a value" -- "$vm" --kernel
 
 # Numbers: strict decimal, ranged.
+bi_class numbers
 for v in -1 abc 0x2 1.5 '' ' 1' 2x; do
 	refused 2 "${p}--nvdimm (wants a whole decimal number|needs a value)" --nvdimm "$v"
 done
@@ -87,6 +89,7 @@ for v in abc 0 -5 10s 1e3 604801 99999999999999999999; do
 done
 
 # Files and directories.
+bi_class aliasing
 refused 2 "${p}--plugin: no file .*/nosuch\.so$" --plugin "$BI_TMP/nosuch.so"
 refused 2 "${p}--plugin: no file .*/nosuch\.so$" --plugin "$BI_TMP/nosuch.so,trace=/tmp/x"
 refused 2 "${p}--plugin: no file $BI_TMP/empty$" --plugin "$BI_TMP/empty"
@@ -104,11 +107,13 @@ bi_run 2 "${p}--scan-console boots nothing: no command" -- "$vm" --scan-console 
 bi_absent "no refusal started QEMU or made a run directory" "$BI_TMP/qemu-started" "$DAXLAB_CACHE/runs"
 
 # Resources and tools.
+bi_class resources
 refused 5 "${p}--mem 16384G needs 16777216 MiB of guest RAM; the host has [0-9]+ MiB" --mem 16384G
 bi_run 3 "${p}/nonexistent/qemu is missing" -- env DAXLAB_QEMU=/nonexistent/qemu "$vm" --kernel "$kdir" -- true
 bi_absent "QEMU still never started" "$BI_TMP/qemu-started"
 
 # tests/vm/run, which drives scripts/vm, refuses before it builds or boots.
+bi_class usage
 vr=$TOP/tests/vm/run
 bi_run 2 '^tests/vm/run: --kernel is stock or patched, not .lockdep.' -- "$vr" --kernel lockdep
 bi_run 2 '^tests/vm/run: --timeout must be between 1 and 604800' -- "$vr" --timeout 0
@@ -121,6 +126,7 @@ bi_run 2 '^tests/vm/run: unknown option --frob' -- "$vr" --frob
 # Interrupted while QEMU runs: QEMU stopped, the run directory gone.
 # qemu_gone: the stand-in QEMU is no longer running (given 2 s to be
 # reaped once killed).
+bi_class signals
 # shellcheck disable=SC2317 # called through bi_check
 qemu_gone() {
 	local i

@@ -27,6 +27,10 @@
 #       prints a TAP skip with the reason and returns 1, so call it as
 #       `if bi_small_fs 4 fs; then ...; fi`.
 #   bi_skip DESC REASON
+#   bi_class CLASS                  the class of the cases that follow: one
+#       of usage, numbers, malformed, aliasing, existing, unsupported,
+#       resources, signals, selftest; their TAP lines start with "[CLASS] "
+#       and tests/badinput/run counts the suite by class.
 #   bi_done                         prints "1..N" and "NAME: N passed, N
 #       failed, N skipped", exits 1 when a case failed, else 0.
 # A script that stops before bi_done (set -e, a signal) gets one more
@@ -45,7 +49,7 @@ bi_init() {
 	BI_STATUS=''
 	mkdir "$BI_TMP" "$_bi_dir/lib"
 	: >"$BI_OUT"
-	_bi_pgid='' _bi_mounts=() _bi_holders=() _bi_done=0 _bi_where='' _bi_main=$BASHPID
+	_bi_class='' _bi_pgid='' _bi_mounts=() _bi_holders=() _bi_done=0 _bi_where='' _bi_main=$BASHPID
 	export TOP BI_TMP BI_BIN
 	set -o errtrace
 	trap '_bi_where="line $LINENO: $BASH_COMMAND"' ERR
@@ -95,10 +99,19 @@ _bi_desc() {
 	printf '%s' "$d"
 }
 
+# The classes a case can be in (bi_class): what kind of hostility it is.
+_bi_classes=' usage numbers malformed aliasing existing unsupported resources signals selftest '
+bi_class() {
+	case $_bi_classes in
+	*" ${1:-} "*) _bi_class=$1 ;;
+	*) echo "bi_class: unknown class '${1:-}' (one of:$_bi_classes)" >&2; exit 2 ;;
+	esac
+}
+
 # _bi_report OK DESC DETAIL...: the TAP line of one case.
 _bi_report() {
 	local good=$1 desc
-	desc=$(_bi_desc "$2")
+	desc=${_bi_class:+[$_bi_class] }$(_bi_desc "$2")
 	shift 2
 	if [ "$good" = 1 ]; then ok "$desc"; else not_ok "$desc" "$@"; fi
 }
@@ -301,7 +314,7 @@ bi_present() {
 }
 
 bi_skip() {
-	skip "$(_bi_desc "${1:?bi_skip DESC REASON}")" "$(_bi_desc "${2:?bi_skip DESC REASON}")"
+	skip "${_bi_class:+[$_bi_class] }$(_bi_desc "${1:?bi_skip DESC REASON}")" "$(_bi_desc "${2:?bi_skip DESC REASON}")"
 }
 
 bi_small_fs() {
