@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* pmsim: power-fail simulator for x86 persistent memory. */
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 
 #include "cli.h"
 #include "daxlab/num.h"
+#include "daxlab/stop.h"
 #include "pmsim.h"
 
 static const struct command {
@@ -107,35 +107,22 @@ int cli_usage(FILE *f, const char *cmd)
 	return f == stdout ? DX_EXIT_OK : DX_EXIT_USAGE;
 }
 
-/* SIGINT, SIGTERM, SIGHUP: kill the checker, remove the temporary files,
- * then die of the signal (128+N to the shell). */
-static void on_signal(int sig)
+/* SIGINT, SIGTERM, SIGHUP: kill the checker and remove the temporary
+ * files; daxlab/stop.h then lets pmsim die of the signal (128+N to the
+ * shell). Only async-signal-safe calls: dx_stop_name() of these three
+ * signals returns a constant. */
+static void stop_cleanup(int sig)
 {
-	static const char msg_int[] = "pmsim: stopped by SIGINT; checker killed, temporary files removed\n";
-	static const char msg_term[] = "pmsim: stopped by SIGTERM; checker killed, temporary files removed\n";
-	static const char msg_hup[] = "pmsim: stopped by SIGHUP; checker killed, temporary files removed\n";
-	const char *m = sig == SIGINT ? msg_int : sig == SIGTERM ? msg_term : msg_hup;
-	size_t n = sig == SIGINT ? sizeof(msg_int) : sig == SIGTERM ? sizeof(msg_term) :
-		   sizeof(msg_hup);
+	static const char head[] = "pmsim: stopped by ";
+	static const char tail[] = "; checker killed, temporary files removed\n";
+	const char *name = dx_stop_name(sig);
 
 	pmsim_signal_cleanup();
-	if (write(2, m, n - 1) < 0) {
+	if (write(2, head, sizeof(head) - 1) < 0 ||
+	    write(2, name, strlen(name)) < 0 ||
+	    write(2, tail, sizeof(tail) - 1) < 0) {
 		/* nothing more to be done in a handler */
 	}
-	raise(sig);	/* SA_RESETHAND: the default action now */
-}
-
-static void catch_signals(void)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
 }
 
 int main(int argc, char **argv)
@@ -149,7 +136,7 @@ int main(int argc, char **argv)
 		printf("pmsim %s\n", PMSIM_VERSION);
 		return DX_EXIT_OK;
 	}
-	catch_signals();
+	dx_stop_install(stop_cleanup, true);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(argv[1], commands[i].name)) {
 			if (cli_wants_help(argc - 1, argv + 1))

@@ -219,7 +219,7 @@ static int open_output(struct daxwl_run *r, FILE **out)
 /* The error of a run that a signal cut short; what it measured is still reported. */
 static int interrupted(struct daxwl_run *r, const char *during)
 {
-	int sig = stop_requested();
+	int sig = dx_stop_signal();
 	uint64_t ops = record_ops(r);
 
 	r->partial = r->nw > 0;
@@ -238,7 +238,7 @@ static int verify_target(struct daxwl_run *r)
 	int64_t bad = verify_check_fd(r->t.fd, 0, len, r->c.seed, &first);
 
 	if (bad < 0) {
-		if (errno == EINTR && stop_requested())
+		if (errno == EINTR && dx_stop_signal())
 			return interrupted(r, "during the verify read-back");
 		return err_set(&r->err, DX_EXIT_FINDING, errno, "%s: verify read-back", r->t.path);
 	}
@@ -286,13 +286,13 @@ static int run_once(struct daxwl_run *r)
 	r->verify_bytes = r->verify_bad = r->verify_first_bad = 0;
 	r->wall_ns = 0;
 	workers_free(r);
-	if (stop_requested())
+	if (dx_stop_signal())
 		return interrupted(r, "before the run");
 	int rc = r->cmd->run(r);
 
 	if (rc)
 		return rc;
-	if (stop_requested())
+	if (dx_stop_signal())
 		return interrupted(r, "during the run");
 	if (!record_ops(r))
 		return nothing_measured(r);

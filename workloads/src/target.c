@@ -25,7 +25,7 @@ const char *target_where(const struct target *t)
 
 static int interrupted(struct daxwl_run *r, const char *what, uint64_t done, uint64_t len)
 {
-	int sig = stop_requested();
+	int sig = dx_stop_signal();
 
 	return err_set(&r->err, DX_EXIT_SIGNAL_BASE + sig, 0,
 		       "interrupted by SIG%s while %s %s (%llu of %llu bytes written)",
@@ -41,7 +41,7 @@ static int fill(struct daxwl_run *r, uint64_t off, uint64_t len, const char *wha
 	if (verify_write_fd(t->fd, off, len, r->c.seed, &done)) {
 		int en = errno;
 
-		if (en == EINTR && stop_requested())
+		if (en == EINTR && dx_stop_signal())
 			return interrupted(r, what, done, len);
 		if (en == ENOSPC || en == EDQUOT)
 			return err_set(&r->err, DX_EXIT_RESOURCES, en,

@@ -13,7 +13,7 @@ int verify_write_fd(int fd, uint64_t off, uint64_t len, uint64_t seed, uint64_t 
 	while (*done < len) {
 		uint64_t n = STEP < len - *done ? STEP : len - *done;
 
-		if (stop_requested()) {
+		if (dx_stop_signal()) {
 			errno = EINTR;
 			return -1;
 		}
@@ -32,7 +32,7 @@ int64_t verify_check_fd(int fd, uint64_t off, uint64_t len, uint64_t seed,
 	for (uint64_t done = 0; done < len; done += STEP) {
 		uint64_t n = STEP < len - done ? STEP : len - done, fb = 0;
 
-		if (stop_requested()) {
+		if (dx_stop_signal()) {
 			errno = EINTR;
 			return -1;
 		}

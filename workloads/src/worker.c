@@ -182,7 +182,7 @@ bool worker_next(struct worker *w)
 		return bus_error(w);
 	}
 	/* Asked to stop: end the phase here; what was measured so far is kept. */
-	if (stop_requested()) {
+	if (dx_stop_signal()) {
 		if (w->measuring && !w->t_end)
 			stop_measuring(w);
 		return false;

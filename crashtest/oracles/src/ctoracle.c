@@ -41,6 +41,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,13 +56,14 @@
 #include "daxlab/exit.h"
 #include "daxlab/files.h"
 #include "daxlab/num.h"
+#include "daxlab/spawn.h"
+#include "daxlab/stop.h"
 #include "daxlab/symmap.h"
 #include "daxlab/vec.h"
 #include "judge.h"
 #include "pmsim.h"
 #include "result_json.h"
 #include "scratch.h"
-#include "stop.h"
 #include "trace_scan.h"
 #include "violation_report.h"
 
@@ -236,11 +238,11 @@ static int finish(const char *wd, int status)
 	if (wd[0] && dx_tree_remove(wd))
 		fprintf(stderr, "ctoracle: could not remove %s: %s\n", wd,
 			strerror(errno));
-	if (!stop_signal())
+	if (!dx_stop_signal())
 		return status;
-	fprintf(stderr, "ctoracle: stopped by %s%s%s\n", stop_name(stop_signal()),
+	fprintf(stderr, "ctoracle: stopped by %s%s%s\n", dx_stop_name(dx_stop_signal()),
 		wd[0] ? "; removed " : "", wd);
-	return DX_EXIT_SIGNAL_BASE + stop_signal();
+	return DX_EXIT_SIGNAL_BASE + dx_stop_signal();
 }
 
 /* ---- the in-process checker ------------------------------------------------- */
@@ -273,8 +275,8 @@ static int check_cb(void *arg, const struct pmsim_image *img,
 
 	(void)changed;
 	(void)nchanged;
-	if (stop_signal())
-		return pmsim_seterr("stopped by %s", stop_name(stop_signal()));
+	if (dx_stop_signal())
+		return pmsim_seterr("stopped by %s", dx_stop_name(dx_stop_signal()));
 	if (!region)
 		return pmsim_seterr("crash image lacks the region");
 	if (DX_RESERVE(c->ids, c->capids, crash->nmarks))
@@ -293,8 +295,8 @@ static int check_cb(void *arg, const struct pmsim_image *img,
 		c->last_progress = now;
 	}
 	if (v.error) {
-		if (stop_signal())
-			return pmsim_seterr("stopped by %s", stop_name(stop_signal()));
+		if (dx_stop_signal())
+			return pmsim_seterr("stopped by %s", dx_stop_name(dx_stop_signal()));
 		c->errors++;
 		if (!c->fatal_msg[0])
 			snprintf(c->fatal_msg, sizeof(c->fatal_msg), "%s", v.msg);
@@ -476,7 +478,7 @@ static int cmd_check(const struct opts *op, char **args)
 	};
 	sum.plan = &plan;
 	/* From here on there is something to clean up or to write. */
-	stop_defer();
+	dx_stop_defer();
 	status = DX_EXIT_FINDING;
 	snprintf(path, sizeof(path), "%s/violations", op->out);
 	if ((mkdir(op->out, 0755) && errno != EEXIST) ||
@@ -494,7 +496,7 @@ static int cmd_check(const struct opts *op, char **args)
 	status = judge_new(&c.j, &m, fs, sc.base, sc.final, sc.size, sc.touched,
 			   op->workdir ? op->workdir : wd, err, sizeof(err));
 	if (status) {
-		if (!stop_signal())
+		if (!dx_stop_signal())
 			fprintf(stderr, "ctoracle: %s\n", err);
 		goto out;
 	}
@@ -520,7 +522,7 @@ static int cmd_check(const struct opts *op, char **args)
 		rc = pmsim_run(t, &plan.pass[p].o, &chk, &res);
 		if (rc) {
 			stopped = 1;
-			if (!stop_signal()) {
+			if (!dx_stop_signal()) {
 				snprintf(why, sizeof(why), "%s", pmsim_errmsg());
 				fprintf(stderr, "ctoracle: the run stopped early: %s\n", why);
 			}
@@ -552,7 +554,7 @@ static int cmd_check(const struct opts *op, char **args)
 	}
 	if (summary && fclose(summary))
 		fprintf(stderr, "ctoracle: writing %s failed\n", path);
-	sum.signal = stop_signal();
+	sum.signal = dx_stop_signal();
 	sum.partial = why[0] != 0;
 	sum.why = why;
 	sum.scan_s = t1 - t0;
@@ -580,8 +582,8 @@ static int cmd_check(const struct opts *op, char **args)
 		 DX_EXIT_OK;
 out:
 	/* Stopped before the passes: the record still says so. */
-	if (stop_signal() && made_out && !wrote) {
-		sum.signal = stop_signal();
+	if (dx_stop_signal() && made_out && !wrote) {
+		sum.signal = dx_stop_signal();
 		sum.partial = 1;
 		sum.why = "stopped before judging";
 		sum.judge_s = now_s() - t1;
@@ -752,7 +754,7 @@ static int cmd_judge(const struct opts *op, char **args)
 		status = DX_EXIT_RESOURCES;
 		goto out;
 	}
-	stop_defer();
+	dx_stop_defer();
 	if (!op->workdir && scratch_make(wd, sizeof(wd), err, sizeof(err))) {
 		fprintf(stderr, "ctoracle: %s\n", err);
 		status = DX_EXIT_FINDING;
@@ -766,7 +768,7 @@ static int cmd_judge(const struct opts *op, char **args)
 	}
 	judge_image(j, map, ids, n, &v);
 	if (v.error) {
-		if (!stop_signal())
+		if (!dx_stop_signal())
 			fprintf(stderr, "ctoracle: could not judge %s: %s\n", image,
 				v.msg);
 		status = DX_EXIT_INCOMPLETE;
@@ -818,13 +820,24 @@ static int number(int o, const char *s, uint64_t min, uint64_t max,
 	return ct_opt_u64("ctoracle", opt, s, min, max, v);
 }
 
+/* A user's SIGINT, SIGTERM or SIGHUP: the file-system tool running for
+ * us (its whole process group) must not outlive us, nor keep us waiting.
+ * Until dx_stop_defer() (nothing created yet) ctoracle then dies of the
+ * signal; after it the commands see dx_stop_signal(), write what they
+ * must, remove their scratch directory and exit with 128 + N. */
+static void kill_running_tool(int sig)
+{
+	(void)sig;
+	dx_spawn_kill_running(SIGKILL);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts op = { .max_reports = 20 };
 	const struct command *cmd = NULL;
 	int c;
 
-	stop_install();
+	dx_stop_install(kill_running_tool, true);
 	if (argc < 2)
 		return usage(stderr);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))

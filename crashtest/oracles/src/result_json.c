@@ -6,7 +6,7 @@
 
 #include "daxlab/json.h"
 #include "result_json.h"
-#include "stop.h"
+#include "daxlab/stop.h"
 
 static void passes(struct dx_json *js, const struct check_summary *s)
 {
@@ -66,7 +66,7 @@ int result_json_write(const struct run_info *ri, const struct check_summary *s,
 	dx_json_str(&js, "crash_points_kind", ri->points);
 	dx_json_bool(&js, "partial", s->partial || s->signal);
 	dx_json_str(&js, "partial_reason", s->why ? s->why : "");
-	dx_json_str(&js, "interrupted", s->signal ? stop_name(s->signal) : "");
+	dx_json_str(&js, "interrupted", s->signal ? dx_stop_name(s->signal) : "");
 	dx_json_u64(&js, "crash_points", res->crash_points);
 	dx_json_u64(&js, "crash_points_in_trace", total);
 	dx_json_u64(&js, "crash_points_not_sampled", total - visited);
