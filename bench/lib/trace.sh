@@ -57,8 +57,12 @@ trace_stop_json() {
 		if (i > NF) next
 		ev = substr($i, 1, length($i) - 1)
 		n[ev]++
-		if (ev ~ /fault_done$/) r[ev "/" $NF]++
+		if (ev ~ /fault_done$/) r[ev "/" key($NF)]++
 	}
+	# The last field is whatever the kernel printed: keep a JSON key to
+	# characters that need no escaping, so a quote or a backslash there
+	# cannot break the record.
+	function key(s) { gsub(/[^A-Za-z0-9_|\/.:+-]/, "_", s); return s }
 	END {
 		printf "{\"systems\":["
 		m = split(systems, s, " ")
