@@ -182,3 +182,101 @@ int cli_teardown(void **state)
 	(void)state;
 	return cli_run("rm -rf '%s'", cli_dir);
 }
+
+/* One recorder call of a script; every call must succeed. */
+static void play_call(struct pm_rec *r, const struct step *s)
+{
+	const void *data = s->list ? (const void *)s->list : (const void *)&s->v;
+	size_t len = s->list ? s->n * sizeof(uint64_t) : 8;
+	int e = 0;
+
+	switch (s->op) {
+	case S_STORE: e = pm_store(r, s->addr, data, len); break;
+	case S_NTSTORE: e = pm_ntstore(r, s->addr, &s->v, 8); break;
+	case S_CLWB: e = pm_clwb(r, s->addr); break;
+	case S_CLFLUSHOPT: e = pm_clflushopt(r, s->addr); break;
+	case S_CLFLUSH: e = pm_clflush(r, s->addr); break;
+	case S_SFENCE: e = pm_sfence(r); break;
+	case S_MFENCE: e = pm_mfence(r); break;
+	case S_LFENCE: e = pm_lfence(r); break;
+	case S_RMW: e = pm_rmw(r, s->addr, &s->v, 8); break;
+	case S_XCHG: e = pm_xchg(r, s->addr, &s->v, 8); break;
+	case S_MARK: e = pm_mark(r, s->label) < 0; break;
+	default: fail_msg("step %d is no recorder call", (int)s->op);
+	}
+	if (e)
+		fail_msg("recorder call %d: %s", (int)s->op, pmsim_errmsg());
+}
+
+/* One option step; false when s is no option step. */
+static bool play_option(struct pmsim_opts *o, const struct step *s)
+{
+	switch (s->op) {
+	case S_DEFAULTS: pmsim_opts_default(o); break;
+	case S_EADR: o->eadr = (int)s->v; break;
+	case S_PER_WORD: o->per_word = (int)s->v; break;
+	case S_POINTS: o->points = (enum pmsim_crash_points)s->v; break;
+	case S_MODE:
+		o->mode = (enum pmsim_mode)s->addr;
+		o->mode_arg = s->v;
+		break;
+	default: return false;
+	}
+	return true;
+}
+
+struct pm_rec *script_play(struct pm_rec *r, struct pmsim_opts *o,
+			   const struct step *s)
+{
+	/* A quarter MiB: static, like the tests' own. */
+	static struct tuples out;
+	const uint64_t *watch = NULL;
+	size_t nwatch = 0;
+
+	for (; s->op != S_END; s++) {
+		if (play_option(o, s))
+			continue;
+		switch (s->op) {
+		case S_NEW:
+			pm_rec_free(r);
+			r = rec_new();
+			break;
+		case S_WATCH:
+			watch = s->list;
+			nwatch = s->n;
+			break;
+		case S_CHECK:
+			assert_true(nwatch && s->n % nwatch == 0);
+			collect(r, o, watch, nwatch, s->event, &out);
+			expect_tuples(&out, s->list, s->n / nwatch);
+			break;
+		case S_NSTATES:
+			collect(r, o, watch, nwatch, AT_END, &out);
+			assert_int_equal(out.n, s->v);
+			assert_int_equal(out.res.explored, s->v);
+			break;
+		default:
+			play_call(r, s);
+		}
+	}
+	return r;
+}
+
+void script_run(struct pmsim_opts *o, const struct step *s)
+{
+	pm_rec_free(script_play(rec_new(), o, s));
+}
+
+struct pmsim_trace *script_trace(const struct step *s)
+{
+	struct pmsim_opts o;
+	struct pmsim_trace *t;
+	struct pm_rec *r;
+
+	pmsim_opts_default(&o);
+	r = script_play(rec_new(), &o, s);
+	if (pm_rec_trace(r, &t))
+		fail_msg("pm_rec_trace: %s", pmsim_errmsg());
+	pm_rec_free(r);
+	return t;
+}

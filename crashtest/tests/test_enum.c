@@ -251,95 +251,106 @@ static void hash_collision_not_deduplicated(void **state)
 	pm_rec_free(r);
 }
 
+/* Events: region, store, clwb, sfence, mark, lfence, store, mfence, mark. */
+static const struct step kinds_steps[] = {
+	P_ST(LINE(0), 1), P_CLWB(LINE(0)), P_SFENCE, P_MARK("one"), P_LFENCE,
+	P_ST(LINE(1), 1), P_MFENCE, P_MARK("two"), P_END
+};
+
 static void crash_point_kinds(void **state)
 {
+	static const struct {
+		enum pmsim_crash_points k;
+		uint64_t n;
+	} want[] = {
+		{ PMSIM_AT_FENCE, 3 },	/* sfence, mfence, end */
+		{ PMSIM_AT_EVENT, 9 },
+		{ PMSIM_AT_MARK, 2 },
+	};
 	struct pmsim_opts o;
-	struct pm_rec *r = rec_new();
-	uint64_t v = 1;
+	struct pm_rec *r;
 
 	(void)state;
-	pm_store(r, LINE(0), &v, 8);	/* events: region, store ... */
-	pm_clwb(r, LINE(0));
-	pm_sfence(r);
-	pm_mark(r, "one");
-	pm_lfence(r);
-	pm_store(r, LINE(1), &v, 8);
-	pm_mfence(r);
-	pm_mark(r, "two");
 	pmsim_opts_default(&o);
-	collect(r, &o, W, 1, AT_ALL, &out);
-	assert_int_equal(out.res.crash_points, 3);	/* sfence, mfence, end */
-	o.points = PMSIM_AT_EVENT;
-	collect(r, &o, W, 1, AT_ALL, &out);
-	assert_int_equal(out.res.crash_points, 9);
-	o.points = PMSIM_AT_MARK;
-	collect(r, &o, W, 1, AT_ALL, &out);
-	assert_int_equal(out.res.crash_points, 2);
+	r = script_play(rec_new(), &o, kinds_steps);
+	for (size_t k = 0; k < 3; k++) {
+		o.points = want[k].k;
+		collect(r, &o, W, 1, AT_ALL, &out);
+		assert_int_equal(out.res.crash_points, want[k].n);
+	}
 	pm_rec_free(r);
 }
 
-/* eADR: a state that lacks a store has not reached the marks after it. */
-struct marks_seen {
-	uint64_t v[8][2];
+/*
+ * What a checker saw, crash by crash: the event, the marks reached and the
+ * sum of the first words of lines 0 and 1; with per_point, the first crash
+ * of each point only.
+ */
+struct crash_log {
+	uint64_t ev[64], sum[64], marks[64];
 	size_t n;
+	bool per_point;
 };
 
-static int note_marks(void *arg, const struct pmsim_image *img,
-		      const struct pmsim_crash *c, const uint64_t *ch, size_t n)
+static int log_crash(void *arg, const struct pmsim_image *img,
+		     const struct pmsim_crash *c, const uint64_t *ch, size_t n)
 {
-	struct marks_seen *m = arg;
+	struct crash_log *l = arg;
 
 	(void)ch;
 	(void)n;
-	m->v[m->n][0] = image_u64(img, LINE(0)) + image_u64(img, LINE(1));
-	m->v[m->n++][1] = c->nmarks;
+	if (l->per_point && l->n && l->ev[l->n - 1] == c->event)
+		return 0;
+	assert_true(l->n < 64);
+	l->ev[l->n] = c->event;
+	l->marks[l->n] = c->nmarks;
+	l->sum[l->n++] = image_u64(img, LINE(0)) + image_u64(img, LINE(1));
 	return 0;
 }
 
 /*
  * eADR run of: store 1 to A, then a fence (fence) or a mark, then store
- * 2 to B; what each state holds (A + B) and the marks it reached.
+ * 2 to B; what each state holds (A + B) and the marks it reached: a state
+ * that lacks a store has not reached the marks after it.
  */
-static void eadr_two_stores(int fence, uint64_t max_points, struct marks_seen *m,
+static const struct step fence_between[] = {
+	P_ST(LINE(0), 1), P_SFENCE, P_ST(LINE(1), 2), P_END
+};
+static const struct step mark_between[] = {
+	P_ST(LINE(0), 1), P_MARK("A stored"), P_ST(LINE(1), 2), P_END
+};
+
+static void eadr_two_stores(int fence, uint64_t max_points, struct crash_log *m,
 			    struct pmsim_result *res)
 {
-	struct pmsim_checker chk = { .check = note_marks, .arg = m };
-	struct pmsim_trace *t;
+	struct pmsim_checker chk = { .check = log_crash, .arg = m };
+	struct pmsim_trace *t = script_trace(fence ? fence_between : mark_between);
 	struct pmsim_opts o;
-	struct pm_rec *r = rec_new();
-	uint64_t one = 1, two = 2;
 
-	pm_store(r, LINE(0), &one, 8);
-	if (fence)
-		pm_sfence(r);
-	else
-		pm_mark(r, "A stored");
-	pm_store(r, LINE(1), &two, 8);
-	assert_int_equal(pm_rec_trace(r, &t), 0);
 	pmsim_opts_default(&o);
 	o.eadr = 1;
 	o.max_points = max_points;
 	m->n = 0;
+	m->per_point = false;
 	assert_int_equal(pmsim_run(t, &o, &chk, res), 0);
 	pmsim_trace_free(t);
-	pm_rec_free(r);
 }
 
 static void eadr_marks(void **state)
 {
-	struct marks_seen m;
+	struct crash_log m;
 	struct pmsim_result res;
 
 	(void)state;
 	eadr_two_stores(0, 0, &m, &res);
 	assert_int_equal(m.n, 3);
 	/* (sum of A and B, marks): nothing/0, A/1, A+B/1 */
-	assert_int_equal(m.v[0][0], 0);
-	assert_int_equal(m.v[0][1], 0);
-	assert_int_equal(m.v[1][0], 1);
-	assert_int_equal(m.v[1][1], 1);
-	assert_int_equal(m.v[2][0], 3);
-	assert_int_equal(m.v[2][1], 1);
+	assert_int_equal(m.sum[0], 0);
+	assert_int_equal(m.marks[0], 0);
+	assert_int_equal(m.sum[1], 1);
+	assert_int_equal(m.marks[1], 1);
+	assert_int_equal(m.sum[2], 3);
+	assert_int_equal(m.marks[2], 1);
 	pmsim_result_free(&res);
 }
 
@@ -394,36 +405,17 @@ static void million_states(void **state)
 	pm_rec_free(r);
 }
 
-/* Crash events seen by the checker, in order. */
-struct events_seen {
-	uint64_t ev[64];
-	size_t n;
-};
-
-static int note_event(void *arg, const struct pmsim_image *img,
-		      const struct pmsim_crash *c, const uint64_t *ch, size_t n)
-{
-	struct events_seen *s = arg;
-
-	(void)img;
-	(void)ch;
-	(void)n;
-	if (s->n == 0 || s->ev[s->n - 1] != c->event) {
-		assert_true(s->n < 64);
-		s->ev[s->n++] = c->event;
-	}
-	return 0;
-}
-
+/* The crash points the checker saw, in order. */
 static void run_events(struct pmsim_trace *t, const struct pmsim_opts *o,
-		       struct events_seen *s, struct pmsim_result *res)
+		       struct crash_log *s, struct pmsim_result *res)
 {
-	struct pmsim_checker chk = { .check = note_event, .arg = s };
+	struct pmsim_checker chk = { .check = log_crash, .arg = s };
 	struct pmsim_opts po = *o;
 
 	/* every point checks at least one state */
 	po.dedup_per_point = 1;
 	s->n = 0;
+	s->per_point = true;
 	assert_int_equal(pmsim_run(t, &po, &chk, res), 0);
 }
 
@@ -432,25 +424,16 @@ static void run_events(struct pmsim_trace *t, const struct pmsim_opts *o,
  * 5 mark "drain: x", 6 store+7 rmw fence (one instruction), 8 lfence,
  * 9 store, 10 mfence, 11 mark "two".
  */
+static const struct step points_steps[] = {
+	P_ST(LINE(0), 1), P_CLWB(LINE(0)), P_SFENCE, P_MARK("one"), P_MARK("drain: x"),
+	P_RMW(LINE(2), 1), P_LFENCE, P_ST(LINE(1), 1), P_MFENCE, P_MARK("two"), P_END
+};
+
 static struct pmsim_trace *points_trace(void)
 {
-	struct pm_rec *r = rec_new();
-	struct pmsim_trace *t;
-	uint64_t v = 1;
+	struct pmsim_trace *t = script_trace(points_steps);
 
-	pm_store(r, LINE(0), &v, 8);
-	pm_clwb(r, LINE(0));
-	pm_sfence(r);
-	pm_mark(r, "one");
-	pm_mark(r, "drain: x");
-	pm_rmw(r, LINE(2), &v, 8);
-	pm_lfence(r);
-	pm_store(r, LINE(1), &v, 8);
-	pm_mfence(r);
-	pm_mark(r, "two");
-	assert_int_equal(pm_rec_trace(r, &t), 0);
 	assert_int_equal(pmsim_trace_nevents(t), 12);
-	pm_rec_free(r);
 	return t;
 }
 
@@ -470,7 +453,7 @@ static void count_points_is_run(void **state)
 		{ PMSIM_AT_MARK, 2, { 5, 12 } },
 	};
 	struct pmsim_trace *t = points_trace();
-	struct events_seen seen;
+	struct crash_log seen;
 	struct pmsim_result res;
 	struct pmsim_opts o;
 	uint64_t n;
@@ -505,7 +488,7 @@ static void count_points_is_run(void **state)
 static void max_points_samples(void **state)
 {
 	struct pmsim_trace *t = points_trace();
-	struct events_seen seen;
+	struct crash_log seen;
 	struct pmsim_result res;
 	struct pmsim_opts o;
 	uint64_t n;
@@ -546,15 +529,15 @@ static void max_points_samples(void **state)
  * next visited point starts from the full image of the skipped one. */
 static void max_points_eadr(void **state)
 {
-	struct marks_seen m;
+	struct crash_log m;
 	struct pmsim_result res;
 
 	(void)state;
 	eadr_two_stores(1, 1, &m, &res);	/* of 2 points: only the end */
 	/* A + B: A durable from the skipped point, then B or not */
 	assert_int_equal(m.n, 2);
-	assert_int_equal(m.v[0][0], 1);
-	assert_int_equal(m.v[1][0], 3);
+	assert_int_equal(m.sum[0], 1);
+	assert_int_equal(m.sum[1], 3);
 	assert_int_equal(res.points_total, 2);
 	assert_int_equal(res.points_checked, 1);
 	pmsim_result_free(&res);

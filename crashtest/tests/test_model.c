@@ -23,16 +23,6 @@
 static struct tuples out;
 static struct pmsim_opts opts;
 
-static void st(struct pm_rec *r, uint64_t addr, uint64_t v)
-{
-	assert_int_equal(pm_store(r, addr, &v, 8), 0);
-}
-
-static void nt(struct pm_rec *r, uint64_t addr, uint64_t v)
-{
-	assert_int_equal(pm_ntstore(r, addr, &v, 8), 0);
-}
-
 static int setup(void **state)
 {
 	(void)state;
@@ -40,306 +30,139 @@ static int setup(void **state)
 	return 0;
 }
 
-/* 1. Store, no flush, crash: old and new value both reachable. */
-static void store_no_flush(void **state)
+/* A test that is one script: its steps are the cmocka state. */
+static void play_script(void **state)
 {
-	struct pm_rec *r = rec_new();
-
-	(void)state;
-	st(r, A, 1);
-	collect(r, &opts, (uint64_t[]){ A }, 1, AT_END, &out);
-	EXPECT(&out, 0, 1);
-	pm_rec_free(r);
+	script_run(&opts, *state);
 }
+
+/* 1. Store, no flush, crash: old and new value both reachable. */
+static const struct step store_no_flush[] = {
+	P_WATCH(A), P_ST(A, 1), P_CHECK(0, 1), P_END
+};
 
 /* 2. A never-flushed store can still be persisted, even after later
  * fences made other data durable (eviction). */
-static void unflushed_store_can_persist(void **state)
-{
-	struct pm_rec *r = rec_new();
-
-	(void)state;
-	st(r, A, 1);
-	st(r, B, 2);
-	pm_clwb(r, B);
-	pm_sfence(r);
-	st(r, C, 3);
-	pm_clwb(r, C);
-	pm_sfence(r);
-	collect(r, &opts, (uint64_t[]){ A, B, C }, 3, AT_END, &out);
-	EXPECT(&out, 0, 2, 3, 1, 2, 3);
-	pm_rec_free(r);
-}
+static const struct step unflushed_store_can_persist[] = {
+	P_WATCH(A, B, C),
+	P_ST(A, 1), P_ST(B, 2), P_CLWB(B), P_SFENCE, P_ST(C, 3), P_CLWB(C), P_SFENCE,
+	P_CHECK(0, 2, 3, 1, 2, 3), P_END
+};
 
 /* 3. store; clwb; crash before sfence: may be lost. */
-static void clwb_without_fence(void **state)
-{
-	struct pm_rec *r = rec_new();
-
-	(void)state;
-	st(r, A, 1);
-	pm_clwb(r, A);
-	collect(r, &opts, (uint64_t[]){ A }, 1, AT_END, &out);
-	EXPECT(&out, 0, 1);
-	pm_rec_free(r);
-}
+static const struct step clwb_without_fence[] = {
+	P_WATCH(A), P_ST(A, 1), P_CLWB(A), P_CHECK(0, 1), P_END
+};
 
 /* 4. store; clwb; sfence: durable. */
-static void clwb_sfence_durable(void **state)
-{
-	struct pm_rec *r = rec_new();
-
-	(void)state;
-	st(r, A, 1);
-	pm_clwb(r, A);
-	pm_sfence(r);
-	collect(r, &opts, (uint64_t[]){ A }, 1, AT_END, &out);
-	EXPECT(&out, 1);
-	pm_rec_free(r);
-}
+static const struct step clwb_sfence_durable[] = {
+	P_WATCH(A), P_ST(A, 1), P_CLWB(A), P_SFENCE, P_CHECK(1), P_END
+};
 
 /* 5. st A; clwb L; st A' to the same line; sfence: A durable, A' optional.
  * Both for another word of the line and for the same word. */
-static void store_after_clwb_same_line(void **state)
-{
-	struct pm_rec *r = rec_new();
-
-	(void)state;
-	st(r, A, 1);
-	pm_clwb(r, A);
-	st(r, A + 8, 2);
-	pm_sfence(r);
-	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
-	EXPECT(&out, 1, 0, 1, 2);
-	pm_rec_free(r);
-
-	r = rec_new();
-	st(r, A, 1);
-	pm_clwb(r, A);
-	st(r, A, 2);
-	pm_sfence(r);
-	collect(r, &opts, (uint64_t[]){ A }, 1, AT_END, &out);
-	EXPECT(&out, 1, 2);
-	pm_rec_free(r);
-}
+static const struct step store_after_clwb_same_line[] = {
+	P_WATCH(A, A + 8),
+	P_ST(A, 1), P_CLWB(A), P_ST(A + 8, 2), P_SFENCE, P_CHECK(1, 0, 1, 2),
+	P_NEW, P_WATCH(A),
+	P_ST(A, 1), P_CLWB(A), P_ST(A, 2), P_SFENCE, P_CHECK(1, 2), P_END
+};
 
 /* 6. movnti without sfence: may be lost; with sfence: durable. */
-static void movnti_fence(void **state)
-{
-	struct pm_rec *r = rec_new();
-
-	(void)state;
-	nt(r, A, 1);
-	collect(r, &opts, (uint64_t[]){ A }, 1, AT_END, &out);
-	EXPECT(&out, 0, 1);
-	pm_sfence(r);
-	collect(r, &opts, (uint64_t[]){ A }, 1, AT_END, &out);
-	EXPECT(&out, 1);
-	pm_rec_free(r);
-}
+static const struct step movnti_fence[] = {
+	P_WATCH(A), P_NT(A, 1), P_CHECK(0, 1), P_SFENCE, P_CHECK(1), P_END
+};
 
 /* 7. Two movnti to different lines, no fence: any subset. */
-static void movnti_unordered(void **state)
-{
-	struct pm_rec *r = rec_new();
-
-	(void)state;
-	nt(r, A, 1);
-	nt(r, B, 2);
-	collect(r, &opts, (uint64_t[]){ A, B }, 2, AT_END, &out);
-	EXPECT(&out, 0, 0, 1, 0, 0, 2, 1, 2);
-	pm_rec_free(r);
-}
+static const struct step movnti_unordered[] = {
+	P_WATCH(A, B), P_NT(A, 1), P_NT(B, 2), P_CHECK(0, 0, 1, 0, 0, 2, 1, 2), P_END
+};
 
 /* 8. A cached store x, then movnti to the same line, then sfence: x is
  * durable too. Before the fence, the NT store never persists without x. */
-static void movnti_evicts_line(void **state)
-{
-	struct pm_rec *r = rec_new();
-
-	(void)state;
-	st(r, A, 1);
-	nt(r, A + 8, 2);
-	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
-	EXPECT(&out, 0, 0, 1, 0, 1, 2);
-	pm_sfence(r);
-	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
-	EXPECT(&out, 1, 2);
-	pm_rec_free(r);
-}
+static const struct step movnti_evicts_line[] = {
+	P_WATCH(A, A + 8), P_ST(A, 1), P_NT(A + 8, 2), P_CHECK(0, 0, 1, 0, 1, 2),
+	P_SFENCE, P_CHECK(1, 2), P_END
+};
 
 /* 9. An aligned 8-byte store is all-or-nothing; a 16-byte store, an
  * unaligned 8-byte store and a line-crossing store can tear. */
-static void store_atomicity(void **state)
-{
-	const uint64_t X = 0x1111111111111111ull, Y = 0x2222222222222222ull;
-	unsigned char b[16];
-	struct pm_rec *r = rec_new();
-
-	(void)state;
-	st(r, A, X);
-	collect(r, &opts, (uint64_t[]){ A }, 1, AT_END, &out);
-	EXPECT(&out, 0, X);
-	pm_rec_free(r);
-
+#define X 0x1111111111111111ull
+#define Y 0x2222222222222222ull
+#define AB 0xababababababababull
+#define AB_LO 0xababababull
+#define AB_HI 0xabababab00000000ull
+static const struct step store_atomicity[] = {
+	P_WATCH(A), P_ST(A, X), P_CHECK(0, X),
 	/* 16 bytes, crash before the fence: either half can be missing,
 	 * the high half persisted without the low one included (the
 	 * pieces of one store are unordered) */
-	r = rec_new();
-	memcpy(b, &X, 8);
-	memcpy(b + 8, &Y, 8);
-	pm_store(r, A, b, 16);
-	pm_clwb(r, A);
-	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
-	EXPECT(&out, 0, 0, X, 0, 0, Y, X, Y);
+	P_NEW, P_WATCH(A, A + 8), P_WIDE(A, X, Y), P_CLWB(A),
+	P_CHECK(0, 0, X, 0, 0, Y, X, Y),
 	/* the other modes see the same options */
-	opts.mode = PMSIM_BOUNDED;
-	opts.mode_arg = 1;
-	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
-	EXPECT(&out, 0, 0, X, 0, 0, Y, X, Y);
-	opts.mode = PMSIM_RANDOM;
-	opts.mode_arg = 64;
-	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
-	EXPECT(&out, 0, 0, X, 0, 0, Y, X, Y);
+	P_MODE(PMSIM_BOUNDED, 1), P_CHECK(0, 0, X, 0, 0, Y, X, Y),
+	P_MODE(PMSIM_RANDOM, 64), P_CHECK(0, 0, X, 0, 0, Y, X, Y),
 	/* eADR: torn too, between nothing and the whole store */
-	pmsim_opts_default(&opts);
-	opts.eadr = 1;
-	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
-	EXPECT(&out, 0, 0, X, 0, 0, Y, X, Y);
-	pmsim_opts_default(&opts);
+	P_DEFAULTS, P_EADR(1), P_CHECK(0, 0, X, 0, 0, Y, X, Y),
 	/* after the fence: both */
-	pm_sfence(r);
-	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
-	EXPECT(&out, X, Y);
-	pm_rec_free(r);
-
+	P_DEFAULTS, P_SFENCE, P_CHECK(X, Y),
 	/* ... but a younger store on the line still needs the whole wide
 	 * store before it: {}, {lo}, {hi}, {lo,hi}, {lo,hi,Z} */
-	r = rec_new();
-	pm_store(r, A, b, 16);
-	st(r, A + 16, 5);
-	collect(r, &opts, (uint64_t[]){ A, A + 8, A + 16 }, 3, AT_END, &out);
-	EXPECT(&out, 0, 0, 0, X, 0, 0, 0, Y, 0, X, Y, 0, X, Y, 5);
-	pm_rec_free(r);
-
-	r = rec_new();	/* unaligned 8 bytes at A+4 span two words */
-	memset(b, 0xab, 8);
-	pm_store(r, A + 4, b, 8);
-	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
-	EXPECT(&out, 0, 0, 0xabababab00000000ull, 0, 0, 0xababababull,
-	       0xabababab00000000ull, 0xababababull);
-	pm_rec_free(r);
-
+	P_NEW, P_WATCH(A, A + 8, A + 16), P_WIDE(A, X, Y), P_ST(A + 16, 5),
+	P_CHECK(0, 0, 0, X, 0, 0, 0, Y, 0, X, Y, 0, X, Y, 5),
+	/* unaligned 8 bytes at A+4 span two words */
+	P_NEW, P_WATCH(A, A + 8), P_ST(A + 4, AB),
+	P_CHECK(0, 0, AB_HI, 0, 0, AB_LO, AB_HI, AB_LO),
 	/* 32 bytes (an AVX store): every one of the 16 subsets */
-	r = rec_new();
-	{
-		uint64_t w[4] = { 1, 2, 3, 4 };
+	P_NEW, P_WATCH(A, A + 8, A + 16, A + 24), P_WIDE(A, 1, 2, 3, 4), P_NSTATES(16),
+	/* 8 bytes at A+60 cross into line B: any part */
+	P_NEW, P_WATCH(A + 56, B), P_ST(A + 60, AB),
+	P_CHECK(0, 0, AB_HI, 0, 0, AB_LO, AB_HI, AB_LO), P_END
+};
 
-		pm_store(r, A, w, 32);
-	}
-	collect(r, &opts, (uint64_t[]){ A, A + 8, A + 16, A + 24 }, 4, AT_END, &out);
-	assert_int_equal(out.n, 16);
-	assert_int_equal(out.res.explored, 16);
-	pm_rec_free(r);
-
-	r = rec_new();	/* 8 bytes at A+60 cross into line B: any part */
-	pm_store(r, A + 60, b, 8);
-	collect(r, &opts, (uint64_t[]){ A + 56, B }, 2, AT_END, &out);
-	EXPECT(&out, 0, 0, 0xabababab00000000ull, 0, 0, 0xababababull,
-	       0xabababab00000000ull, 0xababababull);
-	pm_rec_free(r);
-}
-
-/* 10. st a; st b on the same line, no flush: {}, {a}, {a,b}; not {b}. */
-static void same_line_prefix(void **state)
-{
-	struct pm_rec *r = rec_new();
-
-	(void)state;
-	st(r, A, 1);
-	st(r, A + 8, 2);
-	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
-	EXPECT(&out, 0, 0, 1, 0, 1, 2);
-	/* The looser per-8-byte option allows {b} alone. */
-	opts.per_word = 1;
-	collect(r, &opts, (uint64_t[]){ A, A + 8 }, 2, AT_END, &out);
-	EXPECT(&out, 0, 0, 1, 0, 1, 2, 0, 2);
-	pm_rec_free(r);
-}
+/* 10. st a; st b on the same line, no flush: {}, {a}, {a,b}; not {b}.
+ * The looser per-8-byte option allows {b} alone. */
+static const struct step same_line_prefix[] = {
+	P_WATCH(A, A + 8), P_ST(A, 1), P_ST(A + 8, 2), P_CHECK(0, 0, 1, 0, 1, 2),
+	P_PER_WORD(1), P_CHECK(0, 0, 1, 0, 1, 2, 0, 2), P_END
+};
 
 /* 11. clflush A; st B: B persisted implies A persisted. With clflushopt
  * instead, B without A is reachable. */
-static void clflush_orders_later_stores(void **state)
-{
-	struct pm_rec *r = rec_new();
-
-	(void)state;
-	st(r, A, 1);
-	pm_clflush(r, A);
-	st(r, B, 2);
-	collect(r, &opts, (uint64_t[]){ A, B }, 2, AT_END, &out);
-	EXPECT(&out, 0, 0, 1, 0, 1, 2);
-	pm_rec_free(r);
-
-	r = rec_new();
-	st(r, A, 1);
-	pm_clflushopt(r, A);
-	st(r, B, 2);
-	collect(r, &opts, (uint64_t[]){ A, B }, 2, AT_END, &out);
-	EXPECT(&out, 0, 0, 1, 0, 1, 2, 0, 2);
-	pm_rec_free(r);
-}
+static const struct step clflush_orders_later_stores[] = {
+	P_WATCH(A, B), P_ST(A, 1), P_CLFLUSH(A), P_ST(B, 2), P_CHECK(0, 0, 1, 0, 1, 2),
+	P_NEW, P_ST(A, 1), P_CLFLUSHOPT(A), P_ST(B, 2),
+	P_CHECK(0, 0, 1, 0, 1, 2, 0, 2), P_END
+};
 
 /* 12. clwb A; clflush B: A is not guaranteed (clflush is no fence). */
-static void clflush_does_not_fence_clwb(void **state)
-{
-	struct pm_rec *r = rec_new();
+static const struct step clflush_does_not_fence_clwb[] = {
+	P_WATCH(A, B), P_ST(A, 1), P_ST(B, 2), P_CLWB(A), P_CLFLUSH(B),
+	P_CHECK(0, 0, 1, 0, 0, 2, 1, 2), P_END
+};
 
-	(void)state;
-	st(r, A, 1);
-	st(r, B, 2);
-	pm_clwb(r, A);
-	pm_clflush(r, B);
-	collect(r, &opts, (uint64_t[]){ A, B }, 2, AT_END, &out);
-	EXPECT(&out, 0, 0, 1, 0, 0, 2, 1, 2);
-	pm_rec_free(r);
-}
+/* 13. clwb then a locked RMW or xchg: durable (a lock inc of a counter on
+ * another line, an xchg). Publishing with xchg: at no crash point, in no
+ * mode of crash points, is the flag durable without the data flushed
+ * before it. */
+static const struct step rmw_xchg_fence[] = {
+	P_WATCH(A, C), P_ST(A, 7), P_CLWB(A), P_RMW(C, 1), P_CHECK(7, 0, 7, 1),
+	P_NEW, P_ST(A, 7), P_CLWB(A), P_XCHG(C, 1), P_CHECK(7, 0, 7, 1),
+	P_POINTS(PMSIM_AT_FENCE), P_CHECK_AT(AT_ALL, 0, 0, 7, 0, 7, 1),
+	P_POINTS(PMSIM_AT_EVENT), P_CHECK_AT(AT_ALL, 0, 0, 7, 0, 7, 1),
+	P_POINTS(PMSIM_AT_FENCE), P_END
+};
 
-/* 13. clwb then a locked RMW or xchg: durable. clwb then lfence: not. */
+/* clwb then lfence: not durable; then mfence: durable. */
+static const struct step lfence_not[] = {
+	P_WATCH(A), P_ST(A, 7), P_CLWB(A), P_LFENCE, P_CHECK(0, 7), P_MFENCE, P_CHECK(7),
+	P_END
+};
+
 static void rmw_xchg_fence_lfence_not(void **state)
 {
-	uint64_t one = 1;
-	struct pm_rec *r = rec_new();
-
 	(void)state;
-	st(r, A, 7);
-	pm_clwb(r, A);
-	pm_rmw(r, C, &one, 8);	/* lock inc of a counter on another line */
-	collect(r, &opts, (uint64_t[]){ A, C }, 2, AT_END, &out);
-	EXPECT(&out, 7, 0, 7, 1);
-	pm_rec_free(r);
-
-	r = rec_new();
-	st(r, A, 7);
-	pm_clwb(r, A);
-	pm_xchg(r, C, &one, 8);
-	collect(r, &opts, (uint64_t[]){ A, C }, 2, AT_END, &out);
-	EXPECT(&out, 7, 0, 7, 1);
-	pm_rec_free(r);
-
-	/* Publishing with xchg: at no crash point, in no mode of crash
-	 * points, is the flag durable without the data flushed before it. */
-	r = rec_new();
-	st(r, A, 7);
-	pm_clwb(r, A);
-	pm_xchg(r, C, &one, 8);
-	for (int pts = PMSIM_AT_FENCE; pts <= PMSIM_AT_EVENT; pts++) {
-		opts.points = pts;
-		collect(r, &opts, (uint64_t[]){ A, C }, 2, AT_ALL, &out);
-		EXPECT(&out, 0, 0, 7, 0, 7, 1);
-	}
-	opts.points = PMSIM_AT_FENCE;
-	pm_rec_free(r);
+	script_run(&opts, rmw_xchg_fence);
 
 	/* In a trace, the pair is one instruction when the pcs agree; with
 	 * different pcs the fence is a locked op of its own (e.g. on DRAM) and
@@ -361,70 +184,32 @@ static void rmw_xchg_fence_lfence_not(void **state)
 		pmsim_trace_free(t);
 	}
 
-	r = rec_new();
-	st(r, A, 7);
-	pm_clwb(r, A);
-	pm_lfence(r);
-	collect(r, &opts, (uint64_t[]){ A }, 1, AT_END, &out);
-	EXPECT(&out, 0, 7);
-	pm_mfence(r);
-	collect(r, &opts, (uint64_t[]){ A }, 1, AT_END, &out);
-	EXPECT(&out, 7);
-	pm_rec_free(r);
+	script_run(&opts, lfence_not);
 }
 
 /* 14. clwb of a mid-line address writes back the whole line. */
-static void clwb_mid_line(void **state)
-{
-	struct pm_rec *r = rec_new();
-
-	(void)state;
-	st(r, A, 1);
-	st(r, A + 56, 2);
-	pm_clwb(r, A + 40);
-	pm_sfence(r);
-	collect(r, &opts, (uint64_t[]){ A, A + 56 }, 2, AT_END, &out);
-	EXPECT(&out, 1, 2);
-	pm_rec_free(r);
-}
+static const struct step clwb_mid_line[] = {
+	P_WATCH(A, A + 56), P_ST(A, 1), P_ST(A + 56, 2), P_CLWB(A + 40), P_SFENCE,
+	P_CHECK(1, 2), P_END
+};
 
 /* 15. eADR: a store is durable as soon as it is visible; between crash
  * points any TSO prefix. */
-static void eadr(void **state)
-{
-	struct pm_rec *r = rec_new();
-
-	(void)state;
-	st(r, A, 1);
-	st(r, B, 2);
-	opts.eadr = 1;
-	opts.points = PMSIM_AT_EVENT;
+static const struct step eadr[] = {
+	P_WATCH(A, B), P_ST(A, 1), P_ST(B, 2), P_EADR(1), P_POINTS(PMSIM_AT_EVENT),
 	/* crash right after the first store (events: region, store A) */
-	collect(r, &opts, (uint64_t[]){ A, B }, 2, 2, &out);
-	EXPECT(&out, 1, 0);
+	P_CHECK_AT(2, 1, 0),
 	/* at the end of the trace: both stores, no flush needed */
-	collect(r, &opts, (uint64_t[]){ A, B }, 2, AT_END, &out);
-	EXPECT(&out, 1, 2);
+	P_CHECK(1, 2),
 	/* one crash point at the end: every prefix in program order */
-	opts.points = PMSIM_AT_FENCE;
-	collect(r, &opts, (uint64_t[]){ A, B }, 2, AT_END, &out);
-	EXPECT(&out, 0, 0, 1, 0, 1, 2);
+	P_POINTS(PMSIM_AT_FENCE), P_CHECK(0, 0, 1, 0, 1, 2),
 	/* a 16-byte store tears either way, but only after A and before B */
-	{
-		uint64_t w[2] = { 3, 4 };
-
-		pm_store(r, C, w, 16);
-		pm_store(r, C + 16, w, 8);
-	}
-	collect(r, &opts, (uint64_t[]){ A, B, C, C + 8, C + 16 }, 5, AT_END, &out);
-	EXPECT(&out, 0, 0, 0, 0, 0,  1, 0, 0, 0, 0,  1, 2, 0, 0, 0,
-	       1, 2, 3, 0, 0,  1, 2, 0, 4, 0,  1, 2, 3, 4, 0,  1, 2, 3, 4, 3);
+	P_WIDE(C, 3, 4), P_ST(C + 16, 3), P_WATCH(A, B, C, C + 8, C + 16),
+	P_CHECK(0, 0, 0, 0, 0,  1, 0, 0, 0, 0,  1, 2, 0, 0, 0,
+		1, 2, 3, 0, 0,  1, 2, 0, 4, 0,  1, 2, 3, 4, 0,  1, 2, 3, 4, 3),
 	/* without eADR, B alone is reachable */
-	opts.eadr = 0;
-	collect(r, &opts, (uint64_t[]){ A, B }, 2, AT_END, &out);
-	EXPECT(&out, 0, 0, 1, 0, 0, 2, 1, 2);
-	pm_rec_free(r);
-}
+	P_EADR(0), P_WATCH(A, B), P_CHECK(0, 0, 1, 0, 0, 2, 1, 2), P_END
+};
 
 /*
  * 16. Crash during recovery. A redo record (value, valid flag) is durable;
@@ -448,43 +233,42 @@ static int second_crash(void *arg, const struct pmsim_image *img,
 	return 0;
 }
 
+/* First run: the log record at C, its flag at C+8, data at A, flag B. */
+static const struct step logged_update[] = {
+	P_ST(C, 42), P_CLWB(C), P_SFENCE, P_ST(B, 1), P_CLWB(B), P_SFENCE,
+	P_ST(A, 42),	/* the crash hits before this persists */
+	P_END
+};
+
+/* Recovery, after copying the record to A: write A back, then clear B. */
+static const struct step recovery_rest[] = {
+	P_CLWB(A), P_SFENCE, P_ST(B, 0), P_CLWB(B), P_SFENCE, P_END
+};
+
 static void crash_during_recovery(void **state)
 {
-	const uint64_t log_val = 42, one = 1, zero = 0;
+	const uint64_t log_val = 42;
 	struct pmsim_piece persisted[2];
 	struct pmsim_checker chk = { .check = second_crash, .arg = &out };
-	struct pmsim_trace *t;
+	struct pmsim_trace *t = script_trace(logged_update);
 	unsigned char **img;
-	struct pm_rec *r = rec_new(), *rr;
+	struct pm_rec *rr;
+	uint64_t rec;
 
 	(void)state;
-	/* First run: the log record at C, its flag at C+8, data at A, flag B. */
-	st(r, C, log_val);
-	pm_clwb(r, C);
-	pm_sfence(r);
-	st(r, B, one);
-	pm_clwb(r, B);
-	pm_sfence(r);
-	st(r, A, log_val);	/* the crash hits before this persists */
-	assert_int_equal(pm_rec_trace(r, &t), 0);
 	/* First crash image: the end of the trace with A lost. */
 	assert_int_equal(pmsim_build_image(t, &opts, pmsim_trace_nevents(t),
 					   persisted, 0, &img), 0);
-	pm_rec_free(r);
 
 	/* Recovery on top of that image. */
-	assert_int_equal(pm_rec_new(&rr, NULL), 0);
-	assert_int_equal(pm_region(rr, RBASE, RSIZE, "pmem0"), 0);
+	rr = rec_new();
 	assert_int_equal(pm_image(rr, RBASE, img[0], RSIZE), 0);
 	pmsim_image_data_free(t, img);
 	pmsim_trace_free(t);
 	assert_int_equal(*(uint64_t *)pm_ptr(rr, B, 8), 1);
-	st(rr, A, *(uint64_t *)pm_ptr(rr, C, 8));
-	pm_clwb(rr, A);
-	pm_sfence(rr);
-	assert_int_equal(pm_store(rr, B, &zero, 8), 0);
-	pm_clwb(rr, B);
-	pm_sfence(rr);
+	memcpy(&rec, pm_ptr(rr, C, 8), 8);
+	assert_int_equal(pm_store(rr, A, &rec, 8), 0);
+	rr = script_play(rr, &opts, recovery_rest);
 	assert_int_equal(pm_rec_trace(rr, &t), 0);
 	out.n = 0;
 	out.width = 2;
@@ -552,142 +336,123 @@ static uint64_t drain_run(struct pm_rec *r, struct pmsim_violation *v)
 /* 17. A drain mark claims every write-back so far durable: written back
  * and not yet fenced (clwb, clflushopt, clflush, movnti) breaks the claim;
  * a store never written back, a fence or a locked instruction does not. */
+static const struct step clwb_then_drain[] = {
+	P_ST(A, 1), P_ST(B, 2), P_CLWB(A), P_MARK("drain:fua"), P_END
+};
+static const struct step movnti_then_drain[] = {
+	P_NT(C, 3), P_MARK("drain:fua"), P_END
+};
+static const struct step clflush_then_drain[] = {
+	P_ST(A, 1), P_CLFLUSH(A), P_MARK("drain:fua"), P_END
+};
+/* each of sfence, mfence, locked RMW, xchg completes the write-backs; the
+ * store after it is never written back */
+#define FENCED_DRAIN(fence) {                                               \
+	P_ST(A, 1), P_CLFLUSHOPT(A), P_NT(C, 3), fence, P_ST(B + 8, 4),       \
+	P_MARK("drain:preflush"), P_END                                       \
+}
+static const struct step sfence_drain[] = FENCED_DRAIN(P_SFENCE);
+static const struct step mfence_drain[] = FENCED_DRAIN(P_MFENCE);
+static const struct step rmw_drain[] = FENCED_DRAIN(P_RMW(B, 1));
+static const struct step xchg_drain[] = FENCED_DRAIN(P_XCHG(B, 1));
+/* lfence does not; a mark without the prefix claims nothing (only
+ * "drain:" counts) */
+static const struct step lfence_drain[] = {
+	P_NT(C, 3), P_LFENCE, P_MARK("drain:fua"), P_END
+};
+static const struct step prefix_drain[] = {
+	P_NT(C, 3), P_MARK("drainage"), P_MARK("drain:"), P_SFENCE, P_END
+};
+/* eADR: caches are persistent, there is nothing to claim */
+static const struct step eadr_drain[] = {
+	P_EADR(1), P_NT(C, 3), P_MARK("drain:fua"), P_END
+};
+/* not a crash point of its own (accept_all asserts it) */
+static const struct step drain_not_a_point[] = {
+	P_POINTS(PMSIM_AT_MARK), P_ST(A, 1), P_CLWB(A), P_SFENCE, P_MARK("drain:fua"),
+	P_MARK("fsync returned"), P_END
+};
+
 static void drain_claims(void **state)
 {
-	struct pmsim_violation v;
-	struct pm_rec *r;
-	uint64_t one = 1;
+	static const struct {
+		const struct step *steps;
+		uint64_t bad;		/* drain claims that fail */
+		size_t nlost;		/* words lost in the report, 0: not checked */
+		uint64_t lost;		/* the first of them, 0: not checked */
+	} cases[] = {
+		{ clwb_then_drain, 1, 1, A },	/* A only: B was not written back */
+		{ movnti_then_drain, 1, 0, C },
+		{ clflush_then_drain, 1, 0, 0 },
+		{ sfence_drain, 0, 0, 0 },
+		{ mfence_drain, 0, 0, 0 },
+		{ rmw_drain, 0, 0, 0 },
+		{ xchg_drain, 0, 0, 0 },
+		{ lfence_drain, 1, 0, 0 },
+		{ prefix_drain, 1, 0, 0 },
+		{ eadr_drain, 0, 0, 0 },
+		{ drain_not_a_point, 0, 0, 0 },
+	};
 
 	(void)state;
-	opts.max_reports = 4;
-	r = rec_new();
-	st(r, A, 1);
-	st(r, B, 2);
-	pm_clwb(r, A);
-	pm_mark(r, "drain:fua");
-	assert_int_equal(drain_run(r, &v), 1);
-	assert_int_equal(v.nlost, 1);		/* A only: B was not written back */
-	assert_int_equal(v.lost[0].addr, A);
-	free(v.lost);
-	pm_rec_free(r);
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct pmsim_violation v = { 0 };
+		struct pm_rec *r;
 
-	r = rec_new();
-	nt(r, C, 3);
-	pm_mark(r, "drain:fua");
-	assert_int_equal(drain_run(r, &v), 1);
-	assert_int_equal(v.lost[0].addr, C);
-	free(v.lost);
-	pm_rec_free(r);
-
-	r = rec_new();
-	st(r, A, 1);
-	pm_clflush(r, A);
-	pm_mark(r, "drain:fua");
-	assert_int_equal(drain_run(r, &v), 1);
-	free(v.lost);
-	pm_rec_free(r);
-
-	/* each of sfence, mfence, locked RMW, xchg completes the write-backs */
-	for (int k = 0; k < 4; k++) {
-		r = rec_new();
-		st(r, A, 1);
-		pm_clflushopt(r, A);
-		nt(r, C, 3);
-		if (k == 0)
-			pm_sfence(r);
-		else if (k == 1)
-			pm_mfence(r);
-		else if (k == 2)
-			pm_rmw(r, B, &one, 8);
-		else
-			pm_xchg(r, B, &one, 8);
-		st(r, B + 8, 4);	/* later, never written back */
-		pm_mark(r, "drain:preflush");
-		assert_int_equal(drain_run(r, &v), 0);
+		pmsim_opts_default(&opts);
+		opts.max_reports = 4;
+		r = script_play(rec_new(), &opts, cases[k].steps);
+		assert_int_equal(drain_run(r, &v), cases[k].bad);
+		if (cases[k].nlost)
+			assert_int_equal(v.nlost, cases[k].nlost);
+		if (cases[k].lost)
+			assert_int_equal(v.lost[0].addr, cases[k].lost);
+		if (cases[k].bad)
+			free(v.lost);
 		pm_rec_free(r);
 	}
-
-	/* lfence does not; a mark without the prefix claims nothing */
-	r = rec_new();
-	nt(r, C, 3);
-	pm_lfence(r);
-	pm_mark(r, "drain:fua");
-	assert_int_equal(drain_run(r, &v), 1);
-	free(v.lost);
-	pm_rec_free(r);
-	r = rec_new();
-	nt(r, C, 3);
-	pm_mark(r, "drainage");
-	pm_mark(r, "drain:");
-	pm_sfence(r);
-	assert_int_equal(drain_run(r, &v), 1);	/* only "drain:" counts */
-	free(v.lost);
-	pm_rec_free(r);
-
-	/* eADR: caches are persistent, there is nothing to claim */
-	opts.eadr = 1;
-	r = rec_new();
-	nt(r, C, 3);
-	pm_mark(r, "drain:fua");
-	assert_int_equal(drain_run(r, &v), 0);
-	pm_rec_free(r);
-	opts.eadr = 0;
-
-	/* not a crash point of its own (accept_all asserts it) */
-	opts.points = PMSIM_AT_MARK;
-	r = rec_new();
-	st(r, A, 1);
-	pm_clwb(r, A);
-	pm_sfence(r);
-	pm_mark(r, "drain:fua");
-	pm_mark(r, "fsync returned");
-	assert_int_equal(drain_run(r, &v), 0);
-	pm_rec_free(r);
 }
 
 /* 18. bounded:0 ("durable"): only the guaranteed-durable state. */
+static const struct step durable_steps[] = {
+	P_WATCH(A, B, C), P_ST(A, 1), P_CLWB(A), P_NT(B, 2), P_ST(C, 3),
+	P_CHECK(0, 0, 0), P_SFENCE, P_CHECK(1, 2, 0), P_END
+};
+
 static void durable_mode(void **state)
 {
-	struct pm_rec *r = rec_new();
-
 	(void)state;
 	assert_int_equal(pmsim_parse_mode(&opts, "durable"), 0);
 	assert_int_equal(opts.mode, PMSIM_BOUNDED);
 	assert_int_equal(opts.mode_arg, 0);
-	st(r, A, 1);
-	pm_clwb(r, A);
-	nt(r, B, 2);
-	st(r, C, 3);
-	collect(r, &opts, (uint64_t[]){ A, B, C }, 3, AT_END, &out);
-	EXPECT(&out, 0, 0, 0);
-	pm_sfence(r);
-	collect(r, &opts, (uint64_t[]){ A, B, C }, 3, AT_END, &out);
-	EXPECT(&out, 1, 2, 0);
-	pm_rec_free(r);
+	script_run(&opts, durable_steps);
 	assert_int_equal(pmsim_parse_mode(&opts, "bounded:0"), 0);
 	assert_int_equal(opts.mode_arg, 0);
 	assert_int_not_equal(pmsim_parse_mode(&opts, "bounded:"), 0);
 	assert_int_not_equal(pmsim_parse_mode(&opts, "bounded:-1"), 0);
 }
 
+/* A script test under the name of its steps. */
+#define SCRIPT_TEST(steps) { #steps, play_script, setup, NULL, (void *)(steps) }
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(store_no_flush, setup),
-		cmocka_unit_test_setup(unflushed_store_can_persist, setup),
-		cmocka_unit_test_setup(clwb_without_fence, setup),
-		cmocka_unit_test_setup(clwb_sfence_durable, setup),
-		cmocka_unit_test_setup(store_after_clwb_same_line, setup),
-		cmocka_unit_test_setup(movnti_fence, setup),
-		cmocka_unit_test_setup(movnti_unordered, setup),
-		cmocka_unit_test_setup(movnti_evicts_line, setup),
-		cmocka_unit_test_setup(store_atomicity, setup),
-		cmocka_unit_test_setup(same_line_prefix, setup),
-		cmocka_unit_test_setup(clflush_orders_later_stores, setup),
-		cmocka_unit_test_setup(clflush_does_not_fence_clwb, setup),
+		SCRIPT_TEST(store_no_flush),
+		SCRIPT_TEST(unflushed_store_can_persist),
+		SCRIPT_TEST(clwb_without_fence),
+		SCRIPT_TEST(clwb_sfence_durable),
+		SCRIPT_TEST(store_after_clwb_same_line),
+		SCRIPT_TEST(movnti_fence),
+		SCRIPT_TEST(movnti_unordered),
+		SCRIPT_TEST(movnti_evicts_line),
+		SCRIPT_TEST(store_atomicity),
+		SCRIPT_TEST(same_line_prefix),
+		SCRIPT_TEST(clflush_orders_later_stores),
+		SCRIPT_TEST(clflush_does_not_fence_clwb),
 		cmocka_unit_test_setup(rmw_xchg_fence_lfence_not, setup),
-		cmocka_unit_test_setup(clwb_mid_line, setup),
-		cmocka_unit_test_setup(eadr, setup),
+		SCRIPT_TEST(clwb_mid_line),
+		SCRIPT_TEST(eadr),
 		cmocka_unit_test_setup(crash_during_recovery, setup),
 		cmocka_unit_test_setup(drain_claims, setup),
 		cmocka_unit_test_setup(durable_mode, setup),
