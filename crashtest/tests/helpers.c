@@ -144,23 +144,44 @@ void expect_tuples(const struct tuples *out, const uint64_t *exp, size_t nexp)
 char cli_bin[PATH_MAX], cli_dir[] = "/tmp/pmsim-cli-XXXXXX";
 char cli_out[1 << 16];
 
-int cli_run(const char *fmt, ...)
+static int cli_vrun(const char *fmt, va_list ap)
 {
 	char cmd[8192];
-	va_list ap;
 	size_t n;
 	FILE *p;
 	int st;
 
-	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	n = fread(cli_out, 1, sizeof(cli_out) - 1, p);
 	cli_out[n] = 0;
 	st = pclose(p);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int cli_run(const char *fmt, ...)
+{
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	st = cli_vrun(fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+void cli_expect(int status, const char *want, const char *fmt, ...)
+{
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	st = cli_vrun(fmt, ap);
+	va_end(ap);
+	assert_int_equal(st, status);
+	if (want && !strstr(cli_out, want))
+		fail_msg("output lacks \"%s\": %s", want, cli_out);
 }
 
 int cli_setup(void **state)

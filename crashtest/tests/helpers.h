@@ -54,6 +54,11 @@ int cli_teardown(void **state);
 /* Run a shell command line; its exit status (128+N for signal N), its
  * stdout in cli_out. */
 int cli_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Run a shell command line and fail the test unless it exits with status
+ * and, when want is not NULL, its stdout holds want: the one shape of a
+ * command-line case. */
+void cli_expect(int status, const char *want, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Read a u64 from a crash image. */
 uint64_t image_u64(const struct pmsim_image *img, uint64_t addr);

@@ -29,14 +29,10 @@ static void usage_errors(void **state)
 {
 	(void)state;
 	assert_int_equal(run("%s/pmsim 2>&1", bin), 2);
-	assert_int_equal(run("%s/pmsim frob 2>&1", bin), 2);
-	assert_non_null(strstr(output, "unknown command"));
-	assert_int_equal(run("%s/pmsim check %s/none 2>&1", bin, dir), 2);
-	assert_non_null(strstr(output, "--checker CMD is required"));
-	assert_int_equal(run("%s/pmsim check x --checker true --mode bounded:x 2>&1", bin), 2);
-	assert_non_null(strstr(output, "bounded:K"));
-	assert_int_equal(run("%s/pmsim check x --checker true --mode lasting 2>&1", bin), 2);
-	assert_non_null(strstr(output, "durable"));
+	cli_expect(2, "unknown command", "%s/pmsim frob 2>&1", bin);
+	cli_expect(2, "--checker CMD is required", "%s/pmsim check %s/none 2>&1", bin, dir);
+	cli_expect(2, "bounded:K", "%s/pmsim check x --checker true --mode bounded:x 2>&1", bin);
+	cli_expect(2, "durable", "%s/pmsim check x --checker true --mode lasting 2>&1", bin);
 }
 
 static void bad_traces(void **state)
@@ -45,12 +41,11 @@ static void bad_traces(void **state)
 	assert_int_equal(run("%s/examples/applog-trace -n 1 %s/ok.pmt", bin, dir), 0);
 	/* cut inside the last record */
 	assert_int_equal(run("head -c 100 %s/ok.pmt > %s/cut.pmt", dir, dir), 0);
-	assert_int_equal(run("%s/pmsim dump %s/cut.pmt 2>&1", bin, dir), 2);
-	assert_non_null(strstr(output, "truncated"));
+	cli_expect(2, "truncated", "%s/pmsim dump %s/cut.pmt 2>&1", bin, dir);
 	assert_non_null(strstr(output, "offset 0x"));
 	assert_int_equal(run("printf 'region 0 0x1000 a\\nzap\\n' > %s/bad.txt", dir), 0);
-	assert_int_equal(run("%s/pmsim stats %s/bad.txt 2>&1", bin, dir), 2);
-	assert_non_null(strstr(output, "bad.txt:2: unknown event \"zap\""));
+	cli_expect(2, "bad.txt:2: unknown event \"zap\"",
+		   "%s/pmsim stats %s/bad.txt 2>&1", bin, dir);
 	assert_int_equal(run("%s/pmsim check %s/bad.txt --checker true 2>&1", bin, dir), 2);
 }
 
@@ -62,12 +57,12 @@ static void check_repro_replay(void **state)
 	/* small logs: the external checker runs once per distinct state */
 	assert_int_equal(run("%s/examples/applog-trace -n 2 %s/good.pmt", bin, dir), 0);
 	assert_int_equal(run("%s/examples/applog-trace --buggy -n 1 %s/bug.pmt", bin, dir), 0);
-	assert_int_equal(run("%s/pmsim check %s/good.pmt --checker %s/examples/applog-check 2>&1",
-			     bin, dir, bin), 0);
-	assert_non_null(strstr(output, " 0 violations"));
-	assert_int_equal(run("%s/pmsim check %s/bug.pmt --checker %s/examples/applog-check "
-			     "--repro-dir %s/repro --max-reports 1 2>/dev/null", bin, dir, bin, dir), 1);
-	assert_non_null(strstr(output, "violation: crash before event"));
+	cli_expect(0, " 0 violations",
+		   "%s/pmsim check %s/good.pmt --checker %s/examples/applog-check 2>&1",
+		   bin, dir, bin);
+	cli_expect(1, "violation: crash before event",
+		   "%s/pmsim check %s/bug.pmt --checker %s/examples/applog-check "
+		   "--repro-dir %s/repro --max-reports 1 2>/dev/null", bin, dir, bin, dir);
 	assert_non_null(strstr(output, "lost:"));
 	line = strstr(output, "reproducer: ");
 	assert_non_null(line);
@@ -82,9 +77,9 @@ static void check_repro_replay(void **state)
 	assert_int_equal(run("%s/pmsim replay %s/repro/violation-1.repro a b 2>&1", bin, dir), 2);
 	/* mode names and the bound show up in the summary; a bound that
 	 * left states unchecked is not "consistent": exit 4 */
-	assert_int_equal(run("%s/pmsim check %s/good.pmt --checker true --mode random:3 --seed 9 "
-			     "--max-states 4 2>&1", bin, dir), 4);
-	assert_non_null(strstr(output, "BOUNDED: stopped at --max-states 4"));
+	cli_expect(4, "BOUNDED: stopped at --max-states 4",
+		   "%s/pmsim check %s/good.pmt --checker true --mode random:3 --seed 9 "
+		   "--max-states 4 2>&1", bin, dir);
 	assert_non_null(strstr(output, "INCOMPLETE: 1 of 5 crash points checked (20.0%)"));
 	assert_int_equal(run("%s/pmsim dump %s/good.pmt | grep -c '^fence sfence'", bin, dir), 0);
 	assert_int_equal(atoi(output), 4);
@@ -97,17 +92,16 @@ static void incomplete_exits_4(void **state)
 	assert_int_equal(run("%s/examples/applog-trace -n 2 %s/inc.pmt", bin, dir), 0);
 	assert_int_equal(run("%s/pmsim check %s/inc.pmt --checker true 2>&1", bin, dir), 0);
 	assert_null(strstr(output, "INCOMPLETE"));
-	assert_int_equal(run("%s/pmsim check %s/inc.pmt --checker true --max-states 1 2>&1",
-			     bin, dir), 4);
-	assert_non_null(strstr(output, "INCOMPLETE: 0 of 5 crash points checked (0.0%)"));
+	cli_expect(4, "INCOMPLETE: 0 of 5 crash points checked (0.0%)",
+		   "%s/pmsim check %s/inc.pmt --checker true --max-states 1 2>&1",
+		   bin, dir);
 	/* random:N far beyond the states there: the state cap cuts it */
-	assert_int_equal(run("%s/pmsim check %s/inc.pmt --checker true --max-states 50 "
-			     "--mode random:18446744073709551615 2>&1", bin, dir), 4);
-	assert_non_null(strstr(output, "INCOMPLETE"));
+	cli_expect(4, "INCOMPLETE", "%s/pmsim check %s/inc.pmt --checker true --max-states 50 "
+		   "--mode random:18446744073709551615 2>&1", bin, dir);
 	/* sampling crash points is incomplete too, and says so */
-	assert_int_equal(run("%s/pmsim check %s/inc.pmt --checker true --max-points 2 2>&1",
-			     bin, dir), 4);
-	assert_non_null(strstr(output, "2 of 5 crash points checked (40.0%); --max-points"));
+	cli_expect(4, "2 of 5 crash points checked (40.0%); --max-points",
+		   "%s/pmsim check %s/inc.pmt --checker true --max-points 2 2>&1",
+		   bin, dir);
 	/* a violation outranks incompleteness */
 	assert_int_equal(run("%s/examples/applog-trace --buggy -n 1 %s/incb.pmt", bin, dir), 0);
 	assert_int_equal(run("%s/pmsim check %s/incb.pmt --checker %s/examples/applog-check "
@@ -131,15 +125,15 @@ static void bad_checkers(void **state)
 	assert_int_equal(run("%s/examples/applog-trace -n 1 %s/one.pmt", bin, dir), 0);
 	/* a checker that fails is a failed run (1); one that cannot be
 	 * run at all is a bad --checker (2) */
-	assert_int_equal(run("%s/pmsim check %s/one.pmt --checker 'sleep 20;' --timeout 0.2 2>&1",
-			     bin, dir), 1);
-	assert_non_null(strstr(output, "timed out"));
-	assert_int_equal(run("%s/pmsim check %s/one.pmt --checker 'sh -c \"kill -ABRT \\$\\$\"' 2>&1",
-			     bin, dir), 1);
-	assert_non_null(strstr(output, "crashed"));
-	assert_int_equal(run("%s/pmsim check %s/one.pmt --checker /nonexistent/check 2>&1",
-			     bin, dir), 2);
-	assert_non_null(strstr(output, "could not be run"));
+	cli_expect(1, "timed out",
+		   "%s/pmsim check %s/one.pmt --checker 'sleep 20;' --timeout 0.2 2>&1",
+		   bin, dir);
+	cli_expect(1, "crashed",
+		   "%s/pmsim check %s/one.pmt --checker 'sh -c \"kill -ABRT \\$\\$\"' 2>&1",
+		   bin, dir);
+	cli_expect(2, "could not be run",
+		   "%s/pmsim check %s/one.pmt --checker /nonexistent/check 2>&1",
+		   bin, dir);
 }
 
 int main(void)

@@ -43,9 +43,9 @@ static int setup(void **state)
  * args are pmsim's, with $D for the scratch directory. */
 static void refuses_existing(const char *name, const char *args)
 {
-	assert_int_equal(run("D=%s; echo keep > $D/%s && %s/pmsim %s 2>&1", dir, name, bin,
-			     args), 2);
-	assert_non_null(strstr(output, "exists (--force replaces it)"));
+	cli_expect(2, "exists (--force replaces it)",
+		   "D=%s; echo keep > $D/%s && %s/pmsim %s 2>&1", dir, name, bin,
+		   args);
 	assert_int_equal(run("test \"$(cat %s/%s)\" = keep", dir, name), 0);
 	assert_int_equal(run("D=%s; %s/pmsim %s --force >/dev/null 2>&1", dir, bin, args), 0);
 }
@@ -53,16 +53,12 @@ static void refuses_existing(const char *name, const char *args)
 static void help_and_version(void **state)
 {
 	(void)state;
-	assert_int_equal(run("%s/pmsim --help 2>/dev/null", bin), 0);
-	assert_non_null(strstr(output, "pmsim check TRACE"));
+	cli_expect(0, "pmsim check TRACE", "%s/pmsim --help 2>/dev/null", bin);
 	assert_non_null(strstr(output, "exit status"));
-	assert_int_equal(run("%s/pmsim check --help 2>/dev/null", bin), 0);
-	assert_non_null(strstr(output, "--checker CMD"));
+	cli_expect(0, "--checker CMD", "%s/pmsim check --help 2>/dev/null", bin);
 	assert_int_equal(run("%s/pmsim replay -h 2>/dev/null", bin), 0);
-	assert_int_equal(run("%s/pmsim --version", bin), 0);
-	assert_non_null(strstr(output, "pmsim 2."));
-	assert_int_equal(run("%s/pmsim 2>&1 >/dev/null", bin), 2);
-	assert_non_null(strstr(output, "usage"));
+	cli_expect(0, "pmsim 2.", "%s/pmsim --version", bin);
+	cli_expect(2, "usage", "%s/pmsim 2>&1 >/dev/null", bin);
 }
 
 /* check --image: never the trace, however it is named; an existing file
@@ -74,15 +70,15 @@ static void check_image_aliases(void **state)
 	(void)state;
 	assert_int_equal(run("ln -s t.pmt %s/link.pmt && ln %s/t.pmt %s/hard.pmt", dir, dir, dir), 0);
 	for (size_t i = 0; i < sizeof(alias) / sizeof(alias[0]); i++) {
-		assert_int_equal(run("cd %s && %s/pmsim check t.pmt --checker true --image %s "
-				     "--force 2>&1", dir, bin, alias[i]), 2);
-		assert_non_null(strstr(output, "is the trace: refusing to overwrite an input"));
+		cli_expect(2, "is the trace: refusing to overwrite an input",
+			   "cd %s && %s/pmsim check t.pmt --checker true --image %s "
+			   "--force 2>&1", dir, bin, alias[i]);
 		assert_int_equal(run("cmp %s/t.pmt %s/t.orig", dir, dir), 0);
 	}
 	/* an image file the trace names is an input too */
-	assert_int_equal(run("%s/pmsim check %s/img.txt --checker true --image %s/init.img "
-			     "--force 2>&1", bin, dir, dir), 2);
-	assert_non_null(strstr(output, "an image file of the trace"));
+	cli_expect(2, "an image file of the trace",
+		   "%s/pmsim check %s/img.txt --checker true --image %s/init.img "
+		   "--force 2>&1", bin, dir, dir);
 	assert_int_equal(run("test \"$(cat %s/init.img)\" = abcdefgh", dir), 0);
 	/* an existing output: refused, kept; replaced with --force */
 	refuses_existing("out.img", "check $D/t.pmt --checker true --image $D/out.img");
@@ -98,24 +94,24 @@ static void replay_aliases(void **state)
 			     "--repro-dir %s/rep --max-reports 1 >/dev/null 2>&1", bin, dir, bin,
 			     dir), 1);
 	/* the reproducer's own trace, and the reproducer itself */
-	assert_int_equal(run("%s/pmsim replay %s/rep/violation-1.repro -o %s/b.pmt --force 2>&1",
-			     bin, dir, dir), 2);
-	assert_non_null(strstr(output, "the output is the reproducer's trace"));
+	cli_expect(2, "the output is the reproducer's trace",
+		   "%s/pmsim replay %s/rep/violation-1.repro -o %s/b.pmt --force 2>&1",
+		   bin, dir, dir);
 	assert_int_equal(run("cmp %s/b.pmt %s/b.orig", dir, dir), 0);
-	assert_int_equal(run("cp %s/rep/violation-1.repro %s/r.orig && %s/pmsim replay "
-			     "%s/rep/violation-1.repro -o %s/rep/violation-1.repro --force 2>&1",
-			     dir, dir, bin, dir, dir), 2);
-	assert_non_null(strstr(output, "the output is the reproducer itself"));
+	cli_expect(2, "the output is the reproducer itself",
+		   "cp %s/rep/violation-1.repro %s/r.orig && %s/pmsim replay "
+		   "%s/rep/violation-1.repro -o %s/rep/violation-1.repro --force 2>&1",
+		   dir, dir, bin, dir, dir);
 	assert_int_equal(run("cmp %s/rep/violation-1.repro %s/r.orig", dir, dir), 0);
 	/* an existing output */
 	refuses_existing("r.img", "replay $D/rep/violation-1.repro $D/r.img");
 	/* nothing left beside it */
 	assert_int_equal(run("ls %s | grep -c pmsim-", dir), 1);
 	/* reproducers already in --repro-dir: not replaced without --force */
-	assert_int_equal(run("%s/pmsim check %s/b.pmt --checker %s/examples/applog-check "
-			     "--repro-dir %s/rep --max-reports 1 2>&1 >/dev/null", bin, dir, bin,
-			     dir), 2);
-	assert_non_null(strstr(output, "holds reproducers already"));
+	cli_expect(2, "holds reproducers already",
+		   "%s/pmsim check %s/b.pmt --checker %s/examples/applog-check "
+		   "--repro-dir %s/rep --max-reports 1 2>&1 >/dev/null", bin, dir, bin,
+		   dir);
 	assert_int_equal(run("cmp %s/rep/violation-1.repro %s/r.orig", dir, dir), 0);
 	assert_int_equal(run("%s/pmsim check %s/b.pmt --checker %s/examples/applog-check "
 			     "--repro-dir %s/rep --max-reports 1 --force >/dev/null 2>&1", bin, dir,
@@ -183,9 +179,9 @@ static void signals_clean_up(void **state)
 static void progress_lines(void **state)
 {
 	(void)state;
-	assert_int_equal(run("%s/pmsim check %s/t.pmt --checker 'sleep 0.05; true' --progress=0.2 "
-			     "2>&1 >/dev/null", bin, dir), 0);
-	assert_non_null(strstr(output, "pmsim: progress: crash point "));
+	cli_expect(0, "pmsim: progress: crash point ",
+		   "%s/pmsim check %s/t.pmt --checker 'sleep 0.05; true' --progress=0.2 "
+		   "2>&1 >/dev/null", bin, dir);
 	assert_non_null(strstr(output, "states/s"));
 	assert_non_null(strstr(output, " left"));
 	assert_int_equal(run("%s/pmsim check %s/t.pmt --checker 'sleep 0.05; true' 2>&1 >/dev/null",
@@ -206,17 +202,16 @@ static void strict_numbers(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(run("%s/pmsim check %s/t.pmt --checker true %s 2>&1", bin, dir,
-				     bad[i]), 2);
-		assert_non_null(strstr(output, "pmsim: "));
+		cli_expect(2, "pmsim: ", "%s/pmsim check %s/t.pmt --checker true %s 2>&1", bin, dir,
+			   bad[i]);
 	}
 	/* "010" is ten, never eight; 0x10 is sixteen */
-	assert_int_equal(run("%s/pmsim check %s/t.pmt --checker true --max-states 010 2>&1",
-			     bin, dir), 4);
-	assert_non_null(strstr(output, "--max-states 10 "));
-	assert_int_equal(run("%s/pmsim check %s/t.pmt --checker true --mode random:0x10 2>&1",
-			     bin, dir), 0);
-	assert_non_null(strstr(output, "random:16,"));
+	cli_expect(4, "--max-states 10 ",
+		   "%s/pmsim check %s/t.pmt --checker true --max-states 010 2>&1",
+		   bin, dir);
+	cli_expect(0, "random:16,",
+		   "%s/pmsim check %s/t.pmt --checker true --mode random:0x10 2>&1",
+		   bin, dir);
 	assert_int_equal(run("%s/pmsim dump %s/t.pmt --events -1 2>&1", bin, dir), 2);
 	assert_int_equal(run("%s/examples/applog-trace -n 3 %s/t3.pmt && "
 			     "%s/pmsim dump %s/t3.pmt --events 010 | grep -vc '^#'", bin, dir, bin, dir), 0);
