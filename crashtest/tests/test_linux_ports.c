@@ -131,52 +131,60 @@ static void mutant_no_fence(void **state)
 	lx_mutant = LX_CORRECT;
 }
 
-/* No clwb on the tail: caught exactly when memcpy_flushcache copies a
- * tail through the cache (after the head, a remainder not a multiple of 4). */
-static void mutant_no_tail_clwb(void **state)
+/*
+ * Run the mutant on every size and alignment of path which: a case fails
+ * exactly when caught(size, align) says the mutant's mistake shows in it,
+ * and at least one case does.
+ */
+static void sweep_mutant(enum lx_mutant mutant, enum path which,
+			 bool (*caught)(size_t size, unsigned align))
 {
-	unsigned caught = 0;
+	unsigned ncaught = 0;
 
-	(void)state;
-	lx_mutant = LX_NO_TAIL_CLWB;
+	lx_mutant = mutant;
 	for (size_t size = 1; size <= MAX_SIZE; size++)
 		for (unsigned align = 0; align < 64; align++) {
-			size_t head = align % 8 ? 8 - align % 8 : 0;
-			bool tail = head < size && (size - head) % 4 != 0;
+			bool want = caught(size, align);
 			uint64_t ex;
 
-			if (head > size)
-				head = size;
-			assert_int_equal(run_path(MEMCPY_FLUSHCACHE, size, align, &ex) > 0,
-					 tail);
-			caught += tail;
+			assert_int_equal(run_path(which, size, align, &ex) > 0, want);
+			ncaught += want;
 		}
-	assert_true(caught > 0);
+	assert_true(ncaught > 0);
 	lx_mutant = LX_CORRECT;
+}
+
+/* No clwb on the tail: caught exactly when memcpy_flushcache copies a
+ * tail through the cache (after the head, a remainder not a multiple of 4). */
+static bool tail_through_cache(size_t size, unsigned align)
+{
+	size_t head = align % 8 ? 8 - align % 8 : 0;
+
+	return head < size && (size - head) % 4 != 0;
+}
+
+static void mutant_no_tail_clwb(void **state)
+{
+	(void)state;
+	sweep_mutant(LX_NO_TAIL_CLWB, MEMCPY_FLUSHCACHE, tail_through_cache);
 }
 
 /* A clwb loop stepping from the unaligned address misses the last line
  * whenever the range ends in a line that addr + 64k never lands in. */
+static bool last_line_missed(size_t size, unsigned align)
+{
+	uint64_t dst = DST_BASE + align, last = (dst + size - 1) / 64;
+	uint64_t reached = 0;
+
+	for (uint64_t p = dst; p < dst + size; p += 64)
+		reached = p / 64;
+	return reached != last;
+}
+
 static void mutant_clwb_from_addr(void **state)
 {
-	unsigned caught = 0;
-
 	(void)state;
-	lx_mutant = LX_CLWB_FROM_ADDR;
-	for (size_t size = 1; size <= MAX_SIZE; size++)
-		for (unsigned align = 0; align < 64; align++) {
-			uint64_t dst = DST_BASE + align, last = (dst + size - 1) / 64;
-			uint64_t reached = 0, ex;
-			bool missed;
-
-			for (uint64_t p = dst; p < dst + size; p += 64)
-				reached = p / 64;
-			missed = reached != last;
-			assert_int_equal(run_path(WB_CACHE_PMEM, size, align, &ex) > 0, missed);
-			caught += missed;
-		}
-	assert_true(caught > 0);
-	lx_mutant = LX_CORRECT;
+	sweep_mutant(LX_CLWB_FROM_ADDR, WB_CACHE_PMEM, last_line_missed);
 }
 
 int main(void)
