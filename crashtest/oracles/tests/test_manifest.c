@@ -40,6 +40,21 @@ static struct ctm_promise promise(uint64_t id, enum ctm_kind k,
 	return p;
 }
 
+/* A manifest written to memory: the writer tests' one output. */
+struct memout {
+	char *buf;
+	size_t len;
+	FILE *f;
+};
+
+static void memout_open(struct memout *o)
+{
+	o->buf = NULL;
+	o->len = 0;
+	o->f = open_memstream(&o->buf, &o->len);
+	assert_non_null(o->f);
+}
+
 /* Every kind and every header field survives writing and reading. */
 static void test_roundtrip(void **state)
 {
@@ -54,23 +69,22 @@ static void test_roundtrip(void **state)
 	};
 	const size_t n = sizeof(in) / sizeof(in[0]);
 	struct ctm_manifest m;
-	char *buf = NULL, err[256];
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	struct memout o;
+	char err[256];
 
 	(void)state;
-	assert_non_null(f);
+	memout_open(&o);
 	strcpy(h.scenario, "dm-ext4-write-fsync");
 	strcpy(h.fs, "ext4");
 	strcpy(h.device, "dm-linear");
 	strcpy(h.kernel, "mutant-no-flush-fence");
 	strcpy(h.workload, "write-fsync");
-	assert_int_equal(ctm_write_header(f, &h, err, sizeof(err)), 0);
+	assert_int_equal(ctm_write_header(o.f, &h, err, sizeof(err)), 0);
 	for (size_t i = 0; i < n; i++)
-		assert_int_equal(ctm_write_promise(f, &in[i], err, sizeof(err)), 0);
-	assert_int_equal(fclose(f), 0);
-	if (ctm_parse(&m, buf, len, "M", err, sizeof(err)))
-		fail_msg("%s\n%s", err, buf);
+		assert_int_equal(ctm_write_promise(o.f, &in[i], err, sizeof(err)), 0);
+	assert_int_equal(fclose(o.f), 0);
+	if (ctm_parse(&m, o.buf, o.len, "M", err, sizeof(err)))
+		fail_msg("%s\n%s", err, o.buf);
 	assert_memory_equal(&m.h, &h, sizeof(h));
 	assert_int_equal(m.n, n);
 	for (size_t i = 0; i < n; i++) {
@@ -78,7 +92,7 @@ static void test_roundtrip(void **state)
 		assert_memory_equal(&m.p[i], &in[i], sizeof(in[i]));
 	}
 	ctm_free(&m);
-	free(buf);
+	free(o.buf);
 }
 
 /* The writer refuses what the reader would refuse, and writes nothing. */
@@ -97,26 +111,25 @@ static void test_writer_refuses(void **state)
 		promise(5, CTM_DATA, "a", NULL, UINT64_MAX, 0, 0),
 	};
 	struct ctm_header h;
-	char *buf = NULL, err[256];
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	struct memout o;
+	char err[256];
 
 	(void)state;
-	assert_non_null(f);
+	memout_open(&o);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = 0;
-		assert_int_equal(ctm_write_promise(f, &bad[i], err, sizeof(err)), -1);
+		assert_int_equal(ctm_write_promise(o.f, &bad[i], err, sizeof(err)), -1);
 		assert_non_null(strstr(err, "promise of mark"));
 	}
 	memset(&h, 0, sizeof(h));
 	strcpy(h.fs, "btrfs");
-	assert_int_equal(ctm_write_header(f, &h, err, sizeof(err)), -1);
+	assert_int_equal(ctm_write_header(o.f, &h, err, sizeof(err)), -1);
 	strcpy(h.fs, "xfs");
 	strcpy(h.kernel, "two words");
-	assert_int_equal(ctm_write_header(f, &h, err, sizeof(err)), -1);
-	assert_int_equal(fclose(f), 0);
-	assert_int_equal(len, 0);
-	free(buf);
+	assert_int_equal(ctm_write_header(o.f, &h, err, sizeof(err)), -1);
+	assert_int_equal(fclose(o.f), 0);
+	assert_int_equal(o.len, 0);
+	free(o.buf);
 }
 
 /* Malformed manifests: one message naming the line and the fault. */

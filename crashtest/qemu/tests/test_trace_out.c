@@ -72,6 +72,20 @@ static void load(struct file *f)
 	}
 }
 
+/* Record i of f has this type and, unless ANY, this kind and address:
+ * the check every test makes of the records it reads back. */
+#define ANY UINT64_MAX
+static void expect_rec(const struct file *f, unsigned i, unsigned type,
+		       uint64_t kind, uint64_t addr)
+{
+	assert_true(i < f->n);
+	assert_int_equal(f->r[i].type, type);
+	if (kind != ANY)
+		assert_int_equal(f->r[i].kind, kind);
+	if (addr != ANY)
+		assert_int_equal(f->r[i].addr, addr);
+}
+
 static struct trace_out *open_with_region(uint64_t max)
 {
 	struct region_set rs = { 0 };
@@ -130,20 +144,16 @@ static void test_filter_and_clip(void **state)
 
 	load(&f);
 	assert_int_equal(f.n, 4);
-	assert_int_equal(f.r[0].type, PMTRACE_REGION);
-	assert_int_equal(f.r[0].addr, 0x100000000ull);
+	expect_rec(&f, 0, PMTRACE_REGION, ANY, 0x100000000ull);
 	assert_int_equal(le(f.r[0].payload, 8), 0x1000000);
 	assert_string_equal((const char *)f.r[0].payload + 8, "pmem0");
-	assert_int_equal(f.r[1].type, PMTRACE_STORE);
-	assert_int_equal(f.r[1].addr, 0x100000010ull);
+	expect_rec(&f, 1, PMTRACE_STORE, ANY, 0x100000010ull);
 	assert_int_equal(f.r[1].pc, 0x22);
 	assert_memory_equal(f.r[1].payload, v, 8);
-	assert_int_equal(f.r[2].type, PMTRACE_NTSTORE);
-	assert_int_equal(f.r[2].addr, 0x100000000ull);
+	expect_rec(&f, 2, PMTRACE_NTSTORE, ANY, 0x100000000ull);
 	assert_int_equal(f.r[2].len, 5);
 	assert_memory_equal(f.r[2].payload, v + 3, 5);
-	assert_int_equal(f.r[3].type, PMTRACE_FLUSH);
-	assert_int_equal(f.r[3].addr, 0x100000040ull);
+	expect_rec(&f, 3, PMTRACE_FLUSH, ANY, 0x100000040ull);
 	free(f.data);
 }
 
@@ -173,14 +183,11 @@ static void test_fence_folding(void **state)
 
 	load(&f);
 	assert_int_equal(f.n, 5);
-	assert_int_equal(f.r[1].type, PMTRACE_FENCE);
-	assert_int_equal(f.r[1].kind, PMTRACE_FENCE_LFENCE);
-	assert_int_equal(f.r[2].type, PMTRACE_FENCE);
-	assert_int_equal(f.r[2].kind, PMTRACE_FENCE_RMW);
+	expect_rec(&f, 1, PMTRACE_FENCE, PMTRACE_FENCE_LFENCE, ANY);
+	expect_rec(&f, 2, PMTRACE_FENCE, PMTRACE_FENCE_RMW, ANY);
 	assert_int_equal(f.r[2].pc, 3);
-	assert_int_equal(f.r[3].type, PMTRACE_STORE);
-	assert_int_equal(f.r[4].type, PMTRACE_FENCE);
-	assert_int_equal(f.r[4].kind, PMTRACE_FENCE_XCHG);
+	expect_rec(&f, 3, PMTRACE_STORE, ANY, ANY);
+	expect_rec(&f, 4, PMTRACE_FENCE, PMTRACE_FENCE_XCHG, ANY);
 	free(f.data);
 }
 
@@ -209,15 +216,14 @@ static void test_rep_runs(void **state)
 
 	load(&f);
 	assert_int_equal(f.n, 1 + 4 + 1 + 2);
-	assert_int_equal(f.r[1].type, PMTRACE_STORE);
-	assert_int_equal(f.r[1].addr, b);
+	expect_rec(&f, 1, PMTRACE_STORE, ANY, b);
 	assert_int_equal(f.r[1].len, 100);
 	assert_int_equal(f.r[1].pc, 0x77);
 	assert_int_equal(f.r[1].payload[99], 0x5a);
 	assert_int_equal(f.r[2].addr, b + 200);
 	assert_int_equal(f.r[3].addr, b + 208);
 	assert_int_equal(f.r[3].pc, 0x78);
-	assert_int_equal(f.r[4].type, PMTRACE_FENCE);
+	expect_rec(&f, 4, PMTRACE_FENCE, ANY, ANY);
 	assert_int_equal(f.r[5].addr, b + 216);
 	assert_int_equal(f.r[6].len, 4096);
 	assert_int_equal(f.r[7].addr, b + 8192);
@@ -248,8 +254,7 @@ static void test_max_bytes(void **state)
 	load(&f);
 	assert_true(f.size <= 4096);
 	assert_int_equal(f.n, 1 + stores + 1);
-	assert_int_equal(f.r[f.n - 1].type, PMTRACE_MARK);
-	assert_int_equal(f.r[f.n - 1].addr, TRACE_MARK_PARTIAL);
+	expect_rec(&f, f.n - 1, PMTRACE_MARK, ANY, TRACE_MARK_PARTIAL);
 	assert_non_null(strstr((const char *)f.r[f.n - 1].payload, "partial"));
 	free(f.data);
 }
