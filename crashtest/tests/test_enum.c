@@ -437,6 +437,36 @@ static struct pmsim_trace *points_trace(void)
 	return t;
 }
 
+/* The points trace and what a run of it gives: the fixture of the tests
+ * of counting and sampling crash points. */
+struct points_run {
+	struct pmsim_trace *t;
+	struct crash_log seen;
+	struct pmsim_result res;
+	struct pmsim_opts o;
+	uint64_t n;
+};
+
+static int points_setup(void **state)
+{
+	struct points_run *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return -1;
+	p->t = points_trace();
+	*state = p;
+	return 0;
+}
+
+static int points_teardown(void **state)
+{
+	struct points_run *p = *state;
+
+	pmsim_trace_free(p->t);
+	free(p);
+	return 0;
+}
+
 /* pmsim_count_points is the number of points pmsim_run visits, for every
  * kind: marks without drain marks and without an end point, events
  * without the point inside a locked RMW, fences with the RMW's point
@@ -452,77 +482,65 @@ static void count_points_is_run(void **state)
 		{ PMSIM_AT_EVENT, 11, { 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12 } },
 		{ PMSIM_AT_MARK, 2, { 5, 12 } },
 	};
-	struct pmsim_trace *t = points_trace();
-	struct crash_log seen;
-	struct pmsim_result res;
-	struct pmsim_opts o;
-	uint64_t n;
+	struct points_run *p = *state;
 
-	(void)state;
 	for (size_t k = 0; k < 3; k++) {
-		pmsim_opts_default(&o);
-		o.points = want[k].k;
-		assert_int_equal(pmsim_count_points(t, &o, &n), 0);
-		assert_int_equal(n, want[k].n);
-		run_events(t, &o, &seen, &res);
-		assert_int_equal(res.crash_points, n);
-		assert_int_equal(res.points_total, n);
-		assert_int_equal(res.points_checked, n);
-		assert_int_equal(seen.n, n);
-		assert_memory_equal(seen.ev, want[k].ev, n * sizeof(uint64_t));
-		pmsim_result_free(&res);
+		pmsim_opts_default(&p->o);
+		p->o.points = want[k].k;
+		assert_int_equal(pmsim_count_points(p->t, &p->o, &p->n), 0);
+		assert_int_equal(p->n, want[k].n);
+		run_events(p->t, &p->o, &p->seen, &p->res);
+		assert_int_equal(p->res.crash_points, p->n);
+		assert_int_equal(p->res.points_total, p->n);
+		assert_int_equal(p->res.points_checked, p->n);
+		assert_int_equal(p->seen.n, p->n);
+		assert_memory_equal(p->seen.ev, want[k].ev, p->n * sizeof(uint64_t));
+		pmsim_result_free(&p->res);
 		/* stop_event: the end point moves with it */
-		o.stop_event = 4;
-		assert_int_equal(pmsim_count_points(t, &o, &n), 0);
-		run_events(t, &o, &seen, &res);
-		assert_int_equal(res.crash_points, n);
-		pmsim_result_free(&res);
+		p->o.stop_event = 4;
+		assert_int_equal(pmsim_count_points(p->t, &p->o, &p->n), 0);
+		run_events(p->t, &p->o, &p->seen, &p->res);
+		assert_int_equal(p->res.crash_points, p->n);
+		pmsim_result_free(&p->res);
 	}
-	o.mode = (enum pmsim_mode)7;
-	assert_int_equal(pmsim_count_points(t, &o, &n), -1);
-	pmsim_trace_free(t);
+	p->o.mode = (enum pmsim_mode)7;
+	assert_int_equal(pmsim_count_points(p->t, &p->o, &p->n), -1);
 }
 
 /* max_points: that many points, evenly spread, the last one included,
  * and no state built at the others. */
 static void max_points_samples(void **state)
 {
-	struct pmsim_trace *t = points_trace();
-	struct crash_log seen;
-	struct pmsim_result res;
-	struct pmsim_opts o;
-	uint64_t n;
+	struct points_run *p = *state;
 
-	(void)state;
-	pmsim_opts_default(&o);
-	o.points = PMSIM_AT_EVENT;
-	o.max_points = 3;	/* of 11: points 4, 8 and 11 (1-based) */
-	assert_int_equal(pmsim_count_points(t, &o, &n), 0);
-	assert_int_equal(n, 3);
-	run_events(t, &o, &seen, &res);
-	assert_int_equal(seen.n, 3);
-	assert_int_equal(seen.ev[0], 4);
-	assert_int_equal(seen.ev[1], 9);
-	assert_int_equal(seen.ev[2], 12);
-	assert_int_equal(res.crash_points, 3);
-	assert_int_equal(res.points_total, 11);
-	assert_int_equal(res.points_checked, 3);
-	assert_false(res.bounded);
+	pmsim_opts_default(&p->o);
+	p->o.points = PMSIM_AT_EVENT;
+	p->o.max_points = 3;	/* of 11: points 4, 8 and 11 (1-based) */
+	assert_int_equal(pmsim_count_points(p->t, &p->o, &p->n), 0);
+	assert_int_equal(p->n, 3);
+	run_events(p->t, &p->o, &p->seen, &p->res);
+	assert_int_equal(p->seen.n, 3);
+	assert_int_equal(p->seen.ev[0], 4);
+	assert_int_equal(p->seen.ev[1], 9);
+	assert_int_equal(p->seen.ev[2], 12);
+	assert_int_equal(p->res.crash_points, 3);
+	assert_int_equal(p->res.points_total, 11);
+	assert_int_equal(p->res.points_checked, 3);
+	assert_false(p->res.bounded);
 	/* drain marks are checked all the same */
-	assert_int_equal(res.drains, 1);
-	pmsim_result_free(&res);
-	o.max_points = 1;	/* just the end */
-	run_events(t, &o, &seen, &res);
-	assert_int_equal(seen.n, 1);
-	assert_int_equal(seen.ev[0], 12);
-	pmsim_result_free(&res);
-	o.max_points = 1000;	/* more than there are: all */
-	assert_int_equal(pmsim_count_points(t, &o, &n), 0);
-	assert_int_equal(n, 11);
-	run_events(t, &o, &seen, &res);
-	assert_int_equal(seen.n, 11);
-	pmsim_result_free(&res);
-	pmsim_trace_free(t);
+	assert_int_equal(p->res.drains, 1);
+	pmsim_result_free(&p->res);
+	p->o.max_points = 1;	/* just the end */
+	run_events(p->t, &p->o, &p->seen, &p->res);
+	assert_int_equal(p->seen.n, 1);
+	assert_int_equal(p->seen.ev[0], 12);
+	pmsim_result_free(&p->res);
+	p->o.max_points = 1000;	/* more than there are: all */
+	assert_int_equal(pmsim_count_points(p->t, &p->o, &p->n), 0);
+	assert_int_equal(p->n, 11);
+	run_events(p->t, &p->o, &p->seen, &p->res);
+	assert_int_equal(p->seen.n, 11);
+	pmsim_result_free(&p->res);
 }
 
 /* eADR with sampling: a skipped point's window becomes durable, so the
@@ -586,8 +604,10 @@ int main(void)
 		cmocka_unit_test(crash_point_kinds),
 		cmocka_unit_test(eadr_marks),
 		cmocka_unit_test(million_states),
-		cmocka_unit_test(count_points_is_run),
-		cmocka_unit_test(max_points_samples),
+		cmocka_unit_test_setup_teardown(count_points_is_run, points_setup,
+						points_teardown),
+		cmocka_unit_test_setup_teardown(max_points_samples, points_setup,
+						points_teardown),
 		cmocka_unit_test(max_points_eadr),
 		cmocka_unit_test(coverage_when_bounded),
 	};
