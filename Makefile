@@ -29,7 +29,7 @@ help:
 	@echo "  make bench-report     rebuild summary and charts from raw data (RUN=results/<id>)"
 	@echo "  make crashtest        power-fail simulation of the kernel DAX paths (SET=quick|full)"
 	@echo "  make crashtest-bench  simulator and crash-test throughput"
-	@echo "  make fuzz             fuzz the trace reader (FUZZ_SECONDS=600)"
+	@echo "  make fuzz             fuzz the trace, reproducer and manifest readers (FUZZ_SECONDS=600 each)"
 	@echo "  make test             everything below, plus the VM tests (DAXLAB_SKIP_VM=1: none)"
 	@echo "  make test-unit        unit tests of every C component (build/rel)"
 	@echo "  make test-asan        the unit tests built with ASan+UBSan (build/asan)"
@@ -106,8 +106,11 @@ crashtest:
 crashtest-bench: pmsim
 	@crashtest/simbench/run
 
+# Each reader of untrusted input for FUZZ_SECONDS: the trace and
+# reproducer readers (libpmsim), then the manifest reader (ctoracle).
 fuzz: deps
 	@$(MAKE) -s -C crashtest fuzz FUZZ_SECONDS=$(or $(FUZZ_SECONDS),600)
+	@$(MAKE) -s -C crashtest/oracles fuzz FUZZ_SECONDS=$(or $(FUZZ_SECONDS),600)
 
 clean:
 	rm -rf build
