@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 bool dx_same_file(const char *a, const char *b)
@@ -22,15 +24,11 @@ bool dx_same_file(const char *a, const char *b)
 	       sa.st_ino == sb.st_ino;
 }
 
-int dx_tmpdir_make(char *dir, size_t len, const char *prefix, char *err,
-		   size_t errlen)
+int dx_tmpdir_make_under(char *dir, size_t len, const char *base,
+			 const char *prefix, char *err, size_t errlen)
 {
-	const char *base = getenv("TMPDIR");
-	int n;
+	int n = snprintf(dir, len, "%s/%s.XXXXXX", base, prefix);
 
-	if (!base || !*base)
-		base = "/tmp";
-	n = snprintf(dir, len, "%s/%s.XXXXXX", base, prefix);
 	if (n < 0 || (size_t)n >= len) {
 		snprintf(err, errlen, "scratch directory under %s: path too long",
 			 base);
@@ -42,6 +40,36 @@ int dx_tmpdir_make(char *dir, size_t len, const char *prefix, char *err,
 		return -1;
 	}
 	return 0;
+}
+
+int dx_tmpdir_make(char *dir, size_t len, const char *prefix, char *err,
+		   size_t errlen)
+{
+	const char *base = getenv("TMPDIR");
+
+	return dx_tmpdir_make_under(dir, len, base && *base ? base : "/tmp",
+				    prefix, err, errlen);
+}
+
+static int64_t avail(const struct statvfs *v)
+{
+	uint64_t b = (uint64_t)v->f_bavail * v->f_frsize;
+
+	return b > INT64_MAX ? INT64_MAX : (int64_t)b;
+}
+
+int64_t dx_free_bytes(const char *path)
+{
+	struct statvfs v;
+
+	return statvfs(path, &v) ? -1 : avail(&v);
+}
+
+int64_t dx_free_bytes_fd(int fd)
+{
+	struct statvfs v;
+
+	return fstatvfs(fd, &v) ? -1 : avail(&v);
 }
 
 /* nftw passes no user data: dx_tree_remove is not thread-safe. */

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -72,6 +74,33 @@ static void test_tmpdir(void **state)
 		unsetenv("TMPDIR");
 }
 
+/* The number a refusal quotes: statvfs's available blocks times their
+ * size, the same through a path and an open file; -1 where there is no
+ * file system to ask. */
+static void test_free_bytes(void **state)
+{
+	struct statvfs v;
+	char d[128], err[256];
+	int fd;
+
+	(void)state;
+	assert_int_equal(statvfs(dir, &v), 0);
+	assert_true(dx_free_bytes(dir) >= 0);
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	assert_true(fd >= 0);
+	assert_true(dx_free_bytes_fd(fd) >= 0);
+	close(fd);
+	errno = 0;
+	assert_int_equal(dx_free_bytes(in_dir("missing")), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(dx_free_bytes_fd(-1), -1);
+	/* dx_tmpdir_make_under: the base named, not $TMPDIR's. */
+	assert_int_equal(dx_tmpdir_make_under(d, sizeof(d), dir, "u", err,
+					      sizeof(err)), 0);
+	assert_int_equal(strncmp(d, dir, strlen(dir)), 0);
+	assert_non_null(strstr(d, "/u."));
+}
+
 static void test_tree_remove(void **state)
 {
 	char top[160], outside[160], p[200];
@@ -125,6 +154,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_file),
 		cmocka_unit_test(test_tmpdir),
+		cmocka_unit_test(test_free_bytes),
 		cmocka_unit_test(test_tree_remove),
 		cmocka_unit_test(test_write_file),
 	};

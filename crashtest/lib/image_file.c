@@ -13,9 +13,9 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "daxlab/files.h"
 #include "image_file.h"
 
 #define PAGE 4096u
@@ -99,9 +99,8 @@ static int write_out(int fd, const unsigned char *p, size_t n, uint64_t off,
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0 && (errno == ENOSPC || errno == EDQUOT)) {
-			struct statvfs v;
-			uint64_t avail = fstatvfs(fd, &v) ? 0 :
-				(uint64_t)v.f_bavail * v.f_frsize;
+			int64_t free_now = dx_free_bytes_fd(fd);
+			uint64_t avail = free_now < 0 ? 0 : (uint64_t)free_now;
 
 			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES,
 						 "%s: no space left writing the crash image: it needs up to %"
@@ -123,7 +122,7 @@ int pms_image_file_write(const struct sim *s, unsigned char *const *data,
 	const struct pmsim_trace *t = s->t;
 	uint64_t *off = calloc(t->nreg ? t->nreg : 1, sizeof(*off));
 	uint64_t total, need, avail, have = 0;
-	struct statvfs v;
+	int64_t free_now;
 	struct stat st;
 	int r = 0;
 
@@ -133,8 +132,9 @@ int pms_image_file_write(const struct sim *s, unsigned char *const *data,
 	need = pms_image_data_bytes(s);
 	if (!fstat(fd, &st))
 		have = (uint64_t)st.st_blocks * 512;	/* freed by the truncation */
-	if (!fstatvfs(fd, &v)) {
-		avail = (uint64_t)v.f_bavail * v.f_frsize + have;
+	free_now = dx_free_bytes_fd(fd);
+	if (free_now >= 0) {
+		avail = (uint64_t)free_now + have;
 		if (need > avail) {
 			free(off);
 			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES,

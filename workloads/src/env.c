@@ -9,12 +9,12 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "daxlab/clock.h"
+#include "daxlab/files.h"
 #include "mapping.h"	/* MAP_SYNC for older libc headers */
 #include "target.h"
 
@@ -179,9 +179,9 @@ static void probe_mount(struct env *e, const char *path, dev_t dev)
 
 uint64_t env_free_bytes(int fd)
 {
-	struct statvfs sv;
+	int64_t b = dx_free_bytes_fd(fd);
 
-	return fstatvfs(fd, &sv) ? 0 : (uint64_t)sv.f_bavail * sv.f_frsize;
+	return b < 0 ? 0 : (uint64_t)b;
 }
 
 int env_try_map_sync(int fd)

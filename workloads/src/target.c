@@ -11,9 +11,9 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "daxlab/files.h"
 #include "daxwl.h"
 #include "stop.h"
 #include "verify.h"
@@ -66,20 +66,20 @@ static int fill(struct daxwl_run *r, uint64_t off, uint64_t len, const char *wha
 static int check_space(struct daxwl_run *r, const char *path, uint64_t need)
 {
 	char *dup = strdup(path);
-	struct statvfs sv;
 	struct rlimit rl;
+	int64_t avail;
 	int rc = 0;
 
 	if (!dup)
 		return err_nomem(&r->err, strlen(path) + 1, "a path");
-	if (statvfs(dirname(dup), &sv)) {
+	avail = dx_free_bytes(dirname(dup));
+	if (avail < 0) {
 		rc = err_set(&r->err, DX_EXIT_USAGE, errno,
 			     "cannot create %s: its directory is not usable", path);
-	} else if ((uint64_t)sv.f_bavail * sv.f_frsize < need) {
+	} else if ((uint64_t)avail < need) {
 		rc = err_set(&r->err, DX_EXIT_RESOURCES, 0,
 			     "%s needs %llu bytes, %llu bytes are free there", path,
-			     (unsigned long long)need,
-			     (unsigned long long)sv.f_bavail * sv.f_frsize);
+			     (unsigned long long)need, (unsigned long long)avail);
 	} else if (!getrlimit(RLIMIT_FSIZE, &rl) && rl.rlim_cur != RLIM_INFINITY &&
 		   r->c.size > rl.rlim_cur) {
 		rc = err_set(&r->err, DX_EXIT_RESOURCES, 0,

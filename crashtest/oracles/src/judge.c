@@ -12,6 +12,7 @@
 
 #include "daxlab/clock.h"
 #include "daxlab/exit.h"
+#include "daxlab/files.h"
 #include "daxlab/mix.h"
 #include "daxlab/num.h"
 #include "daxlab/pattern.h"
@@ -217,7 +218,7 @@ static int alloc_common(struct judge **jp, const struct ctm_manifest *m,
 static int check_space(const struct judge *j, char *err, size_t errlen)
 {
 	uint64_t need = j->ncand * j->loc.block_size + (1u << 20);
-	int64_t avail = scratch_free_bytes(j->workdir);
+	int64_t avail = dx_free_bytes(j->workdir);
 
 	if (avail >= 0 && (uint64_t)avail < need) {
 		snprintf(err, errlen, "not enough space in %s for the scratch "

@@ -14,9 +14,7 @@
 #include <stdint.h>
 
 /* Make the directory; its path into dir. 0, or -1 with err. Removed
- * with common's dx_tree_remove(). */
+ * with common's dx_tree_remove(); its free space is dx_free_bytes(). */
 int scratch_make(char *dir, size_t len, char *err, size_t errlen);
-/* Bytes free for an unprivileged writer in dir's file system, or -1. */
-int64_t scratch_free_bytes(const char *dir);
 
 #endif /* SCRATCH_H */

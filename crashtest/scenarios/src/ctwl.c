@@ -11,17 +11,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "ctcli.h"
 #include "ctmanifest.h"
 #include "ctwl.h"
 #include "daxlab/exit.h"
+#include "daxlab/files.h"
 #include "pmmark.h"
 
 extern const struct ctwl_workload ctwl_write_fsync, ctwl_osync_write,
@@ -142,15 +143,15 @@ static FILE *create_manifest(const char *path, int force)
 
 static int out_of_space(const struct ctwl *c)
 {
-	struct statvfs st;
+	int64_t avail = dx_free_bytes(c->dir);
 
-	if (statvfs(c->dir, &st))
+	if (avail < 0)
 		fprintf(stderr, "ctwl: %s is full: the workload writes about %zu "
 			"bytes\n", c->dir, c->bytes);
 	else
 		fprintf(stderr, "ctwl: %s is full: the workload writes about %zu "
-			"bytes, %llu bytes are free now\n", c->dir, c->bytes,
-			(unsigned long long)st.f_bavail * st.f_frsize);
+			"bytes, %" PRId64 " bytes are free now\n", c->dir, c->bytes,
+			avail);
 	return DX_EXIT_RESOURCES;
 }
 
