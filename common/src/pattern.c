@@ -11,6 +11,13 @@
 
 enum { CHUNK = 1 << 20 };
 
+/* The pattern's byte at file offset o. */
+static inline unsigned char pattern_byte(enum dx_pattern kind, uint64_t seed,
+					 uint64_t o)
+{
+	return (unsigned char)(dx_pattern_word(kind, seed, o >> 3) >> (8 * (o & 7)));
+}
+
 /* Store w at p in little-endian byte order, the order the pattern is
  * defined in, as one 8-byte store rather than eight byte stores. */
 static inline void put_le64(unsigned char *p, uint64_t w)
@@ -40,9 +47,7 @@ void dx_pattern_fill(enum dx_pattern kind, uint64_t seed, uint64_t off,
 
 	/* Head and tail are the bytes of a word cut by the buffer's ends. */
 	for (; i < len && ((off + i) & 7); i++)
-		b[i] = (unsigned char)(dx_pattern_word(kind, seed,
-						       (off + i) >> 3) >>
-				       (8 * ((off + i) & 7)));
+		b[i] = pattern_byte(kind, seed, off + i);
 	if (kind == DX_PATTERN_CTWL)
 		i += fill_words(DX_PATTERN_CTWL, seed, (off + i) >> 3, b + i,
 				(len - i) / 8);
@@ -50,9 +55,7 @@ void dx_pattern_fill(enum dx_pattern kind, uint64_t seed, uint64_t off,
 		i += fill_words(DX_PATTERN_DAXWL, seed, (off + i) >> 3, b + i,
 				(len - i) / 8);
 	for (; i < len; i++)
-		b[i] = (unsigned char)(dx_pattern_word(kind, seed,
-						       (off + i) >> 3) >>
-				       (8 * ((off + i) & 7)));
+		b[i] = pattern_byte(kind, seed, off + i);
 }
 
 /* Whether buf (file offsets [o, o + n), within one word) matches. */
