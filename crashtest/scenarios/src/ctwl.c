@@ -26,12 +26,13 @@
 #include "pmmark.h"
 
 extern const struct ctwl_workload ctwl_write_fsync, ctwl_osync_write,
-	ctwl_dsync_write, ctwl_mmap_msync, ctwl_map_sync, ctwl_dir_ops,
-	ctwl_trunc_falloc;
+	ctwl_dsync_write, ctwl_mmap_msync, ctwl_map_sync, ctwl_map_sync_new,
+	ctwl_dir_ops, ctwl_trunc_falloc;
 
 const struct ctwl_workload *const ctwl_workloads[] = {
 	&ctwl_write_fsync, &ctwl_osync_write, &ctwl_dsync_write,
-	&ctwl_mmap_msync, &ctwl_map_sync, &ctwl_dir_ops, &ctwl_trunc_falloc,
+	&ctwl_mmap_msync, &ctwl_map_sync, &ctwl_map_sync_new, &ctwl_dir_ops,
+	&ctwl_trunc_falloc,
 	NULL,
 };
 

@@ -127,9 +127,27 @@ static int pmem2_fail(const char *what)
 	return -1;
 }
 
-static int map_sync(struct ctwl *c)
+/* Create name with size bytes and make nothing durable: the first MAP_SYNC
+ * fault must make the name and the size durable with the block it maps. */
+static int create_fresh(struct ctwl *c, const char *name, size_t size)
 {
-	const char *name = "mapsync";
+	int fd = open(ctwl_path(c, name), O_RDWR | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0)
+		return ctwl_err("creating %s", name);
+	if (ftruncate(fd, (off_t)size)) {
+		ctwl_err("sizing %s to %zu", name, size);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Stores through a MAP_SYNC mapping of name, made durable by libpmem2.
+ * fresh: the file was just created and nothing made it durable, so each
+ * mark also promises what reaches the data: its name and its size. */
+static int map_sync_file(struct ctwl *c, const char *name, int fresh)
+{
 	size_t size = file_size(c);
 	struct pmem2_config *cfg = NULL;
 	struct pmem2_source *src = NULL;
@@ -137,7 +155,9 @@ static int map_sync(struct ctwl *c)
 	unsigned char *addr, *tmp = NULL;
 	pmem2_memcpy_fn copy;
 	pmem2_persist_fn persist;
-	int fd = create_sparse(c, name, size), rc = -1, err;
+	int fd = fresh ? create_fresh(c, name, size) :
+			 create_sparse(c, name, size);
+	int rc = -1, err;
 
 	if (fd < 0)
 		return -1;
@@ -186,6 +206,11 @@ static int map_sync(struct ctwl *c)
 			copy(addr + off, tmp, len, 0);
 			id = ctwl_mark(c, "pmem2 memcpy returned");
 		}
+		if (fresh && (ctwl_name(c, id, name) ||
+			      ctwl_size(c, id, name, size))) {
+			rc = -1;
+			break;
+		}
 		rc = ctwl_data(c, id, name, off, len, seed);
 	}
 out:
@@ -198,6 +223,16 @@ out:
 	return rc;
 }
 
+static int map_sync(struct ctwl *c)
+{
+	return map_sync_file(c, "mapsync", 0);
+}
+
+static int map_sync_new(struct ctwl *c)
+{
+	return map_sync_file(c, "mapsync-new", 1);
+}
+
 const struct ctwl_workload ctwl_mmap_msync = {
 	.name = "mmap-msync",
 	.promise = "stores through a shared mapping are durable once msync(MS_SYNC) of their pages returns",
@@ -208,4 +243,10 @@ const struct ctwl_workload ctwl_map_sync = {
 	.name = "map-sync",
 	.promise = "stores through a MAP_SYNC mapping are durable once libpmem2's flush (persist or memcpy) returns",
 	.run = map_sync,
+};
+
+const struct ctwl_workload ctwl_map_sync_new = {
+	.name = "map-sync-new",
+	.promise = "stores through a MAP_SYNC mapping of a file created just before (nothing synced) are durable, and reachable by its name and size, once libpmem2's flush returns",
+	.run = map_sync_new,
 };

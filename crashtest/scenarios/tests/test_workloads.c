@@ -215,6 +215,14 @@ static void test_map_sync_needs_dax(void **s)
 	assert_non_null(strstr(ctwl_output(), "MAP_SYNC is not supported"));
 }
 
+/* The new-file variant refuses the same way, after creating its file. */
+static void test_map_sync_new_needs_dax(void **s)
+{
+	(void)s;
+	assert_int_equal(run_workload("map-sync-new"), 3);
+	assert_non_null(strstr(ctwl_output(), "mapsync-new: MAP_SYNC is not supported"));
+}
+
 static void expect_output(const char *msg)
 {
 	const char *out = ctwl_output();
@@ -326,6 +334,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_dir_ops),
 		cmocka_unit_test(test_trunc_falloc),
 		cmocka_unit_test(test_map_sync_needs_dax),
+		cmocka_unit_test(test_map_sync_new_needs_dax),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_help_version),
 		cmocka_unit_test(test_manifest_output),
