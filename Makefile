@@ -9,7 +9,7 @@ COMPONENTS := common workloads crashtest
 
 .PHONY: help deps build daxwl pmsim kernel kernel-gc test test-unit test-asan test-shell \
 	test-bench test-badinput test-vm test-lockdep test-prefixes bench bench-report crashtest \
-	crashtest-bench fuzz clean
+	crashtest-bench fstests fuzz clean
 
 # One line per target; tests/bench/make-help.sh checks that every .PHONY
 # target is here.
@@ -29,6 +29,9 @@ help:
 	@echo "  make bench-report     rebuild summary and charts from raw data (RUN=results/<id>)"
 	@echo "  make crashtest        power-fail simulation of the kernel DAX paths (SET=quick|full)"
 	@echo "  make crashtest-bench  simulator and crash-test throughput"
+	@echo "  make fstests          fstests on DAX mounts, stock vs patched, one guest per CPU;"
+	@echo "                        FSTESTS=checkout|tarball, FS=ext2,ext4,xfs, GROUP=dax,"
+	@echo "                        TESTS=\"generic/470 ...\" or LIST=fstests/generic-dax.list, OUT=DIR FORCE=1"
 	@echo "  make fuzz             fuzz the trace, reproducer and manifest readers (FUZZ_SECONDS=600 each)"
 	@echo "  make test             everything below, plus the VM tests (DAXLAB_SKIP_VM=1: none)"
 	@echo "  make test-unit        unit tests of every C component (build/rel)"
@@ -102,6 +105,13 @@ bench-report:
 # crashtest/run checks its options first and builds what it runs itself.
 crashtest:
 	@crashtest/run $(if $(SET),--set $(SET))
+
+# scripts/fstests checks its options first, then builds fstests (cached);
+# the kernels come from make kernel.
+fstests: kernel
+	@scripts/fstests $(if $(FSTESTS),--fstests $(FSTESTS)) $(if $(FS),--fs $(FS)) \
+		$(if $(GROUP),--group $(GROUP)) $(if $(TESTS),--tests "$(TESTS)") \
+		$(if $(LIST),--list $(LIST)) $(if $(OUT),--out $(OUT)) $(if $(FORCE),--force)
 
 crashtest-bench: pmsim
 	@crashtest/simbench/run

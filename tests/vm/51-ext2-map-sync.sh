@@ -6,7 +6,9 @@
 # the pmem device with O_DIRECT, past the page cache, right after the fault
 # and finds the new block there. The same write through a plain MAP_SHARED
 # mapping is not yet on the device (periodic writeback is off), which shows
-# that the check can fail; after sync it is.
+# that the check can fail; after sync it is. A file created just before its
+# first MAP_SYNC fault, never synced, is on the device by its name right
+# after the fault; through a plain mapping its name is not.
 # vm: nvdimm=1
 # shellcheck source-path=SCRIPTDIR source=common.sh disable=SC1091
 . "$(dirname "$0")/common.sh"
@@ -59,6 +61,17 @@ if [ "$kernel" = patched ]; then
 		not_ok "new block is in the block map on the device right after the MAP_SYNC fault" \
 			"debugfs -D bmap printed '$blk'"
 	fi
+	# A file created just before its first MAP_SYNC fault, nothing synced:
+	# the fault must also write the directory entry that reaches it.
+	out=$(xfs_io -f -c "truncate 1m" -c "mmap -S -rw 0 1m" \
+		-c "mwrite $((page * 4096)) 4096" "$mnt/fresh" 2>&1 || true)
+	blk=$(on_media fresh)
+	if [ -z "$out" ] && [ -n "$blk" ] && [ "$blk" != 0 ]; then
+		ok "a new, never synced file is on the device by its name, with block $blk, right after the MAP_SYNC fault"
+	else
+		not_ok "a new, never synced file is on the device by its name right after the MAP_SYNC fault" \
+			"xfs_io: '$out'; debugfs -D bmap /fresh printed '$blk'"
+	fi
 else
 	if grep -q 'Operation not supported' <<<"$out"; then
 		ok "mmap(MAP_SYNC) fails with EOPNOTSUPP"
@@ -67,6 +80,15 @@ else
 	fi
 fi
 
+# Control: a plain shared mapping leaves the block map in memory only, and
+# a new file's name too.
+xfs_io -f -c "truncate 1m" -c "mmap -rw 0 1m" -c "mwrite $((page * 4096)) 4096" "$mnt/fresh-plain"
+if debugfs -D -R "stat /fresh-plain" "$pmem" 2>&1 | grep -q 'File not found'; then
+	ok "without MAP_SYNC a new file's name is not yet on the device"
+else
+	not_ok "without MAP_SYNC a new file's name is not yet on the device" \
+		"$(debugfs -D -R "stat /fresh-plain" "$pmem" 2>&1 | head -n 3)"
+fi
 # Control: a plain shared mapping leaves the block map in memory only.
 new_file plain
 xfs_io -c "mmap -rw 0 1m" -c "mwrite $((page * 4096)) 4096" "$mnt/plain"
