@@ -1,4 +1,4 @@
-"""The command line of both reports.
+"""The command line of the reports.
 
     python3 -m daxreport [bench] RUN [--out DIR [--force]]
         results.csv, summary.md and chart data of a bench run, from its raw
@@ -6,6 +6,9 @@
         gnuplot.
     python3 -m daxreport crash [--assemble] RUN
         report.md (and crash.json) of a crash-test run (daxreport.crash).
+    python3 -m daxreport fstests [--base NAME] [--known FILE] [--out DIR [--force]] RUN
+        summary.md and summary.json of an fstests gate run, base against
+        series (daxreport.fstests).
     python3 -m daxreport --help | --version
 
 Exit status: see daxreport/__init__.py (0 ok, 1 a finding or an internal
@@ -155,6 +158,9 @@ def dispatch(argv):
     if argv[:1] == ["crash"]:
         from . import crash
         return crash.main(argv[1:])
+    if argv[:1] == ["fstests"]:
+        from . import fstests
+        return fstests.main(argv[1:])
     if argv[:1] == ["bench"]:
         argv = argv[1:]
     return bench(argv)
