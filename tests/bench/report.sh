@@ -149,8 +149,14 @@ refuses "bench/report refuses a directory without raw/" "not a bench run" "$top/
 refuses "bench/report refuses a missing run" "is not a directory" "$top/bench/report" "$scratch/nothing"
 refuses "bench/report wants exactly one run" "usage: bench/report" "$top/bench/report"
 
-# A new run never overwrites an old one.
-d1=$(new_run_dir "$scratch/results") d2=$(new_run_dir "$scratch/results")
+# A new run never overwrites an old one. Both runs start in one second of
+# the test's own clock: on a loaded machine two calls of date can fall in
+# two seconds, and the case would test nothing.
+in_one_second() {
+	date() { echo 20261130-120000; }
+	new_run_dir "$1"
+}
+d1=$(in_one_second "$scratch/results") d2=$(in_one_second "$scratch/results")
 check "two runs started in the same second get two directories" \
 	bash -c "[ -d '$d1' ] && [ -d '$d2' ] && [ '$d1' != '$d2' ] && [ '$d2' = '$d1-2' ]"
 finish
