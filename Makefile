@@ -4,6 +4,17 @@ TOP := $(CURDIR)
 CACHE ?= $(or $(DAXLAB_CACHE),$(HOME)/.cache/daxlab)
 export DAXLAB_CACHE := $(CACHE)
 
+# BASE= and SERIES= choose the kernel base and the patch series that every
+# entry point builds, tests and judges (scripts/kernel --help). A path is
+# made absolute here, so scripts that change directory still find it.
+abs_or_word = $(if $(wildcard $(1)),$(abspath $(1)),$(1))
+ifneq ($(BASE),)
+export DAXLAB_BASE := $(call abs_or_word,$(BASE))
+endif
+ifneq ($(SERIES),)
+export DAXLAB_SERIES := $(call abs_or_word,$(SERIES))
+endif
+
 # common/ (the shared C helpers) first: the others link it.
 COMPONENTS := common workloads crashtest
 
@@ -15,12 +26,14 @@ COMPONENTS := common workloads crashtest
 # target is here.
 help:
 	@echo "daxlab entry points (make TARGET [VAR=value ...]):"
+	@echo "  Every kernel entry point takes BASE=6.1|6.12|DIR[@REV]|FILE.tar.xz (default 6.1)"
+	@echo "  and SERIES=DIR|A..B (default: the reference series for the base)."
 	@echo "  make help             this list"
 	@echo "  make deps             install the Debian packages (idempotent)"
 	@echo "  make build            build every C component (build/rel/)"
 	@echo "  make daxwl            build the DAX workload generator only"
 	@echo "  make pmsim            build the crash-test simulator and its tools only"
-	@echo "  make kernel           build stock and patched Linux 6.1 (cached)"
+	@echo "  make kernel           build the base (stock) and base+series (patched) kernels (cached)"
 	@echo "  make kernel-gc        remove cached kernel trees nothing current uses"
 	@echo "  make bench            DAX performance matrix, stock vs patched (results/<id>/);"
 	@echo "                        BENCH=full, TARGET=/mnt/pmem (host DAX mount, no kernel"

@@ -90,10 +90,12 @@ first_line() { { "$@" 2>&1 || true; } | head -n1 | tr -d '\r'; }
 # plugin counted events.
 write_env() {
 	local mode=$1 accel=$2 kernels=$3 where=$4 clock=${5:-wall} counts=${6:-0} k kd cfg rel kjson="{}"
-	local plugin=null series
+	local plugin=null series ksrc
 	[ "$counts" != 1 ] || plugin=$(jq -cn --arg so "${PMCOUNT#"$top"/}" \
 		'{name: "pmcount", file: $so, mem: "first", system_map: true}')
 	series=$("$top/scripts/kernel" series-hash 2>/dev/null || echo unknown)
+	# The base and the series by name and hash (scripts/kernel describe).
+	ksrc=$("$top/scripts/kernel" describe 2>/dev/null || echo null)
 	for k in $kernels; do
 		[ "$k" != host ] || continue
 		kd=${kdirs[$k]:-}
@@ -122,11 +124,11 @@ write_env() {
 		--arg set "$set_name" --arg matrix "${matrix#"$top"/}" \
 		--arg commit "$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
 		--argjson kernels "$kjson" --argjson clock "$(clock_json "$clock")" \
-		--argjson plugin "$plugin" --arg series "$series" \
+		--argjson plugin "$plugin" --arg series "$series" --argjson ksrc "$ksrc" \
 		--arg dirty "$(git -C "$top" status --porcelain 2>/dev/null | grep -qv '^??' && echo true || echo false)" \
 		'{date: $date, host: $host, mode: $mode, target: (if $where == "" then null else $where end),
 		  set: $set, matrix: $matrix, commit: $commit, commit_dirty: ($dirty == "true"),
-		  series_sha256: $series, clock: $clock, plugin: $plugin,
+		  series_sha256: $series, kernel_source: $ksrc, clock: $clock, plugin: $plugin,
 		  cpu: {model: $cpu, online: ($ncpu | tonumber), mem_kib: ($mem | tonumber)},
 		  host_kernel: $hkernel,
 		  accel: (if $accel == "" then null else $accel end),

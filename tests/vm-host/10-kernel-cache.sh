@@ -12,7 +12,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/tap.sh"
 tap_workdir kcache
 
-tests=("gc keeps the current stock, patched and variant builds"
+tests=("gc keeps the current stock, patched and variant builds, and other bases' builds"
 	"gc removes old trees and old builds of current trees"
 	"drain-points names the REQ_PREFLUSH and REQ_FUA completions in pmem_submit_bio"
 	"drain-points refuses a kernel without pmem_submit_bio")
@@ -31,13 +31,19 @@ pa_tree=$(basename "$(dirname "$patched")") pa_obj=$(basename "$patched")
 mkdir -p "$k/trees/$st_tree/$st_obj" "$k/trees/$st_tree/build-0ld0ld0ld0ld0ld0" \
 	"$k/trees/$pa_tree/$pa_obj" "$k/trees/patched-0123456789abcdef/build-0123456789abcdef" \
 	"$k/trees/variant-m-aaaaaaaaaaaaaaaa/build-bbbbbbbbbbbbbbbb" \
-	"$k/trees/variant-m-cccccccccccccccc/build-dddddddddddddddd" "$k/variants"
-ln -s "$k/trees/variant-m-aaaaaaaaaaaaaaaa/build-bbbbbbbbbbbbbbbb" "$k/variants/m"
-ln -s "$k/trees/variant-gone-eeeeeeeeeeeeeeee/build-ffffffffffffffff" "$k/variants/gone"
+	"$k/trees/variant-m-cccccccccccccccc/build-dddddddddddddddd" \
+	"$k/trees/stock-1111111111111111/build-2222222222222222" \
+	"$k/bases/6.1/series-0123456789abcdef/variants" "$k/bases/6.12" "$k/variants"
+ln -s "$k/trees/variant-m-aaaaaaaaaaaaaaaa/build-bbbbbbbbbbbbbbbb" "$k/bases/6.1/series-0123456789abcdef/variants/m"
+ln -s "$k/trees/variant-gone-eeeeeeeeeeeeeeee/build-ffffffffffffffff" "$k/bases/6.1/series-0123456789abcdef/variants/gone"
+# Another base's build, and a link from before there were bases.
+ln -s "$k/trees/stock-1111111111111111/build-2222222222222222" "$k/bases/6.12/stock"
+ln -s "$k/trees/variant-gone-eeeeeeeeeeeeeeee/build-ffffffffffffffff" "$k/variants/old"
 rc=0
 DAXLAB_CACHE=$cache "$top/scripts/kernel" gc >"$work/gc.out" 2>&1 || rc=$?
 
-kept=("$st_tree/$st_obj" "$pa_tree/$pa_obj" variant-m-aaaaaaaaaaaaaaaa/build-bbbbbbbbbbbbbbbb)
+kept=("$st_tree/$st_obj" "$pa_tree/$pa_obj" variant-m-aaaaaaaaaaaaaaaa/build-bbbbbbbbbbbbbbbb
+	stock-1111111111111111/build-2222222222222222)
 missing=()
 for d in "${kept[@]}"; do [ -d "$k/trees/$d" ] || missing+=("$d"); done
 if [ "$rc" = 0 ] && [ ${#missing[@]} -eq 0 ]; then
@@ -50,7 +56,8 @@ left=()
 for d in "$st_tree/build-0ld0ld0ld0ld0ld0" patched-0123456789abcdef variant-m-cccccccccccccccc; do
 	[ ! -e "$k/trees/$d" ] || left+=("$d")
 done
-[ ! -L "$k/variants/gone" ] || left+=("variants/gone")
+[ ! -L "$k/bases/6.1/series-0123456789abcdef/variants/gone" ] || left+=("variants/gone")
+[ ! -L "$k/variants/old" ] || left+=("variants/old")
 if [ "$rc" = 0 ] && [ ${#left[@]} -eq 0 ] && grep -q '^3 old kernel tree' "$work/gc.out"; then
 	ok "${tests[1]}"
 else
