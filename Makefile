@@ -20,7 +20,7 @@ COMPONENTS := common workloads crashtest
 
 .PHONY: help deps build daxwl pmsim kernel kernel-gc test test-unit test-asan test-shell \
 	test-bench test-badinput test-vm test-lockdep test-prefixes bench bench-report crashtest \
-	crashtest-bench fstests fuzz clean
+	crashtest-bench fstests judge fuzz clean
 
 # One line per target; tests/bench/make-help.sh checks that every .PHONY
 # target is here.
@@ -45,6 +45,9 @@ help:
 	@echo "  make fstests          fstests on DAX mounts, stock vs patched, one guest per CPU;"
 	@echo "                        FSTESTS=checkout|tarball, FS=ext2,ext4,xfs, GROUP=dax,"
 	@echo "                        TESTS=\"generic/470 ...\" or LIST=fstests/generic-dax.list, OUT=DIR FORCE=1"
+	@echo "  make judge            one verdict on the series: build, VM tests, fstests, bench per"
+	@echo "                        patch, crash tests (PARTS=vm,fstests,bench,crash, OUT=DIR,"
+	@echo "                        MIN_CHANGE=PCT, FS=, GROUP=, TESTS=, BENCH=quick|full, SET=)"
 	@echo "  make fuzz             fuzz the trace, reproducer and manifest readers (FUZZ_SECONDS=600 each)"
 	@echo "  make test             everything below, plus the VM tests (DAXLAB_SKIP_VM=1: none)"
 	@echo "  make test-unit        unit tests of every C component (build/rel)"
@@ -125,6 +128,13 @@ fstests: kernel
 	@scripts/fstests $(if $(FSTESTS),--fstests $(FSTESTS)) $(if $(FS),--fs $(FS)) \
 		$(if $(GROUP),--group $(GROUP)) $(if $(TESTS),--tests "$(TESTS)") \
 		$(if $(LIST),--list $(LIST)) $(if $(OUT),--out $(OUT)) $(if $(FORCE),--force)
+
+# scripts/judge refuses bad options, a bad base or series before it builds.
+judge:
+	@scripts/judge $(if $(PARTS),--parts $(PARTS)) $(if $(BENCH),--bench-set $(BENCH)) \
+		$(if $(SET),--crash-set $(SET)) $(if $(FS),--fs $(FS)) $(if $(GROUP),--fstests-group $(GROUP)) \
+		$(if $(TESTS),--fstests-tests "$(TESTS)") $(if $(MIN_CHANGE),--min-change $(MIN_CHANGE)) \
+		$(if $(OUT),--out $(OUT)) $(if $(FORCE),--force)
 
 crashtest-bench: pmsim
 	@crashtest/simbench/run

@@ -40,3 +40,12 @@ cli_uint() {
 	fi
 	printf -v "$var" '%s' "$d"
 }
+
+# cli_kill_tree PID: SIGTERM to a process and everything it started,
+# children first seen from the top (a stopped command's helpers must not
+# outlive it when only its own PID was signalled).
+cli_kill_tree() {
+	local c
+	for c in $(pgrep -P "$1" 2>/dev/null); do cli_kill_tree "$c"; done
+	kill -TERM "$1" 2>/dev/null || true
+}
