@@ -46,7 +46,7 @@ bi_run 2 "unknown keyword 'frobnicate'" -- "$run" --results "$res" --accel tcg -
 bi_run 2 "${b}CLOCK is auto, icount or wall, not 'cycles'" -- "$run" --results "$res" --accel tcg --clock cycles
 bi_run 2 "${b}ACCEL is kvm or tcg, not 'hvf'" -- "$run" --results "$res" --accel hvf
 bi_run 2 "${b}CLOCK=icount needs QEMU's TCG, not ACCEL=kvm" -- "$run" --results "$res" --clock icount --accel kvm
-bi_run 2 "${b}--kernels takes stock, patched and prefix-K (the first K patches), not 'vanilla'" -- "$run" --results "$res" --accel tcg --kernels vanilla
+bi_run 2 "${b}--kernels takes stock, patched and prefix-K \(the first K patches\), not 'vanilla'" -- "$run" --results "$res" --accel tcg --kernels vanilla
 bi_run 2 "${b}--kernels: 'prefix-1x' is not prefix-K" -- "$run" --results "$res" --accel tcg --kernels "stock prefix-1x"
 bi_run 2 "${b}--kernels names stock twice" -- "$run" --results "$res" --accel tcg --kernels "stock stock"
 bi_run 2 "${b}--kernels names no kernel" -- "$run" --results "$res" --accel tcg --kernels " "
