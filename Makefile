@@ -19,7 +19,7 @@ endif
 COMPONENTS := common workloads crashtest
 
 .PHONY: help deps build daxwl pmsim kernel kernel-gc test test-unit test-asan test-shell \
-	test-bench test-badinput test-vm test-lockdep test-prefixes bench bench-report crashtest \
+	test-bench test-badinput test-vm test-lockdep test-prefixes test-series bench bench-report crashtest \
 	crashtest-bench fstests judge fuzz clean
 
 # One line per target; tests/bench/make-help.sh checks that every .PHONY
@@ -58,6 +58,7 @@ help:
 	@echo "  make test-vm          the VM tests on the stock and patched kernels"
 	@echo "  make test-lockdep     the VM tests on the patched kernel with lockdep"
 	@echo "  make test-prefixes    build every prefix of the patch series (cached)"
+	@echo "  make test-series      a git work tree of linux-source-6.12 as BASE, a git range as SERIES"
 	@echo "  make clean            remove build/ (kernel builds stay in DAXLAB_CACHE)"
 
 deps:
@@ -102,6 +103,10 @@ test-lockdep: build kernel
 
 test-prefixes: deps
 	@scripts/kernel build-prefixes
+
+test-series: build
+	@DAXLAB_BASE=6.12 scripts/deps
+	@tests/series/git-base.sh
 
 test: deps
 	@tests/run-all
