@@ -13,6 +13,7 @@
 # shellcheck source-path=SCRIPTDIR source=common.sh disable=SC1091
 . "$(dirname "$0")/common.sh"
 
+need_base_code ext2_dax_fault "ext2 DAX"
 need_nvdimms 1
 command -v xfs_io >/dev/null || skip_all "xfs_io (xfsprogs) is missing"
 tr=/sys/kernel/tracing

@@ -12,6 +12,7 @@
 # shellcheck source-path=SCRIPTDIR source=common.sh disable=SC1091
 . "$(dirname "$0")/common.sh"
 
+need_base_code pmem_dax_direct_access "pmem dax_operations"
 need_nvdimms 1
 command -v xfs_io >/dev/null || skip_all "xfs_io (xfsprogs) is missing"
 tr=/sys/kernel/tracing

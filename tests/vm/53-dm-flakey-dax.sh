@@ -11,6 +11,7 @@
 # shellcheck source-path=SCRIPTDIR source=common.sh disable=SC1091
 . "$(dirname "$0")/common.sh"
 
+need_base_code flakey_map "dm-flakey"
 need_nvdimms 1
 command -v xfs_io >/dev/null || skip_all "xfs_io (xfsprogs) is missing"
 command -v dmsetup >/dev/null || skip_all "dmsetup is missing"

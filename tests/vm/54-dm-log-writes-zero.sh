@@ -13,6 +13,7 @@
 # shellcheck source-path=SCRIPTDIR source=common.sh disable=SC1091
 . "$(dirname "$0")/common.sh"
 
+need_base_code log_writes_map "dm-log-writes"
 need_nvdimms 1
 command -v xfs_io >/dev/null || skip_all "xfs_io (xfsprogs) is missing"
 command -v dmsetup >/dev/null || skip_all "dmsetup is missing"

@@ -15,6 +15,9 @@
 #   need_nvdimms N             skip_all unless the VM was given N NVDIMMs;
 #                              fail_all when it was and the kernel shows fewer
 #   need_daxwl                 skip_all unless build/rel/workloads/daxwl exists
+#   need_base_code SYMBOL WHAT skip_all when the base kernel has no WHAT at all
+#                              (SYMBOL is not in /proc/kallsyms): a base
+#                              without a DAX path is not judged on it
 #   has_dax_attr FILE          true when statx reports STATX_ATTR_DAX
 #
 # $DAXLAB_KERNEL is stock or patched; $kernel holds it for descriptions.
@@ -109,6 +112,15 @@ need_nvdimms() {
 
 need_daxwl() {
 	[ -x "$daxwl" ] || skip_all "$daxwl is not built (make daxwl)"
+}
+
+# The symbol names the code path in every kernel that has it (6.1 and
+# later): its absence means the base was built without that path, which
+# the series cannot be asked to keep.
+need_base_code() {
+	[ -r /proc/kallsyms ] || return 0
+	grep -qE "[[:space:]]$1(\.[a-z0-9.]+)?\$" /proc/kallsyms ||
+		skip_all "the base kernel has no $2 ($1 is not in /proc/kallsyms)"
 }
 
 # STATX_ATTR_DAX (0x00200000, include/uapi/linux/stat.h) from xfs_io's raw

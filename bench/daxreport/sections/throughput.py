@@ -26,21 +26,30 @@ def metric_of(c):
     return "per_page" if (c.attr("key") or "").startswith(keys.MSYNC_PREFIX) else "tput"
 
 
+def kernel_pairs(ctx, a, b):
+    """(A's cell, B's cell, metric, clock, comparison of B against A, why
+    not compared) for every cell both kernels ran, membw's ram group
+    aside, by group and cell: stock against patched here, and any two
+    kernels of a series (daxreport.judge) by the same rule."""
+    for c in sorted((c for c in ctx.cells.values() if c.kernel == a and c.group != keys.RAM_GROUP),
+                    key=lambda c: (c.group, c.cell)):
+        p = ctx.get(b, c.group, c.cell)
+        if p is None:
+            continue
+        metric = metric_of(c)
+        clock = ctx.cell_clock(c, p) or ctx.clock
+        cmp, why = compare_cells(c, p, metric, (a, b))
+        yield c, p, metric, clock, cmp, why
+
+
 def stock_patched(ctx):
     out = ["## Stock vs patched\n"]
     if not {"stock", "patched"} <= set(ctx.kernels):
         out.append("Only one kernel in this run: no comparison.\n")
         return out
     rows, dat, diff = [], [], []
-    for c in sorted((c for c in ctx.cells.values() if c.kernel == "stock" and c.group != keys.RAM_GROUP),
-                    key=lambda c: (c.group, c.cell)):
-        p = ctx.get("patched", c.group, c.cell)
-        if p is None:
-            continue
-        metric = metric_of(c)
-        clock = ctx.cell_clock(c, p) or ctx.clock
+    for c, p, metric, clock, cmp, why in kernel_pairs(ctx, "stock", "patched"):
         unit, scale = units.display(metric, clock)
-        cmp, why = compare_cells(c, p, metric, ("stock", "patched"))
         if "unreadable" in (c.status, p.status) or \
                 (cmp is None and {c.status, p.status} & {"failed", "partial"}):
             ctx.answer("not_compared", f"{c.group} {c.cell} ({why})")
