@@ -9,6 +9,10 @@
     python3 -m daxreport fstests [--base NAME] [--known FILE] [--out DIR [--force]] RUN
         summary.md and summary.json of an fstests gate run, base against
         series (daxreport.fstests).
+    python3 -m daxreport judge [--min-change PCT] [--out DIR] JUDGE_DIR
+        verdict.md and verdict.json of a patch series: base against base +
+        series, per patch and overall, on function, speed and durability,
+        from what scripts/judge put in JUDGE_DIR (daxreport.judge).
     python3 -m daxreport --help | --version
 
 Exit status: see daxreport/__init__.py (0 ok, 1 a finding or an internal
@@ -161,6 +165,9 @@ def dispatch(argv):
     if argv[:1] == ["fstests"]:
         from . import fstests
         return fstests.main(argv[1:])
+    if argv[:1] == ["judge"]:
+        from . import judge
+        return judge.main(argv[1:])
     if argv[:1] == ["bench"]:
         argv = argv[1:]
     return bench(argv)
