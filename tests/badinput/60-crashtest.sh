@@ -5,7 +5,8 @@
 # --no-build and an empty DAXLAB_CACHE: no kernel is built there, so even
 # a refusal that failed to happen would build nothing and boot nothing.
 # crashtest/run: bad options, numbers, sets, scenarios, kernels, mutants,
-# modes and crash points (2, nothing written), an --out that holds an
+# modes and crash points, generated sets, workload names and sequence
+# files (2, nothing written), an --out that holds an
 # earlier run (2 without --force, the run untouched), lies in the sources
 # or is a file (2), --no-build without a build (2), too little disk space
 # (5 with the numbers, before anything is written), a run whose kernels
@@ -55,6 +56,36 @@ bi_run 2 "${c}no mutant '../mutants'" -- "$ct" "${n[@]}" --mutants ../mutants
 bi_run 2 "${c}$d/nobuild/crashtest/qemu/libpmtrace.so is missing \(run without --no-build\)" \
 	-- env DAXLAB_BUILD="$d/nobuild" "$ct" "${n[@]}" --out "$d/nb"
 bi_absent "no refused run wrote anything" "$d/nb" "$TOP/results/crash-2"*
+
+# ---- generated workloads: the set, the names, the sequence file -------------------
+bi_run 2 "${c}--gen needs a value" -- "$ct" "${n[@]}" --gen
+bi_run 2 "${c}--gen is seq-1 or seq-2, not 'seq-3'" -- "$ct" "${n[@]}" --gen seq-3
+bi_run 2 "${c}--gen is seq-1 or seq-2, not '../seq-1'" -- "$ct" "${n[@]}" --gen ../seq-1
+bi_run 2 "${c}no workload 'seq1-9999' in seq-1 \(ctseq list seq-1 names them\)" \
+	-- "$ct" "${n[@]}" --gen seq-1 --workload seq1-0001,seq1-9999
+bi_run 2 "${c}no workload 'seq2-0001' in seq-1" -- "$ct" "${n[@]}" --gen seq-1 --workload seq2-0001
+bi_run 2 "${c}no workload '../x' in seq-2" -- "$ct" "${n[@]}" --gen seq-2 --workload ../x
+bi_run 2 "${c}--fs is a list of ext2, ext4 and xfs, not 'ext4,zfs'" -- "$ct" "${n[@]}" --gen seq-1 --fs ext4,zfs
+bi_run 2 "${c}no generated workload runs on --fs ext2" \
+	-- "$ct" "${n[@]}" --gen seq-1 --workload seq1-0205 --fs ext2
+bi_run 2 "${c}--scenario and --gen/--seq-file exclude each other" \
+	-- "$ct" "${n[@]}" --gen seq-1 --scenario ext4-dir-ops
+bi_run 2 "${c}--gen and --seq-file run no mutants" -- "$ct" "${n[@]}" --gen seq-1 --mutants all
+bi_run 2 "${c}--workload, --fs and --list go with --gen or --seq-file" -- "$ct" "${n[@]}" --fs ext4
+bi_run 2 "${c}--seq-file $d/noseq is not a file" -- "$ct" "${n[@]}" --seq-file "$d/noseq"
+printf 'setup A\nop frob A\npp sync\n' >"$d/frob.seq"
+bi_run 2 "${c}$d/frob.seq: line 2: unknown operation 'frob'" -- "$ct" "${n[@]}" --seq-file "$d/frob.seq"
+printf 'op write A\npp fsync A\n' >"$d/dep.seq"
+bi_run 2 "${c}$d/dep.seq: the sequence cannot run: write A: A does not exist" \
+	-- "$ct" "${n[@]}" --seq-file "$d/dep.seq"
+printf 'setup A\nop write A\n' >"$d/nopp.seq"
+bi_run 2 "${c}$d/nopp.seq: no persistence point" -- "$ct" "${n[@]}" --seq-file "$d/nopp.seq"
+head -c 100000 /dev/zero >"$d/zeros.seq"
+bi_run 2 "${c}$d/zeros.seq: " -- "$ct" "${n[@]}" --seq-file "$d/zeros.seq"
+bi_run 2 "${c}--gen and --seq-file exclude each other" \
+	-- "$ct" "${n[@]}" --gen seq-1 --seq-file "$d/frob.seq"
+bi_absent "no refused generated run wrote anything" "$TOP/results/crash-2"*
+bi_run 0 '^ext4-seq1-0064  \[A\] pwrite-2m A; fsync A$' -- "$ct" "${n[@]}" --gen seq-1 --workload seq1-0064 --fs ext4 --list
 
 # ---- the output directory ---------------------------------------------------------
 bi_class existing

@@ -27,12 +27,12 @@
 
 extern const struct ctwl_workload ctwl_write_fsync, ctwl_osync_write,
 	ctwl_dsync_write, ctwl_mmap_msync, ctwl_map_sync, ctwl_map_sync_new,
-	ctwl_dir_ops, ctwl_trunc_falloc;
+	ctwl_dir_ops, ctwl_trunc_falloc, ctwl_seq;
 
 const struct ctwl_workload *const ctwl_workloads[] = {
 	&ctwl_write_fsync, &ctwl_osync_write, &ctwl_dsync_write,
 	&ctwl_mmap_msync, &ctwl_map_sync, &ctwl_map_sync_new, &ctwl_dir_ops,
-	&ctwl_trunc_falloc,
+	&ctwl_trunc_falloc, &ctwl_seq,
 	NULL,
 };
 
@@ -49,6 +49,7 @@ static void usage(FILE *f)
 		"  --first-id N         the start mark's id; promises follow it (default 100)\n"
 		"  --trace              start the tracer and mark every promise\n"
 		"  --force              overwrite an existing MANIFEST\n"
+		"  --seq FILE           the sequence the seq workload runs (ctseq emit)\n"
 		"exit: 0 done, 1 failed, 2 usage, 3 not supported here, 5 out of space\n"
 		"workloads:\n");
 	for (unsigned i = 0; ctwl_workloads[i]; i++)
@@ -159,7 +160,8 @@ static int out_of_space(const struct ctwl *c)
 int main(int argc, char **argv)
 {
 	enum { O_BYTES = 256, O_FIRST, O_TRACE, O_LIST, O_HELP, O_VERSION,
-	       O_FS, O_SCENARIO, O_KERNEL, O_DEVICE, O_DEV_OFFSET, O_FORCE };
+	       O_FS, O_SCENARIO, O_KERNEL, O_DEVICE, O_DEV_OFFSET, O_FORCE,
+	       O_SEQ };
 	static const struct option opts[] = {
 		{ "bytes", required_argument, NULL, O_BYTES },
 		{ "first-id", required_argument, NULL, O_FIRST },
@@ -173,6 +175,7 @@ int main(int argc, char **argv)
 		{ "device", required_argument, NULL, O_DEVICE },
 		{ "dev-offset", required_argument, NULL, O_DEV_OFFSET },
 		{ "force", no_argument, NULL, O_FORCE },
+		{ "seq", required_argument, NULL, O_SEQ },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctwl c = { .next_id = 100, .next_seed = 1, .bytes = 1 << 20 };
@@ -226,6 +229,9 @@ int main(int argc, char **argv)
 		case O_FORCE:
 			force = 1;
 			break;
+		case O_SEQ:
+			c.seq_file = optarg;
+			break;
 		case O_LIST:
 		case O_HELP:
 			usage(stdout);
@@ -256,6 +262,7 @@ int main(int argc, char **argv)
 		return DX_EXIT_USAGE;
 	}
 	c.dir = argv[optind + 1];
+	c.fs = h.fs;
 	if (stat(c.dir, &st) || !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "ctwl: %s is not a directory\n", c.dir);
 		return DX_EXIT_USAGE;
@@ -268,10 +275,17 @@ int main(int argc, char **argv)
 			c.dir);
 		return DX_EXIT_USAGE;
 	}
+	if (c.seq_file && !wl->prepare) {
+		fprintf(stderr, "ctwl: --seq is for the seq workload, not %s\n",
+			wl->name);
+		return DX_EXIT_USAGE;
+	}
 	/* Seeds differ between workloads so stale content never matches. */
 	for (unsigned i = 0; ctwl_workloads[i]; i++)
 		if (ctwl_workloads[i] == wl)
 			c.next_seed = (uint64_t)i * 1000003u + 17u;
+	if (wl->prepare && (rc = wl->prepare(&c)))
+		return rc;
 	memcpy(h.workload, wl->name, strlen(wl->name) + 1);
 	h.start_mark = c.next_id;
 	header = header_text(&h);
@@ -286,6 +300,12 @@ int main(int argc, char **argv)
 	free(header);
 	if (rc) {
 		ctwl_err("writing the manifest %s", argv[optind + 2]);
+		fclose(c.manifest);
+		return ctwl_out_of_space() ? out_of_space(&c) : DX_EXIT_FINDING;
+	}
+	/* The baseline, made durable before the start mark: crash states
+	 * from here on start from it. */
+	if (wl->setup && wl->setup(&c)) {
 		fclose(c.manifest);
 		return ctwl_out_of_space() ? out_of_space(&c) : DX_EXIT_FINDING;
 	}

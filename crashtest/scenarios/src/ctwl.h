@@ -14,17 +14,24 @@
 
 struct ctwl {
 	const char *dir;	/* mount point the workload runs in */
+	const char *fs;		/* its file system (--fs) */
 	FILE *manifest;		/* promises (ctmanifest.h's writer) */
 	uint64_t next_id;	/* id of the next mark */
 	uint64_t next_seed;	/* content seed of the next write */
 	size_t bytes;		/* data the workload aims to write */
 	int traced;		/* emit tracer marks */
+	const char *seq_file;	/* the seq workload's sequence (--seq) */
 };
 
 struct ctwl_workload {
 	const char *name;
 	const char *promise;	/* what the workload's marks promise */
 	int (*run)(struct ctwl *c);
+	/* Optional. prepare: check the workload's input before the manifest
+	 * is created (0, or an exit status); setup: build the baseline
+	 * before the start mark (0 or -1). */
+	int (*prepare)(struct ctwl *c);
+	int (*setup)(struct ctwl *c);
 };
 
 /* All workloads, NULL-terminated. */
@@ -63,5 +70,26 @@ int ctwl_gone(struct ctwl *c, uint64_t id, const char *path);
 int ctwl_rename(struct ctwl *c, uint64_t id, const char *from, const char *to);
 
 int ctwl_fsync_path(struct ctwl *c, const char *name);
+
+/* Copy len bytes into a mapping with 8-byte stores (byte stores at the
+ * unaligned edges), as a program storing words does. */
+void ctwl_store_words(unsigned char *dst, const unsigned char *src,
+		      size_t len);
+
+/*
+ * A MAP_SYNC mapping of the whole of fd through libpmem2, with its
+ * user-space flush (persist: clwb/clflushopt + sfence) and its
+ * non-temporal copy. ctwl_map_sync_open returns 0, -1 (message printed) or
+ * DX_EXIT_UNSUPPORTED when MAP_SYNC is refused (a non-DAX file, stock
+ * ext2).
+ */
+struct ctwl_sync_map {
+	void *cfg, *src, *map;		/* libpmem2's objects */
+	unsigned char *addr;
+	void (*persist)(const void *addr, size_t len);
+	void *(*copy)(void *dst, const void *src, size_t len, unsigned flags);
+};
+int ctwl_map_sync_open(struct ctwl_sync_map *m, int fd, const char *name);
+void ctwl_map_sync_close(struct ctwl_sync_map *m);
 
 #endif /* CTWL_H */

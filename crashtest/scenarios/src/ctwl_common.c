@@ -80,6 +80,26 @@ int ctwl_pwrite_pattern(int fd, uint64_t off, size_t len, uint64_t seed,
 	return 0;
 }
 
+/* Copy into a mapping with 8-byte stores where aligned (byte stores at the
+ * edges), as a program storing words would; a plain memcpy may use rep
+ * movsb, which the tracer sees one byte at a time. */
+void ctwl_store_words(unsigned char *dst, const unsigned char *src,
+		      size_t len)
+{
+	size_t i = 0;
+
+	for (; i < len && ((uintptr_t)(dst + i) & 7); i++)
+		((volatile unsigned char *)dst)[i] = src[i];
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, src + i, 8);
+		*(volatile uint64_t *)(dst + i) = w;
+	}
+	for (; i < len; i++)
+		((volatile unsigned char *)dst)[i] = src[i];
+}
+
 uint64_t ctwl_mark(struct ctwl *c, const char *label)
 {
 	uint64_t id = c->next_id++;

@@ -2,7 +2,8 @@
 /*
  * Mapping workloads: stores through a shared mapping made durable by
  * msync(), and stores through a MAP_SYNC mapping made durable by libpmem2's
- * user-space flush (no system call at all on the durability path).
+ * user-space flush (no system call at all on the durability path). The
+ * libpmem2 MAP_SYNC mapping helper (ctwl.h) lives here, with its library.
  */
 #include <fcntl.h>
 #include <libpmem2.h>
@@ -57,26 +58,6 @@ static size_t file_size(const struct ctwl *c)
 	return sz < 65536 ? 65536 : sz;
 }
 
-/* Copy into the mapping with 8-byte stores where aligned (byte stores at
- * the edges), as a program storing words would; a plain memcpy may use
- * rep movsb, which the tracer sees one byte at a time. */
-static void store_words(unsigned char *dst, const unsigned char *src,
-			size_t len)
-{
-	size_t i = 0;
-
-	for (; i < len && ((uintptr_t)(dst + i) & 7); i++)
-		((volatile unsigned char *)dst)[i] = src[i];
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-
-		memcpy(&w, src + i, 8);
-		*(volatile uint64_t *)(dst + i) = w;
-	}
-	for (; i < len; i++)
-		((volatile unsigned char *)dst)[i] = src[i];
-}
-
 static int mmap_msync(struct ctwl *c)
 {
 	const char *name = "mapped";
@@ -105,7 +86,7 @@ static int mmap_msync(struct ctwl *c)
 
 		op_range(size, k, &off, &len);
 		dx_pattern_fill(DX_PATTERN_CTWL, seed, off, tmp, len);
-		store_words(map + off, tmp, len);
+		ctwl_store_words(map + off, tmp, len);
 		start = (uintptr_t)(map + off) & ~(uintptr_t)(page - 1);
 		end = (uintptr_t)(map + off + len);
 		if (msync((void *)start, end - start, MS_SYNC)) {
@@ -125,6 +106,60 @@ static int pmem2_fail(const char *what)
 {
 	fprintf(stderr, "ctwl: %s: %s\n", what, pmem2_errormsg());
 	return -1;
+}
+
+int ctwl_map_sync_open(struct ctwl_sync_map *m, int fd, const char *name)
+{
+	struct pmem2_config *cfg = NULL;
+	struct pmem2_source *src = NULL;
+	struct pmem2_map *map = NULL;
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	if (pmem2_config_new(&cfg) || pmem2_source_from_fd(&src, fd) ||
+	    pmem2_config_set_required_store_granularity(cfg,
+				PMEM2_GRANULARITY_CACHE_LINE)) {
+		pmem2_fail("setting up libpmem2");
+		goto fail;
+	}
+	err = pmem2_map_new(&map, cfg, src);
+	if (err == PMEM2_E_GRANULARITY_NOT_SUPPORTED ||
+	    err == PMEM2_E_NOSUPP) {
+		/* No MAP_SYNC here (stock ext2): not applicable. */
+		fprintf(stderr, "ctwl: %s: MAP_SYNC is not supported: %s\n",
+			name, pmem2_errormsg());
+		pmem2_source_delete(&src);
+		pmem2_config_delete(&cfg);
+		return DX_EXIT_UNSUPPORTED;
+	}
+	if (err) {
+		pmem2_fail("pmem2_map_new");
+		goto fail;
+	}
+	m->cfg = cfg;
+	m->src = src;
+	m->map = map;
+	m->addr = pmem2_map_get_address(map);
+	m->copy = pmem2_get_memcpy_fn(map);
+	m->persist = pmem2_get_persist_fn(map);
+	return 0;
+fail:
+	pmem2_source_delete(&src);
+	pmem2_config_delete(&cfg);
+	return -1;
+}
+
+void ctwl_map_sync_close(struct ctwl_sync_map *m)
+{
+	struct pmem2_map *map = m->map;
+	struct pmem2_source *src = m->src;
+	struct pmem2_config *cfg = m->cfg;
+
+	if (map)
+		pmem2_map_delete(&map);
+	pmem2_source_delete(&src);
+	pmem2_config_delete(&cfg);
+	memset(m, 0, sizeof(*m));
 }
 
 /* Create name with size bytes and make nothing durable: the first MAP_SYNC
@@ -149,46 +184,22 @@ static int create_fresh(struct ctwl *c, const char *name, size_t size)
 static int map_sync_file(struct ctwl *c, const char *name, int fresh)
 {
 	size_t size = file_size(c);
-	struct pmem2_config *cfg = NULL;
-	struct pmem2_source *src = NULL;
-	struct pmem2_map *map = NULL;
-	unsigned char *addr, *tmp = NULL;
-	pmem2_memcpy_fn copy;
-	pmem2_persist_fn persist;
+	struct ctwl_sync_map m;
+	unsigned char *tmp = NULL;
 	int fd = fresh ? create_fresh(c, name, size) :
 			 create_sparse(c, name, size);
-	int rc = -1, err;
+	int rc;
 
 	if (fd < 0)
 		return -1;
-	if (pmem2_config_new(&cfg) || pmem2_source_from_fd(&src, fd) ||
-	    pmem2_config_set_required_store_granularity(cfg,
-				PMEM2_GRANULARITY_CACHE_LINE)) {
-		pmem2_fail("setting up libpmem2");
-		goto out;
+	rc = ctwl_map_sync_open(&m, fd, name);
+	if (rc) {
+		close(fd);
+		return rc;
 	}
-	err = pmem2_map_new(&map, cfg, src);
-	if (err == PMEM2_E_GRANULARITY_NOT_SUPPORTED ||
-	    err == PMEM2_E_NOSUPP) {
-		/* No MAP_SYNC here (stock ext2): not applicable. */
-		fprintf(stderr, "ctwl: %s: MAP_SYNC is not supported: %s\n",
-			name, pmem2_errormsg());
-		rc = DX_EXIT_UNSUPPORTED;
-		goto out;
-	}
-	if (err) {
-		pmem2_fail("pmem2_map_new");
-		goto out;
-	}
-	addr = pmem2_map_get_address(map);
-	copy = pmem2_get_memcpy_fn(map);
-	persist = pmem2_get_persist_fn(map);
 	tmp = malloc(size);
-	if (!tmp) {
-		ctwl_err("allocating %zu bytes", size);
-		goto out;
-	}
-	rc = 0;
+	if (!tmp)
+		rc = ctwl_err("allocating %zu bytes", size);
 	for (unsigned k = 0; k < NOPS && !rc; k++) {
 		uint64_t off, seed = ctwl_seed(c), id;
 		size_t len;
@@ -197,13 +208,13 @@ static int map_sync_file(struct ctwl *c, const char *name, int fresh)
 		if (k & 1) {
 			/* Plain stores, then the user-space flush + fence. */
 			dx_pattern_fill(DX_PATTERN_CTWL, seed, off, tmp, len);
-			store_words(addr + off, tmp, len);
-			persist(addr + off, len);
+			ctwl_store_words(m.addr + off, tmp, len);
+			m.persist(m.addr + off, len);
 			id = ctwl_mark(c, "stores + pmem2 persist returned");
 		} else {
 			/* libpmem2's copy: non-temporal stores + fence. */
 			dx_pattern_fill(DX_PATTERN_CTWL, seed, off, tmp, len);
-			copy(addr + off, tmp, len, 0);
+			m.copy(m.addr + off, tmp, len, 0);
 			id = ctwl_mark(c, "pmem2 memcpy returned");
 		}
 		if (fresh && (ctwl_name(c, id, name) ||
@@ -213,12 +224,8 @@ static int map_sync_file(struct ctwl *c, const char *name, int fresh)
 		}
 		rc = ctwl_data(c, id, name, off, len, seed);
 	}
-out:
 	free(tmp);
-	if (map)
-		pmem2_map_delete(&map);
-	pmem2_source_delete(&src);
-	pmem2_config_delete(&cfg);
+	ctwl_map_sync_close(&m);
 	close(fd);
 	return rc;
 }
