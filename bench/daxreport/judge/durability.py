@@ -2,13 +2,13 @@
 base against the series kernel.
 
 Only the kernels' own runs (role "kernel") count; mutant runs test the
-oracles, not the series. A scenario with more durability or
-flush-contract violations on the series kernel than on the base, or one
-that fails to run (status error) on the series kernel only, is a
-durability regression. Violations on both kernels, no more on the
-series, are shared (listed: the crash tests sample states at random, so
-the base shows what the file system does without the series); violations
-on the base only are a fix. fsck rejections are listed, never failed
+oracles, not the series. A scenario whose series kernel shows durability
+or flush-contract violations of a kind the base does not show, or that
+fails to run (status error) on the series kernel only, is a durability
+regression. Violations of a kind both kernels show are shared (listed:
+the crash tests sample states at random, so how many are found varies
+from run to run and the counts are not compared); violations on the
+base only are a fix. fsck rejections are listed, never failed
 (torn in-place rewrites the hardware allows: results/crash-reference).
 A scenario the series kernel did not run, errors on both, or a partial
 run leaves the part incomplete.

@@ -194,9 +194,10 @@ def durability_section(jd, parts):
         t = d["totals"]
         out.append("Totals (durability / flush-contract / fsck violations): " + "; ".join(
             f"{k} {t[k]['durability_violations']} / {t[k]['flush_contract_violations']} / "
-            f"{t[k]['fsck_violations']}" for k in (b, s)) + ". More durability or "
-            "flush-contract violations on the series kernel than on the base, or an error "
-            "there only, is a regression; fsck rejections are listed, not failed.\n")
+            f"{t[k]['fsck_violations']}" for k in (b, s)) + ". Durability or "
+            "flush-contract violations of a kind the base does not show, or an error on the "
+            "series kernel only, are a regression (the states are sampled, so counts are not "
+            "compared); fsck rejections are listed, not failed.\n")
     out += problems(cr)
     return out
 
