@@ -44,7 +44,8 @@ if [ ! -d "$tree/.git" ]; then
 	mkdir -p "$tree"
 	tar -xf "$tarball" -C "$tree" --strip-components=1
 	git -C "$tree" init -q -b main
-	git -C "$tree" add -A
+	# Debian's tarball ignores everything in its top .gitignore: add by force.
+	git -C "$tree" add -A -f
 	git -C "$tree" commit -q -m "Debian linux-source-6.12"
 	git -C "$tree" tag debian-6.12
 	git -C "$tree" am -q "$top"/tests/series/6.12/*.patch
