@@ -82,7 +82,7 @@ else
 fi
 
 # Control: through a plain shared mapping a new file is not on the device
-# with its block: its name may be (Linux 6.4 and later write ext2
+# with its block: its name may be (Linux 6.12, unlike 6.1, writes ext2
 # directory entries at once), its inode and block map are not.
 xfs_io -f -c "truncate 1m" -c "mmap -rw 0 1m" -c "mwrite $((page * 4096)) 4096" "$mnt/fresh-plain"
 blk=$(on_media fresh-plain)
