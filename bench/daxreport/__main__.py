@@ -23,6 +23,7 @@ import sys
 import traceback
 
 from . import EXIT_FINDING, EXIT_OK, EXIT_USAGE, __version__
+from .files import inside
 
 # What the bench report writes, and what it reads: an output must never
 # be one of the inputs.
@@ -37,11 +38,6 @@ def say(msg):
 
 def real(p):
     return os.path.realpath(p)
-
-
-def inside(p, d):
-    """Is P (a real path) D or below it?"""
-    return p == d or p.startswith(d.rstrip(os.sep) + os.sep)
 
 
 def check_out(run, out, force):

@@ -41,3 +41,16 @@ def write_atomic(path, text):
     finally:
         if os.path.lexists(tmp):
             os.unlink(tmp)
+
+
+def write_report(out, stem, doc, md):
+    """A report's two files into OUT: STEM.json (DOC) and STEM.md (MD),
+    each whole or not at all. An OSError is the caller's to report."""
+    os.makedirs(out, exist_ok=True)
+    write_atomic(os.path.join(out, stem + ".json"), json.dumps(doc, indent=2) + "\n")
+    write_atomic(os.path.join(out, stem + ".md"), md)
+
+
+def inside(p, d):
+    """Is P (a real path) D or below it?"""
+    return p == d or p.startswith(d.rstrip(os.sep) + os.sep)

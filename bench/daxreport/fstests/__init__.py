@@ -27,13 +27,12 @@ The modules, in the order data flows through them:
     verdict   the counts, the exit status, summary.md's first line
     fmt       summary.md's sections
 """
-import json
 import os
 import sys
 import traceback
 
 from .. import EXIT_FINDING, EXIT_USAGE
-from ..files import write_atomic
+from ..files import inside, write_report
 from . import compare, fmt, load, reach, verdict
 
 PROG = "daxreport fstests"
@@ -54,11 +53,6 @@ class Usage(Exception):
 
 def real(p):
     return os.path.realpath(p)
-
-
-def inside(p, d):
-    """Is P (a real path) D or below it?"""
-    return p == d or p.startswith(d.rstrip(os.sep) + os.sep)
 
 
 def check_out(run, out, force, known):
@@ -188,9 +182,7 @@ def main(argv):
         say("internal error: the report could not be made")
         return EXIT_FINDING
     try:
-        os.makedirs(out, exist_ok=True)
-        write_atomic(os.path.join(out, "summary.json"), json.dumps(data, indent=2) + "\n")
-        write_atomic(os.path.join(out, "summary.md"), md)
+        write_report(out, "summary", data, md)
     except OSError as e:
         say(f"cannot write the report into {out}: {e}")
         return EXIT_FINDING

@@ -33,14 +33,13 @@ The modules, in the order data flows through them:
     provenance  what ran where, and the links to the detailed reports
     render      verdict.md
 """
-import json
 import os
 import re
 import sys
 import traceback
 
 from .. import EXIT_FINDING, EXIT_USAGE
-from ..files import write_atomic
+from ..files import inside, write_report
 from . import buildlog, durability, gate, inputs, provenance, render, speed, verdict, vm
 from .part import Part
 
@@ -96,7 +95,7 @@ def check_out(jd, out):
     ins.append(os.path.realpath(os.path.join(jd.dir, "judge.json")))
     for name in OUTPUTS:
         p = os.path.realpath(os.path.join(out, name))
-        if any(p == i or p.startswith(i.rstrip(os.sep) + os.sep) for i in ins):
+        if any(inside(p, i) for i in ins):
             return f"--out {out}: {name} there would overwrite an input ({p})"
     return None
 
@@ -154,9 +153,7 @@ def main(argv):
         say("internal error: the verdict could not be made")
         return EXIT_FINDING
     try:
-        os.makedirs(out, exist_ok=True)
-        write_atomic(os.path.join(out, "verdict.json"), json.dumps(doc, indent=2) + "\n")
-        write_atomic(os.path.join(out, "verdict.md"), md)
+        write_report(out, "verdict", doc, md)
     except OSError as e:
         say(f"cannot write the verdict into {out}: {e}")
         return EXIT_FINDING
