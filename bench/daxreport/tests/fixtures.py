@@ -8,6 +8,8 @@ of every cell is known exactly.
 
     python3 -m daxreport.tests.fixtures counts-example   # one example window
 """
+import contextlib
+import io
 import json
 import os
 import sys
@@ -316,3 +318,21 @@ def example_run(root, name="run", clock="icount", counts=True):
             rc[k] = ws
             r.counts(k, ws)
     return r
+
+
+def run_report(*argv):
+    """(status, stdout, stderr) of `python3 -m daxreport ARGV`, in process."""
+    from daxreport.__main__ import main
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        rc = main(list(argv))
+    return rc, out.getvalue(), err.getvalue()
+
+
+def section(md, title):
+    """The text of one '## title' section ('' when there is none)."""
+    i = md.find("\n## " + title)
+    if i < 0:
+        return ""
+    j = md.find("\n## ", i + 1)
+    return md[i:] if j < 0 else md[i:j]

@@ -12,30 +12,18 @@ import tempfile
 import threading
 import unittest
 
-from daxreport.__main__ import main
 from daxreport import fstests
 from daxreport.fstests import failure, load
 from daxreport.tests import fstests_fixtures as fx
 from daxreport.tests.fstests_fixtures import failed, notrun, passed
+from daxreport.tests.fixtures import run_report, section
 
 G1, G2, G3 = "generic/001", "generic/470", "generic/413"
 
 
 def run_fstests(*argv):
     """(status, stdout, stderr) of `python3 -m daxreport fstests ARGV`."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        rc = main(["fstests", *argv])
-    return rc, out.getvalue(), err.getvalue()
-
-
-def section(md, title):
-    """The text of one '## title' section ('' when there is none)."""
-    i = md.find("\n## " + title)
-    if i < 0:
-        return ""
-    j = md.find("\n## ", i + 1)
-    return md[i:] if j < 0 else md[i:j]
+    return run_report("fstests", *argv)
 
 
 class Case(unittest.TestCase):

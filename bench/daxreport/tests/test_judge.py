@@ -8,34 +8,19 @@ counting; an fstests regression and the reach per patch; durability
 regressions, shared violations, fixes and errors; build warnings,
 checkpatch and apply failures; parts not run; damaged parts (exit 1)
 and bad input (exit 2, one message, no traceback)."""
-import contextlib
-import io
 import json
 import os
 import tempfile
 import unittest
 
-from daxreport.__main__ import main
 from daxreport.judge import vmtap
 from daxreport.tests import judge_fixtures as fx
-from daxreport.tests.fixtures import around
+from daxreport.tests.fixtures import around, run_report, section
 
 
 def run_judge(*argv):
     """(status, stdout, stderr) of `python3 -m daxreport judge ARGV`."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        rc = main(["judge", *argv])
-    return rc, out.getvalue(), err.getvalue()
-
-
-def section(md, title):
-    """The text of one '## title' section ('' when there is none)."""
-    i = md.find("\n## " + title)
-    if i < 0:
-        return ""
-    j = md.find("\n## ", i + 1)
-    return md[i:] if j < 0 else md[i:j]
+    return run_report("judge", *argv)
 
 
 def row(md, patch):
