@@ -17,6 +17,11 @@ const char *th_path(const char *name);
 void th_write(const char *name, const char *text, mode_t mode);
 /* system() of the formatted command: its wait status. */
 int th_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same, its exit status: -1 when it did not exit. */
+int th_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The first 64 KiB of the file at path, NUL-terminated, in a static
+ * buffer reused by the next call; asserts it can be read. */
+const char *th_read(const char *path);
 
 /* The program name in the component's build directory, the parent of the
  * tests directory argv0 runs from ($(O)/crashtest/oracles/ctoracle for

@@ -55,15 +55,7 @@ static int run_env(const char *env, const char *fmt, ...)
 
 static const char *output(void)
 {
-	static char buf[8192];
-	FILE *f = fopen(th_path("out"), "r");
-	size_t n;
-
-	assert_non_null(f);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = 0;
-	fclose(f);
-	return buf;
+	return th_read(th_path("out"));
 }
 
 static void expect_output(const char *want)

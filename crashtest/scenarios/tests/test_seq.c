@@ -468,34 +468,13 @@ static void test_parse_damaged(void **s)
 
 /* ---- ctseq and ctwl seq ------------------------------------------------------- */
 
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-	char cmd[PATH_MAX * 3];
-	va_list ap;
-	int status;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	status = system(cmd);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 static const char *output(void)
 {
-	static char buf[8192];
 	char path[512];
-	FILE *f;
-	size_t n;
 
 	snprintf(path, sizeof(path), "%s/out", dir);
-	f = fopen(path, "r");
-	assert_non_null(f);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = 0;
-	fclose(f);
-	return buf;
+	return th_read(path);
 }
 
 static void expect_output(const char *msg)
@@ -509,33 +488,33 @@ static void expect_output(const char *msg)
 static void test_ctseq_cli(void **s)
 {
 	(void)s;
-	assert_int_equal(run("'%s' count seq-1 >'%s/out' 2>&1", ctseq, dir), 0);
+	assert_int_equal(th_run("'%s' count seq-1 >'%s/out' 2>&1", ctseq, dir), 0);
 	expect_output("465\n");
-	assert_int_equal(run("'%s' --fs ext2 count seq-2 >'%s/out' 2>&1", ctseq, dir), 0);
+	assert_int_equal(th_run("'%s' --fs ext2 count seq-2 >'%s/out' 2>&1", ctseq, dir), 0);
 	expect_output("1239\n");
-	assert_int_equal(run("'%s' list seq-1 >'%s/out' 2>&1", ctseq, dir), 0);
+	assert_int_equal(th_run("'%s' list seq-1 >'%s/out' 2>&1", ctseq, dir), 0);
 	expect_output("seq1-0064  [A] pwrite-2m A; fsync A\n");
-	assert_int_equal(run("'%s' emit seq1-0064 >'%s/out' 2>&1", ctseq, dir), 0);
+	assert_int_equal(th_run("'%s' emit seq1-0064 >'%s/out' 2>&1", ctseq, dir), 0);
 	assert_string_equal(output(), "name seq1-0064\nsetup A\nop pwrite-2m A\npp fsync A\n");
-	assert_int_equal(run("'%s' --fs ext2 show seq1-0001 >'%s/out' 2>&1", ctseq, dir), 0);
+	assert_int_equal(th_run("'%s' --fs ext2 show seq1-0001 >'%s/out' 2>&1", ctseq, dir), 0);
 	expect_output("on ext2: 0 promises");
-	assert_int_equal(run("'%s' show seq1-0064 >'%s/out' 2>&1", ctseq, dir), 0);
+	assert_int_equal(th_run("'%s' show seq1-0064 >'%s/out' 2>&1", ctseq, dir), 0);
 	expect_output("pwrite-2m        A: [2096152, 2098152) seed 7000002");
 	expect_output("on xfs: 4 promises (manifest lines, mark 101)\n  101 data A 0 10000 7000001\n");
-	assert_int_equal(run("'%s' --fs ext2 show seq1-0200 >'%s/out' 2>&1", ctseq, dir), 0);
+	assert_int_equal(th_run("'%s' --fs ext2 show seq1-0200 >'%s/out' 2>&1", ctseq, dir), 0);
 	/* bad input */
-	assert_int_equal(run("'%s' list seq-3 >'%s/out' 2>&1", ctseq, dir), 2);
+	assert_int_equal(th_run("'%s' list seq-3 >'%s/out' 2>&1", ctseq, dir), 2);
 	expect_output("ctseq: no set 'seq-3' (seq-1 or seq-2)");
-	assert_int_equal(run("'%s' show seq1-9999 >'%s/out' 2>&1", ctseq, dir), 2);
+	assert_int_equal(th_run("'%s' show seq1-9999 >'%s/out' 2>&1", ctseq, dir), 2);
 	expect_output("no workload 'seq1-9999' in seq-1");
-	assert_int_equal(run("'%s' emit nope >'%s/out' 2>&1", ctseq, dir), 2);
+	assert_int_equal(th_run("'%s' emit nope >'%s/out' 2>&1", ctseq, dir), 2);
 	expect_output("no workload 'nope'");
-	assert_int_equal(run("'%s' --fs zfs list seq-1 >'%s/out' 2>&1", ctseq, dir), 2);
-	assert_int_equal(run("'%s' frob seq-1 >'%s/out' 2>&1", ctseq, dir), 2);
-	assert_int_equal(run("'%s' >'%s/out' 2>&1", ctseq, dir), 2);
-	assert_int_equal(run("'%s' --help >'%s/out' 2>&1", ctseq, dir), 0);
+	assert_int_equal(th_run("'%s' --fs zfs list seq-1 >'%s/out' 2>&1", ctseq, dir), 2);
+	assert_int_equal(th_run("'%s' frob seq-1 >'%s/out' 2>&1", ctseq, dir), 2);
+	assert_int_equal(th_run("'%s' >'%s/out' 2>&1", ctseq, dir), 2);
+	assert_int_equal(th_run("'%s' --help >'%s/out' 2>&1", ctseq, dir), 0);
 	expect_output("usage: ctseq");
-	assert_int_equal(run("'%s' --version >'%s/out' 2>&1", ctseq, dir), 0);
+	assert_int_equal(th_run("'%s' --version >'%s/out' 2>&1", ctseq, dir), 0);
 	expect_output("ctseq 1.");
 }
 
@@ -555,7 +534,7 @@ static const char *seqfile(const char *name, const char *text)
 
 static void fresh_mnt(void)
 {
-	assert_int_equal(run("rm -rf '%s/mnt' '%s/man' && mkdir '%s/mnt'", dir, dir, dir), 0);
+	assert_int_equal(th_run("rm -rf '%s/mnt' '%s/man' && mkdir '%s/mnt'", dir, dir, dir), 0);
 }
 
 /* Malformed sequences: status 2, the line named, no manifest written. */
@@ -593,7 +572,7 @@ static void test_interpreter_refuses(void **s)
 		const char *f = seqfile("bad.seq", bad[i].text);
 
 		fresh_mnt();
-		assert_int_equal(run("'%s' --fs ext4 --seq '%s' seq '%s/mnt' '%s/man' "
+		assert_int_equal(th_run("'%s' --fs ext4 --seq '%s' seq '%s/mnt' '%s/man' "
 				     ">'%s/out' 2>&1", ctwl, f, dir, dir, dir), 2);
 		expect_output(bad[i].msg);
 		{
@@ -603,26 +582,26 @@ static void test_interpreter_refuses(void **s)
 			assert_int_equal(access(man, F_OK), -1);
 		}
 		/* ctseq check says the same */
-		assert_int_equal(run("'%s' check '%s' >'%s/out' 2>&1", ctseq, f, dir), 2);
+		assert_int_equal(th_run("'%s' check '%s' >'%s/out' 2>&1", ctseq, f, dir), 2);
 		expect_output(bad[i].msg);
 	}
 	fresh_mnt();
-	assert_int_equal(run("'%s' --fs ext4 seq '%s/mnt' '%s/man' >'%s/out' 2>&1",
+	assert_int_equal(th_run("'%s' --fs ext4 seq '%s/mnt' '%s/man' >'%s/out' 2>&1",
 			     ctwl, dir, dir, dir), 2);
 	expect_output("the seq workload needs --seq FILE");
-	assert_int_equal(run("'%s' --fs ext4 --seq '%s/none' seq '%s/mnt' '%s/man' "
+	assert_int_equal(th_run("'%s' --fs ext4 --seq '%s/none' seq '%s/mnt' '%s/man' "
 			     ">'%s/out' 2>&1", ctwl, dir, dir, dir, dir), 2);
 	expect_output("cannot read the sequence");
-	assert_int_equal(run("'%s' --fs ext4 --seq '%s' dir-ops '%s/mnt' '%s/man' "
+	assert_int_equal(th_run("'%s' --fs ext4 --seq '%s' dir-ops '%s/mnt' '%s/man' "
 			     ">'%s/out' 2>&1", ctwl, seqfile("ok.seq", "pp sync\n"),
 			     dir, dir, dir), 2);
 	expect_output("--seq is for the seq workload, not dir-ops");
 	/* a sequence ext2 cannot run: not supported here (3) */
-	assert_int_equal(run("'%s' --fs ext2 --seq '%s' seq '%s/mnt' '%s/man' "
+	assert_int_equal(th_run("'%s' --fs ext2 --seq '%s' seq '%s/mnt' '%s/man' "
 			     ">'%s/out' 2>&1", ctwl,
 			     seqfile("f.seq", "setup A\nop falloc A\npp fsync A\n"),
 			     dir, dir, dir), 3);
-	assert_int_equal(run("'%s' --fs ext2 check '%s/f.seq' >'%s/out' 2>&1", ctseq,
+	assert_int_equal(th_run("'%s' --fs ext2 check '%s/f.seq' >'%s/out' 2>&1", ctseq,
 			     dir, dir), 3);
 }
 
@@ -744,8 +723,8 @@ static void test_interpreter_runs(void **s)
 
 		assert_int_equal(seq_lookup(name, &q, err, sizeof(err)), 0);
 		fresh_mnt();
-		assert_int_equal(run("'%s' emit %s >'%s/w.seq'", ctseq, name, dir), 0);
-		rc = run("'%s' --fs ext4 --seq '%s/w.seq' seq '%s/mnt' '%s/man' "
+		assert_int_equal(th_run("'%s' emit %s >'%s/w.seq'", ctseq, name, dir), 0);
+		rc = th_run("'%s' --fs ext4 --seq '%s/w.seq' seq '%s/mnt' '%s/man' "
 			 ">'%s/out' 2>&1", ctwl, dir, dir, dir, dir);
 		if (q.pp.k == SEQ_MAP_SYNC) {
 			if (rc != 3)
@@ -783,10 +762,10 @@ int main(int argc, char **argv)
 	if (th_program(argv[0], "ctseq", ctseq) || th_program(argv[0], "ctwl", ctwl))
 		return 1;
 	snprintf(dir, sizeof(dir), "/tmp/test_seq.%ld", (long)getpid());
-	if (run("rm -rf '%s' && mkdir -p '%s'", dir, dir))
+	if (th_run("rm -rf '%s' && mkdir -p '%s'", dir, dir))
 		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	if (run("rm -rf '%s'", dir))
+	if (th_run("rm -rf '%s'", dir))
 		rc = 1;
 	return rc;
 }

@@ -33,33 +33,22 @@ static char ctwl[PATH_MAX], dir[256];
  * dir/out. Returns the exit status, -1 when it did not exit. */
 static int ctwl_run(const char *fmt, ...)
 {
-	char args[1024], cmd[PATH_MAX + 2048];
+	char args[1024];
 	va_list ap;
-	int status;
 
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "'%s' %s >'%s/out' 2>&1", ctwl, args, dir);
-	status = system(cmd);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return th_run("'%s' %s >'%s/out' 2>&1", ctwl, args, dir);
 }
 
 /* ctwl's output of the last ctwl_run, NUL-terminated (static). */
 static const char *ctwl_output(void)
 {
-	static char buf[4096];
 	char path[512];
-	FILE *f;
-	size_t n;
 
 	snprintf(path, sizeof(path), "%s/out", dir);
-	f = fopen(path, "r");
-	assert_non_null(f);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = 0;
-	fclose(f);
-	return buf;
+	return th_read(path);
 }
 
 static void fresh_dir(void)
