@@ -2,6 +2,7 @@
 report.md), in the same package as the bench report.
 
     python3 -m daxreport crash [--assemble] RUN
+    python3 -m daxreport crash --known FILE
 
 --assemble: RUN is a directory crashtest/run has just filled (meta.tsv,
 runs.tsv, partial.tsv and one directory per run): write RUN/crash.json
@@ -10,6 +11,10 @@ RUN/report.md is (re)written from crash.json alone, and the verdict
 (verdict.py) is the exit status: 0 clean and complete, 1 a finding or a
 failed run, 2 bad usage or a file that is not what it should be, 4
 incomplete, 5 stopped for lack of disk space.
+
+--known FILE checks a known-findings list (crashtest/known-findings):
+0 when every line is ID, signature and why with the signature's id, else
+2 and the line that is wrong.
 
 The modules, in the order data flows through them:
 
@@ -27,7 +32,7 @@ from ..files import write_atomic
 from . import load, sections, verdict
 
 PROG = "crashtest/run"
-USAGE = "usage: python3 -m daxreport crash [--assemble] RUN"
+USAGE = "usage: python3 -m daxreport crash [--assemble] RUN | --known FILE"
 
 
 def say(msg):
@@ -51,6 +56,13 @@ def main(argv):
     if argv in (["-h"], ["--help"]):
         print(USAGE)
         print(__doc__.split("\n\n", 2)[1])
+        return 0
+    if argv[:1] == ["--known"] and len(argv) == 2:
+        try:
+            load.known_findings(argv[1])
+        except load.BadInput as e:
+            say(str(e))
+            return EXIT_USAGE
         return 0
     args = [a for a in argv if a != "--assemble"]
     if len(args) != 1 or args[0].startswith("-"):

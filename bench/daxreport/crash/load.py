@@ -23,10 +23,13 @@ import math
 import os
 
 from .. import files
+from . import signature
 from .fmt import alt, is_num
 
 ROLES = ("kernel", "mutant")
-STATUSES = ("clean", "violations", "partial", "error", "unsupported")
+# unsupported: the workload refused the kernel (ctwl); inapplicable: the
+# scenario does not name the kernel (MAP_SYNC on stock ext2), not traced.
+STATUSES = ("clean", "violations", "partial", "error", "unsupported", "inapplicable")
 # partial.tsv kinds: a run that failed (exit 1), stopped for lack of space
 # (exit 5), or ran but covered only part of what was asked (exit 4).
 KINDS = ("failed", "resources", "incomplete")
@@ -35,6 +38,8 @@ META_NUMBERS = ("cores", "seconds", "bytes", "budget", "xfs_budget", "max_states
                 "unit_passed", "unit_failed", "unit_skipped", "planned")
 META_KEYS = ("date", "set", "host", "mode", "crash_points", "kernels", "scenarios",
              "mutants", "overhead") + META_NUMBERS
+# Keys runs made before them lack.
+META_OPTIONAL = ("known_findings", "jobs", "hosts")
 
 
 class BadInput(Exception):
@@ -70,7 +75,7 @@ def read_meta(run):
     meta = {}
     for n, line in enumerate(run_file(path).splitlines(), 1):
         k, sep, v = line.partition("\t")
-        if not sep or k not in META_KEYS or k in meta:
+        if not sep or k not in META_KEYS + META_OPTIONAL or k in meta:
             raise BadInput(f"{path} line {n}: not a KEY<TAB>VALUE line of a known key ({line!r})")
         meta[k] = v
     lacking = [k for k in META_KEYS if k not in meta]
@@ -168,6 +173,8 @@ def assemble_run(run, fields, n, path):
     vm, note_v = number_file(os.path.join(d, "vm-seconds"))
     jms, note_j = number_file(os.path.join(d, "judge-ms"))
     notes = [x for x in (note_r, note_t, note_v, note_j) if x]
+    sigs, note_s = signature.of_run(run, rdir)
+    notes += note_s
     distinct = alt(res.get("distinct_images"), 0)
     if not is_num(distinct):
         distinct, notes = 0, notes + ["result.json: distinct_images is not a number"]
@@ -177,7 +184,11 @@ def assemble_run(run, fields, n, path):
          "images_per_second": math.floor(distinct * 1000 / jms * 10) / 10 if jms > 0 else 0,
          "result": res, "tracer": tracer,
          "first_violation": excerpt(os.path.join(d, "violations", "001.txt")),
-         "last_fences_summary": fence_summary(os.path.join(d, "last-fences.txt"))}
+         "last_fences_summary": fence_summary(os.path.join(d, "last-fences.txt")),
+         "signatures": sigs}
+    why = excerpt(os.path.join(d, "why"), 1)
+    if why:
+        r["why"] = why[0]
     if notes:
         r["problems"] = notes
     return r
@@ -235,7 +246,17 @@ def assemble(run):
             partial.append(("failed", f"{r['scenario']}/{r['kernel']}: {p}"))
         runs.append(r)
     mode = meta["mode"]
-    return {"date": meta["date"], "set": meta["set"], "host": meta["host"],
+    prov, note = object_file(os.path.join(run, "provenance.json"))
+    if note:
+        partial.append(("failed", note))
+    extra = {"provenance": prov} if prov else {}
+    if "known_findings" in meta:
+        extra["known_findings"] = known_findings(meta["known_findings"])
+        extra["known_findings_file"] = meta["known_findings"]
+    for k in ("jobs", "hosts"):
+        if k in meta:
+            extra[k] = meta[k]
+    return dict(extra, **{"date": meta["date"], "set": meta["set"], "host": meta["host"],
             "cores": meta["cores"], "seconds": meta["seconds"],
             "options": {"bytes": meta["bytes"], "mode": mode or "budget",
                         "crash_points": meta["crash_points"], "budget": meta["budget"],
@@ -247,7 +268,28 @@ def assemble(run):
                      "skipped": meta["unit_skipped"]},
             "partial": bool(partial), "partial_reasons": [why for _, why in partial],
             "partial_kinds": [kind for kind, _ in partial],
-            "tracer_overhead": overhead(run, meta, runs), "runs": runs}
+            "tracer_overhead": overhead(run, meta, runs), "runs": runs})
+
+
+def known_findings(path):
+    """The known-findings list (crashtest/known-findings): ID <TAB>
+    SIGNATURE <TAB> WHY lines, # comments and blank lines. An id that is
+    not its signature's is refused: a list edited by hand must not pass a
+    finding it does not name. "" (none asked for) is an empty list."""
+    if not path:
+        return []
+    out = []
+    for n, line in enumerate(run_file(path).splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        f = line.split("\t")
+        if len(f) != 3 or not all(x.strip() for x in f):
+            raise BadInput(f"{path} line {n}: not ID<TAB>SIGNATURE<TAB>WHY ({line[:80]!r})")
+        if signature.sig_id(f[1]) != f[0]:
+            raise BadInput(f"{path} line {n}: id {f[0]} is not its signature's "
+                           f"({signature.sig_id(f[1])})")
+        out.append({"id": f[0], "signature": f[1], "why": f[2]})
+    return out
 
 
 # ------------------------------------------------------------ crash.json
@@ -285,6 +327,11 @@ def check(crash, path):
         v = crash.get(k)
         if v is not None and (not isinstance(v, list) or not all(isinstance(x, str) for x in v)):
             bad(f"{k} is not a list of names")
+    known = crash.get("known_findings")
+    if known is not None and (not isinstance(known, list) or not all(
+            isinstance(x, dict) and isinstance(x.get("id"), str) and
+            isinstance(x.get("signature"), str) for x in known)):
+        bad("known_findings is not a list of id and signature")
     runs = crash.get("runs")
     if not isinstance(runs, list):
         bad("no runs list")
@@ -311,6 +358,12 @@ def check(crash, path):
             if v is not None and (not isinstance(v, list) or
                                   not all(isinstance(x, str) for x in v)):
                 bad(f"{where}: {k} is not a list of lines")
+        sigs = r.get("signatures")
+        if sigs is not None and (not isinstance(sigs, list) or not all(
+                isinstance(x, dict) and isinstance(x.get("id"), str) and
+                isinstance(x.get("signature"), str) and isinstance(x.get("kind"), str) and
+                is_num(x.get("count")) for x in sigs)):
+            bad(f"{where}: signatures is not a list of id, signature, kind and count")
         for k, v in r["result"].items():
             if k.endswith(("violations", "_images", "crash_points", "states_explored",
                            "drain_marks", "stores", "judged_with_tools")) and \

@@ -27,6 +27,7 @@ def header(crash):
         out.append(f"crash points at every `{o['crash_points']}`, about {num(o['budget'])} states "
                    f"per run sampled over the whole trace ({num(o['xfs_budget'])} for xfs, "
                    "judged in a guest).")
+    out += provenance(crash)
     u = crash["unit"]
     skipped = f", {num(u['skipped'])} skipped" if u.get("skipped") else ""
     out.append(f"Total time {num(crash['seconds'])} s. libpmsim unit tests: {num(u['passed'])} "
@@ -40,11 +41,32 @@ def header(crash):
     return out
 
 
+def provenance(crash):
+    """What was tested, with what (runs that recorded provenance.json)."""
+    p = crash.get("provenance")
+    if not p:
+        return []
+    ks = p.get("kernel_source") or {}
+    b, se = ks.get("base") or {}, ks.get("series") or {}
+    base = " ".join(str(x) for x in (b.get("name"), b.get("kind"),
+                                      b.get("source_version") or b.get("commit")) if x)
+    cfg = ", ".join(f"{k} {v[:12]}" for k, v in sorted((p.get("kernel_configs") or {}).items()))
+    out = [f"Base {base or '?'}; series {se.get('kind', '?')} "
+           f"{(se.get('sha256') or '?')[:12]} ({len(se.get('patches') or [])} patches); "
+           f"kernel configs (sha256) {cfg or '?'}; {p.get('qemu', '?')}, accelerator "
+           f"{p.get('accel', '?')}; daxlab {str(p.get('daxlab', '?'))[:12]}."]
+    if crash.get("hosts") or crash.get("jobs", "1") != "1":
+        out.append(f"Sharded with GNU parallel: {crash['jobs']} job slot(s) on "
+                   f"{crash.get('hosts') or 'this host'}.")
+    return out
+
+
 def scenario_row(r):
     res = r["result"]
     drains = res.get("drain_marks")
     noise = res.get("noise_share")
-    return [r["scenario"], r["kernel"], r["status"],
+    return [r["scenario"], r["kernel"],
+            "not applicable" if r["status"] == "inapplicable" else r["status"],
             text(alt(res.get("crash_points"), "-")), text(alt(res.get("states_explored"), "-")),
             text(alt(res.get("distinct_images"), "-")),
             text(alt(res.get("judged_with_tools"), "-")),
@@ -70,7 +92,17 @@ def scenarios(crash):
             "the images), measured while the next guest runs on the other core. noise share:",
             "cached pmem stores never written back before the trace ends, of all pmem stores.",
             "flush contract: pmem REQ_PREFLUSH/REQ_FUA completions (drain marks) at which",
-            "written-back stores still waited for a fence, of all such completions."]
+            "written-back stores still waited for a fence, of all such completions."] + \
+        not_applicable(crash)
+
+
+def not_applicable(crash):
+    na = [r for r in crash["runs"] if r["status"] in ("inapplicable", "unsupported")]
+    if not na:
+        return []
+    return ["", "Not applicable:"] + [
+        f"- {r['scenario']}/{r['kernel']}: " +
+        (r.get("why") or "the workload says the kernel does not support it") for r in na]
 
 
 def mutants(crash):
@@ -100,7 +132,63 @@ def mutants(crash):
     return out
 
 
+MAX_WITNESSES = 12
+
+
+def witnesses(g):
+    w = [f"{x['run']} ({x['count']})" for x in g["witnesses"]]
+    more = f", and {len(w) - MAX_WITNESSES} more" if len(w) > MAX_WITNESSES else ""
+    return ", ".join(w[:MAX_WITNESSES]) + more
+
+
+def group(g, n, crash):
+    """One finding: its signature, whether it is known, its witnesses,
+    the first report and how to rebuild and judge its image."""
+    first = g["witnesses"][0]
+    state = f"known ({g['known']})" if g["known"] is not None else \
+        "**NEW**" if "known_findings" in crash else "new"
+    out = [f"### {n}. `{g['id']}` {state}", "", f"`{g['signature']}`", "",
+           f"{g['count']} violation(s) in {len(g['witnesses'])} run(s): {witnesses(g)}."]
+    if g["kind"] == "fsck" and g["fsck_expected"] is not None:
+        out += ["", "Expected of a journal-less file system: e2fsck -p stops at what only a "
+                "manual fsck repairs (\"RUN fsck MANUALLY\")." if g["fsck_expected"] else
+                "Not the \"manual fsck needed\" of a journal-less file system: the checker "
+                "could not repair or read the image."]
+    r = next((r for r in crash["runs"] if f"{r['scenario']}/{r['kernel']}" == first["run"]), None)
+    if first["first"] and first["first"].endswith("/001.txt") and r and r.get("first_violation"):
+        out += ["", "```"] + r["first_violation"] + ["```"]
+    if first["reproducer"]:
+        out += ["", f"Reproducer: `{first['reproducer']}`; report `{first['first']}` "
+                "(its last lines give the replay and judge commands)."]
+    return out
+
+
+def grouped_findings(crash):
+    """Findings de-duplicated by signature (runs made with a known-findings
+    list, even an empty one; older runs list each run's first report)."""
+    out = ["", "## Findings on stock and patched", ""]
+    found = verdict.groups(crash, verdict.FAILING)
+    new = sum(1 for g in found if g["known"] is None)
+    if not found:
+        out.append("No durability or flush-contract violation on the stock or patched kernel.")
+    else:
+        out.append(f"{len(found)} distinct finding(s) by signature, {new} new; the known "
+                   f"ones are listed in `{crash.get('known_findings_file') or '(no list)'}`.")
+    for n, g in enumerate(found, 1):
+        out += [""] + group(g, n, crash)
+    fsck = verdict.groups(crash, ("fsck",))
+    if fsck:
+        out += ["", "## Crash images the file-system checker rejects", "",
+                "Listed, not failed: torn in-place rewrites of metadata the hardware allows "
+                "(results/crash-reference/README.md)."]
+        for n, g in enumerate(fsck, len(found) + 1):
+            out += [""] + group(g, n, crash)
+    return out
+
+
 def findings(crash):
+    if "known_findings" in crash:
+        return grouped_findings(crash)
     out = ["", "## Findings on stock and patched", ""]
     found = verdict.findings(crash)
     if not found:

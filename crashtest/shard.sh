@@ -1,0 +1,124 @@
+# Sourced by crashtest/run: its runs spread over GNU parallel's job slots,
+# on this host (--jobs N) or over the hosts of --sshloginfile. Each job is
+# `crashtest/run --one DESCRIPTOR --kernel K` in a directory of its own
+# (this run's --out here; a work directory on a remote host, from where
+# parallel returns the run's directory with rsync and then removes it);
+# it traces, judges and writes DIR/row.tsv, which crashtest/run merges in
+# the plan's order. parallel is the engine: slots, ssh, transfer, return,
+# cleanup and the job log are its own; this file only says what a job is.
+# shellcheck shell=bash
+# shellcheck disable=SC2154 # top, build, out, todo, ...: crashtest/run's
+
+# Variables the kernels and the judging depend on, passed to each job (an
+# ssh login starts with a clean environment).
+SHARD_ENV=(DAXLAB_BASE DAXLAB_SERIES DAXLAB_CACHE DAXLAB_BUILD DAXLAB_CRASH_NEED_MIB)
+
+# host_id KERNEL...: what must be the same on every host for its runs to
+# count as this run's: the tree's commit, the tools built, and the kernels
+# (their cache entries are named by what they are built from).
+host_id() {
+	local k t
+	echo "commit $(git -C "$top" rev-parse HEAD 2>/dev/null || echo none)"
+	for t in crashtest/qemu/libpmtrace.so crashtest/oracles/ctoracle crashtest/pmsim \
+		crashtest/guest/pmmark crashtest/scenarios/ctwl; do
+		[ -e "$build/$t" ] || echo "missing $build/$t (make crashtest builds it)"
+	done
+	for k in "$@"; do
+		echo "kernel $k $(basename "$("$top/scripts/kernel" path "$k" 2>/dev/null || echo 'not built')")"
+	done
+	command -v qemu-system-x86_64 >/dev/null || echo "missing qemu-system-x86_64"
+	command -v rsync >/dev/null || echo "missing rsync"
+}
+
+# shard_env: "NAME=VALUE" words for env(1), for the variables set here.
+shard_env() {
+	local v
+	echo "CRASH_XFS_BUDGET=$xfs_budget"
+	for v in "${SHARD_ENV[@]}"; do
+		[ -z "${!v+set}" ] || echo "$v=${!v}"
+	done
+}
+
+# shard_check_hosts KERNEL...: every host of --sshloginfile answers over
+# ssh and has what host_id says here; else exit 2 naming the host.
+shard_check_hosts() {
+	local want got env cmd login bad=''
+	mapfile -t env < <(shard_env)
+	want=$(host_id "$@")
+	cmd=$(printf '%q ' env "${env[@]}" "$top/crashtest/run" --host-id "$@")
+	got=$(parallel --nonall --sshloginfile "$sshloginfile" --tag "$cmd" 2>&1) ||
+		die "--sshloginfile: not every host answered ($(tail -n 3 <<<"$got" | tr '\n' ' '))"
+	while read -r login; do
+		if [ "$(sed -n "s|^$login\t||p" <<<"$got")" != "$want" ]; then
+			bad+=" $login: $(diff <(echo "$want") <(sed -n "s|^$login\t||p" <<<"$got") | grep '^>' | head -n 3 | tr '\n' ' ')"
+		fi
+	done < <(awk -F'\t' '{ print $1 }' <<<"$got" | sort -u)
+	[ -z "$bad" ] || die "--sshloginfile: hosts differ from this one (need the same commit, tools and kernels):$bad"
+}
+
+# shard_runs: the runs of todo[] through parallel; then a failed or lost
+# job's run is named in partial.tsv.
+shard_runs() {
+	local list=$out/shard-todo.tsv i=0 p s k role f seq cmd rc=0 kern_args=()
+	local -a env args popts
+	command -v parallel >/dev/null || die "GNU parallel is not installed (scripts/deps installs it)"
+	# The descriptors go to each host with its first job (--basefile):
+	# scn/NAME.scn, a generated one with its sequence beside it.
+	rm -rf "$out/scn"
+	mkdir -p "$out/scn"
+	: >"$list"
+	for p in "${todo[@]}"; do
+		read -r s k role <<<"$p"
+		f=$(scn_file "$s")
+		seq=$(sed -n 's/^seq=//p' "$f")
+		if [ -n "$seq" ]; then
+			case $seq in /*) ;; *) seq=$(dirname "$f")/$seq ;; esac
+			cp "$seq" "$out/scn/$s.seq"
+			sed "s|^seq=.*|seq=$s.seq|" "$f" >"$out/scn/$s.scn"
+		else
+			cp "$f" "$out/scn/$s.scn"
+		fi
+		[[ " ${kern_args[*]} " == *" $k "* ]] || kern_args+=("$k")
+		i=$((i + 1))
+		printf 'scn/%s.scn\t%s\t%s\t%s\n' "$s" "$k" "$role" "$i/${#todo[@]}" >>"$list"
+	done
+	mapfile -t env < <(shard_env)
+	args=(--set "$set_name" --bytes "$bytes" --budget "$budget" --crash-points "$points"
+		--max-states "$max_states" --no-build --skip-unit --known-findings none)
+	[ -z "$mode" ] || args+=(--mode "$mode")
+	[ "$keep_traces" = 0 ] || args+=(--keep-traces)
+	cmd="$(printf '%q ' env "${env[@]}" "$top/crashtest/run") --one {1} --kernel {2} --one-role {3} --one-index {4} --out . $(printf '%q ' "${args[@]}")"
+	popts=(--colsep '\t' --joblog "$out/parallel.joblog" --line-buffer)
+	if [ -n "$sshloginfile" ]; then
+		progress "checking the hosts of $sshloginfile"
+		shard_check_hosts "${kern_args[@]}"
+		# Slots per host: its "N/" prefix, else --jobs if given, else its cores.
+		[ "$jobs_given" = 0 ] || popts+=(--jobs "$jobs")
+		popts+=(--sshloginfile "$sshloginfile" --workdir "$shard_dir" --basefile scn
+			--return '{1/.}/{2}' --cleanup)
+	else
+		popts+=(--jobs "$jobs")
+	fi
+	(cd "$out" && exec parallel "${popts[@]}" "$cmd" :::: "$list") &
+	par_pid=$!
+	wait "$par_pid" || rc=$?
+	[ "$interrupted" = 0 ] || { wait "$par_pid" 2>/dev/null || true; }
+	par_pid=''
+	# parallel's --cleanup removes the files it moved, not the run
+	# directories it returned: the work directory goes whole.
+	[ -z "$sshloginfile" ] || timeout 120 parallel --nonall --sshloginfile "$sshloginfile" \
+		"rm -rf $(printf '%q' "$shard_dir")" >/dev/null 2>&1 || true
+	i=0
+	while IFS=$'\t' read -r f k role _; do
+		i=$((i + 1))
+		s=$(basename "$f" .scn)
+		[ ! -f "$out/$s/$k/row.tsv" ] || continue
+		if [ "$interrupted" != 0 ]; then
+			partial incomplete "$s/$k: not run, interrupted"
+		else
+			partial failed "$s/$k: its job ended without a result ($(awk -F'\t' -v n="$i" \
+				'$1 == n { print "on " ($2 == ":" ? "this host" : $2) ", exit status " $7; f = 1 }
+				 END { if (!f) print "never started" }' "$out/parallel.joblog" 2>/dev/null); parallel exited with $rc)"
+		fi
+	done <"$list"
+}
