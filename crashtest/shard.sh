@@ -39,21 +39,35 @@ shard_env() {
 	done
 }
 
-# shard_check_hosts KERNEL...: every host of --sshloginfile answers over
-# ssh and has what host_id says here; else exit 2 naming the host.
+# shard_reach: every host of --sshloginfile answers over ssh; else exit 2
+# (before anything is written).
+shard_reach() {
+	local got
+	command -v parallel >/dev/null || die "GNU parallel is not installed (scripts/deps installs it)"
+	got=$(timeout 120 parallel --nonall --sshloginfile "$sshloginfile" --tag echo answered 2>&1) ||
+		die "--sshloginfile: not every host answered: $(grep -v answered <<<"$got" | tail -n 2 | tr '\t\n' '  ')"
+}
+
+# shard_check_hosts KERNEL...: every host of --sshloginfile has what
+# host_id says here; else exit 2 naming the host and what differs.
 shard_check_hosts() {
 	local want got env cmd login bad=''
 	mapfile -t env < <(shard_env)
 	want=$(host_id "$@")
 	cmd=$(printf '%q ' env "${env[@]}" "$top/crashtest/run" --host-id "$@")
-	got=$(parallel --nonall --sshloginfile "$sshloginfile" --tag "$cmd" 2>&1) ||
+	got=$(timeout 300 parallel --nonall --sshloginfile "$sshloginfile" --tag "$cmd" 2>&1) ||
 		die "--sshloginfile: not every host answered ($(tail -n 3 <<<"$got" | tr '\n' ' '))"
 	while read -r login; do
 		if [ "$(sed -n "s|^$login\t||p" <<<"$got")" != "$want" ]; then
 			bad+=" $login: $(diff <(echo "$want") <(sed -n "s|^$login\t||p" <<<"$got") | grep '^>' | head -n 3 | tr '\n' ' ')"
 		fi
 	done < <(awk -F'\t' '{ print $1 }' <<<"$got" | sort -u)
-	[ -z "$bad" ] || die "--sshloginfile: hosts differ from this one (need the same commit, tools and kernels):$bad"
+	[ -z "$bad" ] || {
+		# nothing ran: the output can take the same run again
+		[ "$resume" = 1 ] || rm -f "$out/plan.tsv"
+		die "--sshloginfile: hosts differ from this one (need the same commit, tools and kernels):$bad"
+	}
+	return 0
 }
 
 # shard_runs: the runs of todo[] through parallel; then a failed or lost

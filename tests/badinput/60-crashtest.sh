@@ -11,7 +11,11 @@
 # or is a file (2), --no-build without a build (2), too little disk space
 # (5 with the numbers, before anything is written), a run whose kernels
 # are not built (1, crash.json and report.md saying so), SIGINT and
-# SIGTERM during the unit tests (130/143, report.md saying what ran).
+# SIGTERM during the unit tests (130/143, report.md saying what ran);
+# sharding and resuming: bad --jobs, --sshloginfile, --known-findings and
+# --resume (2, nothing written), a host that does not answer (2, before
+# anything is written), resuming another plan (2, the report untouched),
+# resuming the same plan over two job slots (the failed runs redone).
 # The report: crash.json and run files that are not what they should be
 # (2, one message naming the file and what is wrong).
 set -euo pipefail
@@ -120,6 +124,46 @@ bi_check "... and how much was covered" grep -q '^- covered: 0 of 4 planned runs
 bi_check "crash.json says the run failed" grep -q '"status": "error"' "$d/e2e/crash.json"
 bi_run 2 "${c}--out $d/e2e already holds a crash-test run" -- "$ct" "${n[@]}" "${e2e[@]}" --out "$d/e2e"
 bi_run 1 "${c}runs failed" --timeout 60 -- "$ct" "${n[@]}" "${e2e[@]}" --out "$d/e2e" --force
+
+# ---- sharding and resuming -------------------------------------------------------------
+bi_class usage
+for o in --jobs --sshloginfile --known-findings; do
+	bi_run 2 "${c}$o needs a value" -- "$ct" "${n[@]}" "$o"
+done
+bi_run 2 "${c}--jobs must be between 1 and 256, not '0'" -- "$ct" "${n[@]}" --jobs 0
+bi_run 2 "${c}--jobs wants a whole decimal number, not 'all'" -- "$ct" "${n[@]}" --jobs all
+bi_run 2 "${c}--sshloginfile $d/nologins is not a file" -- "$ct" "${n[@]}" --sshloginfile "$d/nologins"
+bi_run 2 "${c}--resume continues the run in --out DIR: name it" -- "$ct" "${n[@]}" --resume
+bi_run 2 "${c}--resume keeps an earlier run's results, --force replaces them" \
+	-- "$ct" "${n[@]}" --resume --force --out "$d/e2e"
+bi_run 2 "${c}--resume: --out $d/old holds no earlier run to continue \(no plan.tsv\)" \
+	-- "$ct" "${n[@]}" --resume --out "$d/old"
+bi_run 2 "${c}--known-findings $d/noknown is not a file \(or 'none'\)" \
+	-- "$ct" "${n[@]}" --known-findings "$d/noknown"
+printf '0123456789ab\tdurability ext4 at - by f: x\twhy\n' >"$d/known-bad"
+bi_run 2 "${c}$d/known-bad line 1: id 0123456789ab is not its signature's" \
+	-- "$ct" "${n[@]}" --known-findings "$d/known-bad" --out "$d/kb"
+bi_absent "a refused known-findings list: nothing written" "$d/kb"
+# A host that does not answer: refused before anything is written.
+printf '1/ssh -o BatchMode=yes -o ConnectTimeout=5 -p 1 127.0.0.1\n' >"$d/logins-down"
+bi_run 2 "${c}--sshloginfile: not every host answered: .*Connection refused" --timeout 60 \
+	-- "$ct" "${n[@]}" --sshloginfile "$d/logins-down" --out "$d/down"
+bi_absent "... nothing written" "$d/down"
+# The same run with other options is not the run to resume: refused, the
+# earlier report untouched.
+cp "$d/e2e/report.md" "$d/e2e-report"
+bi_run 2 "${c}--resume: the plan or its options differ from the earlier run's" \
+	-- "$ct" "${n[@]}" "${e2e[@]}" --bytes 8192 --out "$d/e2e" --resume
+bi_check "... the earlier report untouched" cmp "$d/e2e/report.md" "$d/e2e-report"
+# The same plan: what failed runs again, sharded over two job slots.
+bi_run 1 "${c}runs failed: ext4-write-fsync/stock" --timeout 120 \
+	-- "$ct" "${n[@]}" "${e2e[@]}" --out "$d/e2e" --resume --jobs 2
+bi_check "... every run was redone through GNU parallel" \
+	grep -q 'resuming: 4 of 4 runs to do' "$d/e2e/run.log"
+bi_check "... parallel logged the 4 jobs" test "$(tail -n +2 "$d/e2e/parallel.joblog" | wc -l)" = 4
+bi_check "... the merged report names the run that failed" \
+	grep -q '^- ext4-write-fsync/stock: kernel stock is not built$' "$d/e2e/report.md"
+bi_check "... in the plan's order" test "$(cut -f1,2 "$d/e2e/runs.tsv" | head -n 1)" = "ext4-write-fsync	stock"
 
 # ---- the unit tests are counted by tests/lib/tapcount -------------------------------------
 # A build directory with the real programs and two stand-in unit tests:

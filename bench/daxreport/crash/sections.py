@@ -43,22 +43,22 @@ def header(crash):
 
 def provenance(crash):
     """What was tested, with what (runs that recorded provenance.json)."""
+    out = []
+    if crash.get("hosts") or crash.get("jobs", "1") != "1":
+        out.append(f"Sharded with GNU parallel: {crash['jobs']} job slot(s) on "
+                   f"{crash.get('hosts') or 'this host'}.")
     p = crash.get("provenance")
     if not p:
-        return []
+        return out
     ks = p.get("kernel_source") or {}
     b, se = ks.get("base") or {}, ks.get("series") or {}
     base = " ".join(str(x) for x in (b.get("name"), b.get("kind"),
                                       b.get("source_version") or b.get("commit")) if x)
     cfg = ", ".join(f"{k} {v[:12]}" for k, v in sorted((p.get("kernel_configs") or {}).items()))
-    out = [f"Base {base or '?'}; series {se.get('kind', '?')} "
-           f"{(se.get('sha256') or '?')[:12]} ({len(se.get('patches') or [])} patches); "
-           f"kernel configs (sha256) {cfg or '?'}; {p.get('qemu', '?')}, accelerator "
-           f"{p.get('accel', '?')}; daxlab {str(p.get('daxlab', '?'))[:12]}."]
-    if crash.get("hosts") or crash.get("jobs", "1") != "1":
-        out.append(f"Sharded with GNU parallel: {crash['jobs']} job slot(s) on "
-                   f"{crash.get('hosts') or 'this host'}.")
-    return out
+    return [f"Base {base or '?'}; series {se.get('kind', '?')} "
+            f"{(se.get('sha256') or '?')[:12]} ({len(se.get('patches') or [])} patches); "
+            f"kernel configs (sha256) {cfg or '?'}; {p.get('qemu', '?')}, accelerator "
+            f"{p.get('accel', '?')}; daxlab {str(p.get('daxlab', '?'))[:12]}."] + out
 
 
 def scenario_row(r):
