@@ -163,6 +163,61 @@ static int append_pattern(int fd, const struct seq_step *st)
 	return 0;
 }
 
+/*
+ * The file's new bytes from a pipe, spliced in at its end: the kernel
+ * copies them from the pipe's pages (a bvec iterator), and the DAX write
+ * of a kernel buffer goes through memcpy_flushcache(), not the user copy
+ * write(2) takes. That is the path sendfile() and splice() servers use,
+ * and the odd length leaves it an unaligned tail to write back.
+ */
+static int splice_write(struct ctwl *c, const char *name,
+			const struct seq_step *st)
+{
+	unsigned char *buf = malloc(st->len);
+	loff_t off = (loff_t)st->off;
+	size_t done = 0;
+	int fd, p[2] = { -1, -1 }, rc = 0;
+
+	if (!buf)
+		return ctwl_err("allocating %zu bytes", (size_t)st->len);
+	dx_pattern_fill(DX_PATTERN_CTWL, st->seed, st->off, buf, st->len);
+	fd = open(ctwl_path(c, name), O_WRONLY);
+	if (fd < 0 || pipe(p)) {
+		rc = ctwl_err(fd < 0 ? "opening %s" : "a pipe for %s", name);
+		goto out;
+	}
+	while (done < st->len && !rc) {
+		size_t chunk = st->len - done < 4096 ? st->len - done : 4096;
+		ssize_t w = write(p[1], buf + done, chunk), n;
+
+		if (w <= 0) {
+			rc = ctwl_err("filling the pipe for %s", name);
+			break;
+		}
+		while (w > 0) {
+			n = splice(p[0], NULL, fd, &off, (size_t)w, 0);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				rc = ctwl_err("splice into %s at %lld", name,
+					      (long long)off);
+				break;
+			}
+			w -= n;
+			done += (size_t)n;
+		}
+	}
+out:
+	if (p[0] >= 0) {
+		close(p[0]);
+		close(p[1]);
+	}
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return rc;
+}
+
 /* An aligned buffer of one block through O_DIRECT. DAX files take the
  * DAX path whatever O_DIRECT says (ext2, ext4, xfs); a file system that
  * refuses O_DIRECT at open (EINVAL) cannot run the sequence. */
@@ -353,6 +408,8 @@ static int execute(struct ctwl *c, const struct seq_op *op)
 		return rc;
 	case SEQ_ODIRECT:
 		return odirect_write(c, a, &st);
+	case SEQ_SPLICE:
+		return splice_write(c, a, &st);
 	case SEQ_MMAP:
 	case SEQ_MSYNC:
 		return map_store(c, a, &st, size, op->k == SEQ_MSYNC);
