@@ -145,9 +145,13 @@ def group(g, n, crash):
     """One finding: its signature, whether it is known, its witnesses,
     the first report and how to rebuild and judge its image."""
     first = g["witnesses"][0]
-    state = f"known ({g['known']})" if g["known"] is not None else \
-        "**NEW**" if "known_findings" in crash else "new"
-    out = [f"### {n}. `{g['id']}` {state}", "", f"`{g['signature']}`", "",
+    if g["kind"] not in verdict.FAILING:
+        state = ""          # listed, never failed: neither new nor known
+    elif g["known"] is not None:
+        state = f" known ({g['known']})"
+    else:
+        state = " **NEW**" if "known_findings" in crash else " new"
+    out = [f"### {n}. `{g['id']}`{state}", "", f"`{g['signature']}`", "",
            f"{g['count']} violation(s) in {len(g['witnesses'])} run(s): {witnesses(g)}."]
     if g["kind"] == "fsck" and g["fsck_expected"] is not None:
         out += ["", "Expected of a journal-less file system: e2fsck -p stops at what only a "

@@ -246,6 +246,9 @@ class Verdict(Tmp):
         self.assertIn("## Crash images the file-system checker rejects", md)
         self.assertIn("Expected of a journal-less file system", md)
         self.assertIn("Not the \"manual fsck needed\" of a journal-less file system", md)
+        # listed, not failed: neither new nor known
+        self.assertNotIn("NEW", md)
+        self.assertNotIn("` known", md)
 
     def test_not_applicable_row_and_provenance(self):
         na = one_run("ext2-map-sync", "stock", status="inapplicable", dur=0)
