@@ -30,6 +30,11 @@ def counts(r):
     return {k: alt(res.get(k), 0) for k in COUNTS}
 
 
+# A run the workload refused (unsupported) or the scenario does not name
+# (inapplicable): nothing to judge on that kernel.
+NA = ("unsupported", "inapplicable")
+
+
 def bad(c):
     """Durability and flush-contract violations: what the verdict counts."""
     return c["durability_violations"] + c["flush_contract_violations"]
@@ -45,14 +50,14 @@ def classify(b, s):
     """(class, why) of one scenario; B, S the base's and series' runs."""
     if s is None:
         return "not run", "the series kernel did not run it"
-    if s["status"] == "unsupported" and (b is None or b["status"] == "unsupported"):
+    if s["status"] in NA and (b is None or b["status"] in NA):
         return "not applicable", ""
     if s["status"] == "error":
         if b is not None and b["status"] == "error":
             return "error", "errors on both kernels"
         return REGRESSION, "errors on the series kernel only"
     cs = counts(s)
-    if b is None or b["status"] in ("error", "unsupported"):
+    if b is None or b["status"] == "error" or b["status"] in NA:
         if bad(cs):
             return REGRESSION, "violations on the series kernel, none to compare on the base"
         return CLEAN, "series kernel only"
@@ -120,9 +125,9 @@ def text(c):
     1 fsck' ..."""
     if c is None:
         return "not run"
-    if c["status"] in ("error", "unsupported", "partial") and not bad(c) and \
+    if c["status"] in ("error", "partial") + NA and not bad(c) and \
             not c["fsck_violations"]:
-        return {"unsupported": "not applicable"}.get(c["status"], c["status"])
+        return "not applicable" if c["status"] in NA else c["status"]
     bits = [f"{c[k]} {k.split('_')[0].replace('flush', 'flush-contract')}"
             for k in COUNTS if c[k]]
     t = ", ".join(bits) if bits else "clean"

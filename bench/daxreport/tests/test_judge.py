@@ -451,6 +451,24 @@ class TestDurability(Case):
                           "crash xfs-map-sync: errors on both kernels"])
         self.assertIn("incomplete: crash", md.split("\n", 1)[0])
 
+    def test_not_applicable_on_stock(self):
+        """A scenario that does not name stock (inapplicable) is judged on
+        the series kernel alone; one the workload refuses on both is not
+        applicable."""
+        crash = fx.crash_clean()
+        row = dict(next(r for r in crash["runs"] if (r["scenario"], r["kernel"]) ==
+                        ("ext2-map-sync", "patched")), kernel="stock", result={})
+        at = [(r["scenario"], r["kernel"]) for r in crash["runs"]].index(("ext2-map-sync", "patched"))
+        crash["runs"].insert(at, row)
+        fx.set_run(crash, "ext2-map-sync", "stock", "inapplicable")
+        fx.set_run(crash, "xfs-map-sync", "stock", "inapplicable")
+        fx.set_run(crash, "xfs-map-sync", "patched", "unsupported")
+        fx.set_crash(self.root, crash)
+        _, md, doc = self.judge(rc=0)
+        du = section(md, "Durability")
+        self.assertIn("| ext2-map-sync | not applicable | clean | clean (series kernel only) |", du)
+        self.assertIn("| xfs-map-sync | not applicable | not applicable | not applicable |", du)
+
     def test_mutants_ignored(self):
         _, _, doc = self.judge(rc=0)        # the reference's mutants have many violations
         self.assertEqual(doc["parts"]["crash"]["other_kernels"], [])
