@@ -466,7 +466,7 @@ class TestDurability(Case):
         fx.set_crash(self.root, crash)
         _, md, doc = self.judge(rc=0)
         du = section(md, "Durability")
-        self.assertIn("| ext2-map-sync | not applicable | clean | clean (series kernel only) |", du)
+        self.assertIn("| ext2-map-sync | not applicable | 1 fsck | clean (series kernel only) |", du)
         self.assertIn("| xfs-map-sync | not applicable | not applicable | not applicable |", du)
 
     def test_mutants_ignored(self):
