@@ -41,12 +41,17 @@ struct fsops {
 	 */
 	int (*check)(const char *scratch, const char *workdir, char *msg,
 		     size_t len);
-	/* Read files f[0..n) out of scratch. 0, or -1 with msg. */
-	int (*read)(const char *scratch, const char *workdir,
+	/*
+	 * Read files f[0..n) out of scratch. 0, or -1 with msg. sound: the
+	 * checker accepted the image (after its repair), so its metadata may
+	 * be read in process; else a tool's process takes the risk of
+	 * corrupt metadata.
+	 */
+	int (*read)(const char *scratch, const char *workdir, int sound,
 		    struct file_read *f, size_t n, char *msg, size_t len);
 	/* Extents of path's data (file block -> device block, in units of
 	 * the file-system block size), into *ext. 0, or -1 with msg. */
-	int (*extents)(const char *scratch, const char *workdir,
+	int (*extents)(const char *scratch, const char *workdir, int sound,
 		       const char *path, struct fs_extent **ext, size_t *n,
 		       char *msg, size_t len);
 };

@@ -18,6 +18,7 @@
 #include "daxlab/pattern.h"
 #include "daxlab/vec.h"
 #include "expect.h"
+#include "fsck_memo.h"
 #include "fstool.h"
 #include "judge.h"
 #include "scratch.h"
@@ -44,6 +45,9 @@ struct judge {
 	size_t cache_cap, cache_used;
 	struct verdict *verdicts;
 	size_t nverdicts, capverdicts;
+	struct fsck_memo *memo;		/* checker answers by metadata */
+	const unsigned char *region;	/* the image being judged */
+	int final_sound;		/* the checker accepted the final image */
 	struct judge_stats st;
 	/* Deferred judging (file systems whose recovery needs the kernel):
 	 * export images to a directory, or take verdicts judged elsewhere. */
@@ -205,7 +209,8 @@ static int alloc_common(struct judge **jp, const struct ctm_manifest *m,
 	j->promised = calloc(j->nunits, sizeof(*j->promised));
 	j->cache_cap = 1 << 16;
 	j->cache = calloc(j->cache_cap, sizeof(*j->cache));
-	if (!j->cand || !j->promised || !j->cache) {
+	j->memo = fsck_memo_new(j->loc.block_size);
+	if (!j->cand || !j->promised || !j->cache || !j->memo) {
 		snprintf(err, errlen, "out of memory for the blocks of a %" PRIu64
 			 "-byte file system", j->loc.fs_size);
 		return DX_EXIT_RESOURCES;
@@ -270,8 +275,8 @@ static int classify_data(struct judge *j, char *err, size_t errlen)
 				dup = 1;
 		if (dup)
 			continue;
-		if (j->ops->extents(j->scratch, j->workdir, final_path(m, i),
-				    &ext, &n, err, errlen))
+		if (j->ops->extents(j->scratch, j->workdir, j->final_sound,
+				    final_path(m, i), &ext, &n, err, errlen))
 			return -1;
 		for (size_t e = 0; e < n; e++)
 			for (uint64_t b = 0; b < ext[e].count; b++) {
@@ -330,8 +335,11 @@ int judge_new(struct judge **jp, const struct ctm_manifest *m, enum fs_type fs,
 	/* Recover the final image first (ext4: its journal may hold the
 	 * newest block maps); a checker complaint here is not a verdict.
 	 * A tool that cannot finish leaves nothing judgeable. */
-	if (j->ops->check(j->scratch, j->workdir, err, errlen) < 0 ||
-	    classify_data(j, err, errlen))
+	rc = j->ops->check(j->scratch, j->workdir, err, errlen);
+	if (rc < 0)
+		return DX_EXIT_INCOMPLETE;
+	j->final_sound = rc == 0;
+	if (classify_data(j, err, errlen))
 		return DX_EXIT_INCOMPLETE;
 	return 0;
 }
@@ -366,6 +374,7 @@ void judge_free(struct judge *j)
 	free(j->promised);
 	free(j->cache);
 	free(j->verdicts);
+	fsck_memo_free(j->memo);
 	free(j);
 }
 
@@ -506,7 +515,7 @@ static int check_range(const struct expect_file *f, const struct file_read *r,
 }
 
 static int check_durability(struct judge *j, const struct expect *e,
-			    struct verdict *v)
+			    int sound, struct verdict *v)
 {
 	struct file_read *fr = calloc(e->n ? e->n : 1, sizeof(*fr));
 	int bad = 0;
@@ -517,8 +526,8 @@ static int check_durability(struct judge *j, const struct expect *e,
 	}
 	for (size_t i = 0; i < e->n; i++)
 		fr[i].path = e->f[i].path;
-	if (e->n && j->ops->read(j->scratch, j->workdir, fr, e->n, v->msg,
-				 sizeof(v->msg))) {
+	if (e->n && j->ops->read(j->scratch, j->workdir, sound, fr, e->n,
+				 v->msg, sizeof(v->msg))) {
 		file_read_free(fr, e->n);
 		free(fr);
 		return -1;
@@ -726,13 +735,80 @@ int judge_mounted(const struct ctm_manifest *m, const char *root,
 		return -1;
 	}
 	v->last_mark = e.last_id;
-	rc = check_durability(&j, &e, v);
+	rc = check_durability(&j, &e, 1, v);
 	expect_free(&e);
 	if (rc < 0)
 		v->error = 1;
 	else if (rc)
 		v->durability_bad = 1;
 	return rc < 0 ? -1 : 0;
+}
+
+/* ---- the checker, by metadata (fsck_memo.h) ----------------------------- */
+
+/* The key of what the checker reads: every block but file data. */
+static struct hash128 metadata_key(const struct judge *j,
+				   const unsigned char *region)
+{
+	const unsigned char *fs = region + j->loc.fs_start;
+	uint32_t bs = j->loc.block_size;
+	struct hash128 h;
+
+	hash_init(&h);
+	for (uint64_t u = 0; u < j->nunits; u++) {
+		if (!j->cand[u] || j->promised[u] != UNIT_ANY)
+			continue;
+		hash_u64(&h, u);
+		hash_bytes(&h, fs + u * bs, bs);
+	}
+	return h;
+}
+
+static const unsigned char *written_block(void *arg, uint64_t u)
+{
+	const struct judge *j = arg;
+
+	return j->cand[u] ? j->region + j->loc.fs_start + u * j->loc.block_size
+			  : NULL;
+}
+
+static int is_data_block(void *arg, uint64_t u)
+{
+	const struct judge *j = arg;
+
+	return j->promised[u] != UNIT_ANY;
+}
+
+/*
+ * Recover and check the image just written to the scratch file, as
+ * ops->check does (same answer and message), but from the memo when an
+ * image of the same metadata was checked before.
+ */
+static int check_scratch(struct judge *j, const unsigned char *region,
+			 char *msg, size_t len)
+{
+	struct hash128 k = metadata_key(j, region);
+	int fd = open(j->scratch, O_RDWR), rc, hit;
+
+	if (fd < 0) {
+		snprintf(msg, len, "scratch image %.900s: %s", j->scratch,
+			 strerror(errno));
+		return -1;
+	}
+	hit = fsck_memo_apply(j->memo, k.a, k.b, fd, &rc, msg, len);
+	if (hit) {
+		close(fd);
+		j->st.fsck_reused += hit > 0;
+		return hit > 0 ? rc : -1;
+	}
+	rc = j->ops->check(j->scratch, j->workdir, msg, len);
+	j->region = region;
+	/* A failed record only means the checker runs again next time. */
+	if (rc >= 0)
+		(void)fsck_memo_record(j->memo, k.a, k.b, fd, j->nunits, rc, msg,
+				       written_block, is_data_block, j);
+	close(fd);
+	return rc;
 }
 
 /* ---- judging ------------------------------------------------------------- */
@@ -775,7 +851,7 @@ int judge_image(struct judge *j, const unsigned char *region,
 	j->st.judged++;
 	rc = write_scratch(j, region, v->msg, sizeof(v->msg));
 	if (!rc) {
-		rc = j->ops->check(j->scratch, j->workdir, v->msg, sizeof(v->msg));
+		rc = check_scratch(j, region, v->msg, sizeof(v->msg));
 		if (rc == 1)
 			v->fsck_bad = 1;
 	}
@@ -783,7 +859,7 @@ int judge_image(struct judge *j, const unsigned char *region,
 		char fsckmsg[sizeof(v->msg)];
 
 		memcpy(fsckmsg, v->msg, sizeof(fsckmsg));
-		rc = check_durability(j, &e, v);
+		rc = check_durability(j, &e, !v->fsck_bad, v);
 		if (rc == 1) {
 			v->durability_bad = 1;
 			if (v->fsck_bad) {

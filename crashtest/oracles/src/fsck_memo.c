@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/* The checker's verdicts by metadata (fsck_memo.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daxlab/vec.h"
+#include "fsck_memo.h"
+
+/* Recovered blocks kept in all: a replay writes tens of blocks, so this
+ * holds thousands of answers; past it the checker simply runs. */
+#define MEMO_MAX_BYTES (256ull << 20)
+
+struct answer {
+	uint64_t a, b;
+	int rc;
+	char *msg;
+	size_t nblk;
+	uint64_t *blk;		/* block numbers the recovery changed */
+	unsigned char *data;	/* their content after it, nblk blocks */
+};
+
+struct fsck_memo {
+	uint32_t bs;
+	struct answer *ans;
+	size_t n, cap;
+	uint64_t bytes, hits;
+	unsigned char *buf;	/* one block read back */
+};
+
+struct fsck_memo *fsck_memo_new(uint32_t block_size)
+{
+	struct fsck_memo *m = calloc(1, sizeof(*m));
+
+	if (!m || !(m->buf = malloc(block_size))) {
+		free(m);
+		return NULL;
+	}
+	m->bs = block_size;
+	return m;
+}
+
+void fsck_memo_free(struct fsck_memo *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->ans[i].msg);
+		free(m->ans[i].blk);
+		free(m->ans[i].data);
+	}
+	free(m->ans);
+	free(m->buf);
+	free(m);
+}
+
+uint64_t fsck_memo_hits(const struct fsck_memo *m)
+{
+	return m ? m->hits : 0;
+}
+
+/* A few thousand answers at most per run: a scan is cheap next to one
+ * checker run. */
+static const struct answer *find(const struct fsck_memo *m, uint64_t a,
+				 uint64_t b)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->ans[i].a == a && m->ans[i].b == b)
+			return &m->ans[i];
+	return NULL;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t len, off_t off)
+{
+	while (len) {
+		ssize_t w = pwrite(fd, p, len, off);
+
+		if (w <= 0) {
+			if (!w)
+				errno = EIO;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+		off += w;
+	}
+	return 0;
+}
+
+int fsck_memo_apply(struct fsck_memo *m, uint64_t ka, uint64_t kb, int fd,
+		    int *rc, char *msg, size_t len)
+{
+	const struct answer *x = m ? find(m, ka, kb) : NULL;
+
+	if (!x)
+		return 0;
+	for (size_t i = 0; i < x->nblk; i++)
+		if (write_all(fd, x->data + i * m->bs, m->bs,
+			      (off_t)(x->blk[i] * m->bs))) {
+			snprintf(msg, len, "writing the recovered blocks: %s",
+				 strerror(errno));
+			return -1;
+		}
+	*rc = x->rc;
+	snprintf(msg, len, "%s", x->msg);
+	m->hits++;
+	return 1;
+}
+
+static int read_all(int fd, unsigned char *p, size_t len, off_t off)
+{
+	while (len) {
+		ssize_t r = pread(fd, p, len, off);
+
+		if (r < 0)
+			return -1;
+		if (!r) {		/* past the end: zeros */
+			memset(p, 0, len);
+			return 0;
+		}
+		p += r;
+		len -= (size_t)r;
+		off += r;
+	}
+	return 0;
+}
+
+static int all_zero(const unsigned char *p, size_t len)
+{
+	return !len || (!p[0] && !memcmp(p, p + 1, len - 1));
+}
+
+/* Add block u's content now (m->buf) to the answer; -1 out of memory. */
+static int add_block(struct fsck_memo *m, struct answer *x, size_t *cap,
+		     uint64_t u)
+{
+	size_t old = *cap;
+
+	if (DX_RESERVE(x->blk, *cap, x->nblk + 1))
+		return -1;
+	if (*cap != old) {
+		unsigned char *d = realloc(x->data, *cap * m->bs);
+
+		if (!d)
+			return -1;
+		x->data = d;
+	}
+	x->blk[x->nblk] = u;
+	memcpy(x->data + x->nblk++ * m->bs, m->buf, m->bs);
+	return 0;
+}
+
+int fsck_memo_record(struct fsck_memo *m, uint64_t ka, uint64_t kb, int fd,
+		     uint64_t nunits, int rc, const char *msg,
+		     const unsigned char *(*expect)(void *arg, uint64_t u),
+		     int (*is_data)(void *arg, uint64_t u), void *arg)
+{
+	struct answer x = { ka, kb, rc, NULL, 0, NULL, NULL };
+	size_t cap = 0;
+	uint64_t end = nunits * m->bs;
+	int keep = m->bytes < MEMO_MAX_BYTES;
+
+	/* Only what the file holds can have changed: the image was written
+	 * sparse, so the checker's writes are in its data segments. */
+	for (off_t off = 0; keep && (uint64_t)off < end;) {
+		off_t data = lseek(fd, off, SEEK_DATA), hole;
+
+		if (data < 0 && errno == ENXIO)
+			break;
+		hole = data < 0 ? -1 : lseek(fd, data, SEEK_HOLE);
+		if (data < 0 || hole < 0) {
+			/* No SEEK_DATA here: every block is compared. */
+			data = off;
+			hole = (off_t)end;
+		}
+		for (uint64_t u = (uint64_t)data / m->bs;
+		     keep && u < nunits && u * m->bs < (uint64_t)hole; u++) {
+			const unsigned char *want = expect(arg, u);
+
+			if (read_all(fd, m->buf, m->bs, (off_t)(u * m->bs))) {
+				free(x.blk);
+				free(x.data);
+				return -1;
+			}
+			if (want ? !memcmp(m->buf, want, m->bs) :
+				   all_zero(m->buf, m->bs))
+				continue;
+			if (is_data(arg, u) || add_block(m, &x, &cap, u))
+				keep = 0;
+		}
+		off = (off_t)(((uint64_t)hole + m->bs - 1) / m->bs * m->bs);
+	}
+	if (keep && !DX_RESERVE(m->ans, m->cap, m->n + 1) &&
+	    (x.msg = strdup(msg))) {
+		m->bytes += x.nblk * m->bs + sizeof(x);
+		m->ans[m->n++] = x;
+		return 0;
+	}
+	free(x.blk);
+	free(x.data);
+	return 0;
+}
