@@ -214,3 +214,81 @@ int ext2lib_extents(const char *image, const char *path,
 	}
 	return 0;
 }
+
+/* ---- the journal's log (ext2lib_journal_log) ----------------------------- */
+
+#define JBD2_MAGIC 0xc03b3998u
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * The journal inode's extents, read from its i_block as the on-disk
+ * format lays them out (a header, then up to four extents): only a tree
+ * of depth 0 is taken, so nothing outside the inode is read.
+ */
+static size_t journal_extents(const struct ext2_inode *in, struct fs_extent *x)
+{
+	const unsigned char *b = (const unsigned char *)in->i_block;
+	unsigned entries = (unsigned)(b[2] | b[3] << 8);
+	size_t n = 0;
+
+	if (!(in->i_flags & EXT4_EXTENTS_FL) || (b[0] | b[1] << 8) != 0xf30a ||
+	    (b[6] | b[7] << 8) != 0 || entries > 4)
+		return 0;
+	for (unsigned i = 0; i < entries; i++) {
+		const unsigned char *e = b + 12 + 12 * i;
+		unsigned len = (unsigned)(e[4] | e[5] << 8);
+
+		if (!len || len > 32768)	/* uninitialized: not a journal */
+			return 0;
+		x[n++] = (struct fs_extent){
+			(uint64_t)e[0] | (uint64_t)e[1] << 8 | (uint64_t)e[2] << 16 |
+				(uint64_t)e[3] << 24,
+			(uint64_t)(e[6] | e[7] << 8) << 32 | (uint64_t)e[8] |
+				(uint64_t)e[9] << 8 | (uint64_t)e[10] << 16 |
+				(uint64_t)e[11] << 24,
+			len };
+	}
+	return n;
+}
+
+void ext2lib_journal_log(const char *image, uint8_t *skip, uint64_t nunits)
+{
+	int flags = EXT2_FLAG_SOFTSUPP_FEATURES | EXT2_FLAG_64BITS;
+	ext2_filsys fs = NULL;
+	struct ext2_inode in;
+	struct fs_extent x[4];
+	unsigned char *sb = NULL;
+	uint64_t sbblk = 0;
+	size_t n;
+	int have_sb = 0;
+
+	if (ext2fs_open(image, flags, 0, 0, unix_io_manager, &fs))
+		return;
+	if (!ext2fs_has_feature_journal(fs->super) ||
+	    fs->super->s_journal_inum != EXT2_JOURNAL_INO ||
+	    ext2fs_read_inode(fs, EXT2_JOURNAL_INO, &in) ||
+	    !(n = journal_extents(&in, x)) ||
+	    !(sb = malloc(fs->blocksize)))
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (x[i].lblk == 0) {
+			sbblk = x[i].pblk;
+			have_sb = 1;
+		}
+	/* An empty journal: its superblock says so, and replay left it. */
+	if (!have_sb || sbblk >= nunits ||
+	    io_channel_read_blk64(fs->io, sbblk, 1, sb) ||
+	    be32(sb) != JBD2_MAGIC || be32(sb + 28) != 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		for (uint64_t k = 0; k < x[i].count; k++)
+			if (x[i].pblk + k < nunits && x[i].pblk + k != sbblk)
+				skip[x[i].pblk + k] = 1;
+out:
+	free(sb);
+	ext2fs_close_free(&fs);
+}

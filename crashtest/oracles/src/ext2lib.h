@@ -23,4 +23,13 @@ int ext2lib_read(const char *image, struct file_read *f, size_t n, char *msg,
 int ext2lib_extents(const char *image, const char *path,
 		    struct fs_extent **ext, size_t *n, char *msg, size_t len);
 
+/*
+ * Mark in skip[] (a byte per block, nunits blocks) the journal's blocks
+ * but its superblock, when the image has an internal journal mapped by
+ * one level of extents and that journal is empty (s_start 0, as replay
+ * leaves it): e2fsck -fn then reads the journal superblock only. Nothing
+ * is marked when any of that does not hold.
+ */
+void ext2lib_journal_log(const char *image, uint8_t *skip, uint64_t nunits);
+
 #endif /* EXT2LIB_H */

@@ -34,13 +34,12 @@ static int tool_failed(int rc, const char *what, const char *out,
 	return rc < 0 || rc == 127 || rc >= 256 ? -1 : 1;
 }
 
-static int ext4_check(const char *scratch, const char *workdir, char *msg,
-		      size_t len)
+static int ext4_recover(const char *scratch, const char *workdir, char *msg,
+			size_t len)
 {
 	char out[4096], err[256] = "";
 	char *replay[] = { "e2fsck", "-y", "-E", "journal_only",
 			   (char *)scratch, NULL };
-	char *fsck[] = { "e2fsck", "-fn", (char *)scratch, NULL };
 	int rc;
 
 	fsops_wpath(workdir, "e2fsck.out", out, sizeof(out));
@@ -48,10 +47,29 @@ static int ext4_check(const char *scratch, const char *workdir, char *msg,
 	if (rc != 0 && rc != 1)
 		return tool_failed(rc, "journal replay (e2fsck -E journal_only)",
 				   out, err, msg, len);
+	return 0;
+}
+
+static int ext4_verify(const char *scratch, const char *workdir, char *msg,
+		       size_t len)
+{
+	char out[4096], err[256] = "";
+	char *fsck[] = { "e2fsck", "-fn", (char *)scratch, NULL };
+	int rc;
+
+	fsops_wpath(workdir, "e2fsck.out", out, sizeof(out));
 	rc = fstool_run(fsck, out, FSOPS_TIMEOUT_S, err, sizeof(err));
 	if (rc != 0)
 		return tool_failed(rc, "e2fsck -fn", out, err, msg, len);
 	return 0;
+}
+
+static int ext4_check(const char *scratch, const char *workdir, char *msg,
+		      size_t len)
+{
+	int rc = ext4_recover(scratch, workdir, msg, len);
+
+	return rc ? rc : ext4_verify(scratch, workdir, msg, len);
 }
 
 static int ext2_check(const char *scratch, const char *workdir, char *msg,
@@ -194,6 +212,9 @@ const struct fsops fsops_ext4 = {
 	.type = FS_EXT4,
 	.tools = ext_tools,
 	.check = ext4_check,
+	.recover = ext4_recover,
+	.verify = ext4_verify,
+	.unread = ext2lib_journal_log,
 	.read = ext_read,
 	.extents = ext_extents,
 };

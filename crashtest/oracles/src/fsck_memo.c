@@ -127,7 +127,7 @@ static int read_all(int fd, unsigned char *p, size_t len, off_t off)
 	return 0;
 }
 
-static int all_zero(const unsigned char *p, size_t len)
+int fsck_memo_zero(const unsigned char *p, size_t len)
 {
 	return !len || (!p[0] && !memcmp(p, p + 1, len - 1));
 }
@@ -152,53 +152,97 @@ static int add_block(struct fsck_memo *m, struct answer *x, size_t *cap,
 	return 0;
 }
 
-int fsck_memo_record(struct fsck_memo *m, uint64_t ka, uint64_t kb, int fd,
-		     uint64_t nunits, int rc, const char *msg,
-		     const unsigned char *(*expect)(void *arg, uint64_t u),
-		     int (*is_data)(void *arg, uint64_t u), void *arg)
+int fsck_memo_blocks(int fd, uint64_t nunits, uint32_t bs, unsigned char *buf,
+		     int (*fn)(void *arg, uint64_t u, const unsigned char *b),
+		     void *arg)
 {
-	struct answer x = { ka, kb, rc, NULL, 0, NULL, NULL };
-	size_t cap = 0;
-	uint64_t end = nunits * m->bs;
-	int keep = m->bytes < MEMO_MAX_BYTES;
+	uint64_t end = nunits * bs;
 
-	/* Only what the file holds can have changed: the image was written
-	 * sparse, so the checker's writes are in its data segments. */
-	for (off_t off = 0; keep && (uint64_t)off < end;) {
+	/* The image was written sparse, so what any tool wrote is in the
+	 * file's data segments; holes read as zeros. */
+	for (off_t off = 0; (uint64_t)off < end;) {
 		off_t data = lseek(fd, off, SEEK_DATA), hole;
 
 		if (data < 0 && errno == ENXIO)
 			break;
 		hole = data < 0 ? -1 : lseek(fd, data, SEEK_HOLE);
 		if (data < 0 || hole < 0) {
-			/* No SEEK_DATA here: every block is compared. */
+			/* No SEEK_DATA here: every block is read. */
 			data = off;
 			hole = (off_t)end;
 		}
-		for (uint64_t u = (uint64_t)data / m->bs;
-		     keep && u < nunits && u * m->bs < (uint64_t)hole; u++) {
-			const unsigned char *want = expect(arg, u);
+		for (uint64_t u = (uint64_t)data / bs;
+		     u < nunits && u * bs < (uint64_t)hole; u++) {
+			int r;
 
-			if (read_all(fd, m->buf, m->bs, (off_t)(u * m->bs))) {
-				free(x.blk);
-				free(x.data);
+			if (read_all(fd, buf, bs, (off_t)(u * bs)))
 				return -1;
-			}
-			if (want ? !memcmp(m->buf, want, m->bs) :
-				   all_zero(m->buf, m->bs))
-				continue;
-			if (is_data(arg, u) || add_block(m, &x, &cap, u))
-				keep = 0;
+			if ((r = fn(arg, u, buf)))
+				return r;
 		}
-		off = (off_t)(((uint64_t)hole + m->bs - 1) / m->bs * m->bs);
+		off = (off_t)(((uint64_t)hole + bs - 1) / bs * bs);
 	}
-	if (keep && !DX_RESERVE(m->ans, m->cap, m->n + 1) &&
-	    (x.msg = strdup(msg))) {
-		m->bytes += x.nblk * m->bs + sizeof(x);
-		m->ans[m->n++] = x;
+	return 0;
+}
+
+struct record {
+	struct fsck_memo *m;
+	struct answer x;
+	size_t cap;
+	const unsigned char *(*expect)(void *arg, uint64_t u);
+	int (*is_data)(void *arg, uint64_t u);
+	void *arg;
+};
+
+/* A block of the checked image: changed unless as written (a hole when
+ * not written). 1 stops: the answer is not to be kept. */
+static int changed(void *arg, uint64_t u, const unsigned char *b)
+{
+	struct record *r = arg;
+	const unsigned char *want = r->expect(r->arg, u);
+
+	if (want ? !memcmp(b, want, r->m->bs) : fsck_memo_zero(b, r->m->bs))
+		return 0;
+	return r->is_data(r->arg, u) || add_block(r->m, &r->x, &r->cap, u) ? 1 : 0;
+}
+
+static int keep(struct fsck_memo *m, struct answer *x, const char *msg)
+{
+	if (m->bytes < MEMO_MAX_BYTES &&
+	    !DX_RESERVE(m->ans, m->cap, m->n + 1) && (x->msg = strdup(msg))) {
+		m->bytes += x->nblk * m->bs + sizeof(*x);
+		m->ans[m->n++] = *x;
 		return 0;
 	}
-	free(x.blk);
-	free(x.data);
+	free(x->blk);
+	free(x->data);
+	return -1;
+}
+
+int fsck_memo_record(struct fsck_memo *m, uint64_t ka, uint64_t kb, int fd,
+		     uint64_t nunits, int rc, const char *msg,
+		     const unsigned char *(*expect)(void *arg, uint64_t u),
+		     int (*is_data)(void *arg, uint64_t u), void *arg)
+{
+	struct record r = { m, { ka, kb, rc, NULL, 0, NULL, NULL }, 0,
+			    expect, is_data, arg };
+	int stop = m->bytes >= MEMO_MAX_BYTES;
+
+	if (!stop)
+		stop = fsck_memo_blocks(fd, nunits, m->bs, m->buf, changed, &r);
+	if (stop) {
+		free(r.x.blk);
+		free(r.x.data);
+		return stop < 0 ? -1 : 0;
+	}
+	keep(m, &r.x, msg);
 	return 0;
+}
+
+int fsck_memo_put(struct fsck_memo *m, uint64_t ka, uint64_t kb, int rc,
+		  const char *msg)
+{
+	struct answer x = { ka, kb, rc, NULL, 0, NULL, NULL };
+
+	return keep(m, &x, msg);
 }

@@ -45,6 +45,23 @@ int fsck_memo_record(struct fsck_memo *m, uint64_t ka, uint64_t kb, int fd,
 		     const unsigned char *(*expect)(void *arg, uint64_t u),
 		     int (*is_data)(void *arg, uint64_t u), void *arg);
 
+/* Keep an answer that changed no block (a read-only check). 0, or -1
+ * when it could not be kept (memory, the cap). */
+int fsck_memo_put(struct fsck_memo *m, uint64_t ka, uint64_t kb, int rc,
+		  const char *msg);
+
+/*
+ * Call fn(arg, u, bytes) for each block u < nunits of the sparse image
+ * file fd that is not a hole (bs bytes each, read into buf); holes hold
+ * zeros. Stops at fn's first non-zero return and returns it; -1 on a read
+ * error, else 0.
+ */
+int fsck_memo_blocks(int fd, uint64_t nunits, uint32_t bs, unsigned char *buf,
+		     int (*fn)(void *arg, uint64_t u, const unsigned char *b),
+		     void *arg);
+/* Are the len bytes at p all zero? */
+int fsck_memo_zero(const unsigned char *p, size_t len);
+
 /* Answers given from the memo. */
 uint64_t fsck_memo_hits(const struct fsck_memo *m);
 

@@ -42,6 +42,20 @@ struct fsops {
 	int (*check)(const char *scratch, const char *workdir, char *msg,
 		     size_t len);
 	/*
+	 * Optional, for a checker that runs in two steps (ext4: journal
+	 * replay, then a read-only check): check() is recover(), which
+	 * answers 0 when it worked, then verify(); unread() marks in skip[]
+	 * (a byte per block, nunits blocks) the blocks of the recovered image
+	 * that verify() does not read (ext4: the journal's log once replay
+	 * left it empty). The judge reuses verify()'s answer for recovered
+	 * images alike in every other block but file data.
+	 */
+	int (*recover)(const char *scratch, const char *workdir, char *msg,
+		       size_t len);
+	int (*verify)(const char *scratch, const char *workdir, char *msg,
+		      size_t len);
+	void (*unread)(const char *scratch, uint8_t *skip, uint64_t nunits);
+	/*
 	 * Read files f[0..n) out of scratch. 0, or -1 with msg. sound: the
 	 * checker accepted the image (after its repair), so its metadata may
 	 * be read in process; else a tool's process takes the risk of

@@ -26,6 +26,11 @@
 #define UNIT_ANY	0		/* metadata: always in the key */
 #define UNIT_NEVER	UINT64_MAX	/* data no promise covers */
 
+/* A verdict key: 128 bits of hash. */
+struct hash128 {
+	uint64_t a, b;
+};
+
 struct cache_slot {
 	uint64_t a, b;			/* key; a == b == 0: empty */
 	uint32_t verdict;		/* index + 1 */
@@ -46,8 +51,13 @@ struct judge {
 	struct verdict *verdicts;
 	size_t nverdicts, capverdicts;
 	struct fsck_memo *memo;		/* checker answers by metadata */
+	struct fsck_memo *verified;	/* ops->verify answers, by the
+					 * recovered image's metadata */
+	uint8_t *skip;			/* blocks ops->verify does not read */
+	unsigned char *block;		/* one block read back */
 	const unsigned char *region;	/* the image being judged */
 	int final_sound;		/* the checker accepted the final image */
+	struct hash128 rkey;		/* key of the recovered image */
 	struct judge_stats st;
 	/* Deferred judging (file systems whose recovery needs the kernel):
 	 * export images to a directory, or take verdicts judged elsewhere. */
@@ -68,10 +78,6 @@ static double now_s(void)
 }
 
 /* ---- verdict keys: a 128-bit hash of what the judge looks at ------------- */
-
-struct hash128 {
-	uint64_t a, b;
-};
 
 static void hash_init(struct hash128 *h)
 {
@@ -210,7 +216,11 @@ static int alloc_common(struct judge **jp, const struct ctm_manifest *m,
 	j->cache_cap = 1 << 16;
 	j->cache = calloc(j->cache_cap, sizeof(*j->cache));
 	j->memo = fsck_memo_new(j->loc.block_size);
-	if (!j->cand || !j->promised || !j->cache || !j->memo) {
+	j->verified = fsck_memo_new(j->loc.block_size);
+	j->skip = malloc(j->nunits);
+	j->block = malloc(j->loc.block_size);
+	if (!j->cand || !j->promised || !j->cache || !j->memo || !j->verified ||
+	    !j->skip || !j->block) {
 		snprintf(err, errlen, "out of memory for the blocks of a %" PRIu64
 			 "-byte file system", j->loc.fs_size);
 		return DX_EXIT_RESOURCES;
@@ -375,6 +385,9 @@ void judge_free(struct judge *j)
 	free(j->cache);
 	free(j->verdicts);
 	fsck_memo_free(j->memo);
+	fsck_memo_free(j->verified);
+	free(j->skip);
+	free(j->block);
 	free(j);
 }
 
@@ -779,6 +792,47 @@ static int is_data_block(void *arg, uint64_t u)
 	return j->promised[u] != UNIT_ANY;
 }
 
+/* A block of the recovered image into its key: data, blocks the check
+ * does not read and zeros (holes) stay out. */
+static int recovered_block(void *arg, uint64_t u, const unsigned char *b)
+{
+	struct judge *j = arg;
+
+	if (j->promised[u] == UNIT_ANY && !j->skip[u] &&
+	    !fsck_memo_zero(b, j->loc.block_size)) {
+		hash_u64(&j->rkey, u);
+		hash_bytes(&j->rkey, b, j->loc.block_size);
+	}
+	return 0;
+}
+
+/*
+ * The second step of a two-step checker (ext4: e2fsck -fn after the
+ * journal replay) on the recovered image in fd: its answer is kept by
+ * what it reads, so recovered images that differ only in what it does
+ * not (the emptied journal's old log, file data) are checked once.
+ */
+static int verify_scratch(struct judge *j, int fd, char *msg, size_t len)
+{
+	int rc;
+
+	memset(j->skip, 0, j->nunits);
+	j->ops->unread(j->scratch, j->skip, j->nunits);
+	hash_init(&j->rkey);
+	if (fsck_memo_blocks(fd, j->nunits, j->loc.block_size, j->block,
+			     recovered_block, j))
+		return j->ops->verify(j->scratch, j->workdir, msg, len);
+	if (fsck_memo_apply(j->verified, j->rkey.a, j->rkey.b, fd, &rc, msg,
+			    len) > 0) {
+		j->st.verify_reused++;
+		return rc;
+	}
+	rc = j->ops->verify(j->scratch, j->workdir, msg, len);
+	if (rc >= 0)
+		(void)fsck_memo_put(j->verified, j->rkey.a, j->rkey.b, rc, msg);
+	return rc;
+}
+
 /*
  * Recover and check the image just written to the scratch file, as
  * ops->check does (same answer and message), but from the memo when an
@@ -801,7 +855,13 @@ static int check_scratch(struct judge *j, const unsigned char *region,
 		j->st.fsck_reused += hit > 0;
 		return hit > 0 ? rc : -1;
 	}
-	rc = j->ops->check(j->scratch, j->workdir, msg, len);
+	if (j->ops->recover) {
+		rc = j->ops->recover(j->scratch, j->workdir, msg, len);
+		if (!rc)
+			rc = verify_scratch(j, fd, msg, len);
+	} else {
+		rc = j->ops->check(j->scratch, j->workdir, msg, len);
+	}
 	j->region = region;
 	/* A failed record only means the checker runs again next time. */
 	if (rc >= 0)

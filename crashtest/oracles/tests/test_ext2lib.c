@@ -6,7 +6,8 @@
  * flipped (neither may crash the judge). Then the checker's answers by
  * metadata (fsck_memo): an image differing only in promised data takes
  * the recovered blocks of the first, and its verdict is the one a fresh
- * judge gives after running e2fsck.
+ * judge gives after running e2fsck. And the blocks e2fsck -fn does not
+ * read after a journal replay: the emptied journal's log.
  */
 #include <inttypes.h>
 #include <setjmp.h>
@@ -21,6 +22,7 @@
 
 #include "daxlab/pattern.h"
 #include "daxlab/prng.h"
+#include "../src/ext2lib.h"
 #include "../src/fsops.h"
 #include "../src/judge.h"
 #include "helpers.h"
@@ -195,15 +197,15 @@ static unsigned char *region_of(const char *path)
 	return r;
 }
 
-static struct judge *judge_of(const struct ctm_manifest *m, unsigned char *r,
-			      const char *work)
+static struct judge *judge_of(const struct ctm_manifest *m, enum fs_type fs,
+			      unsigned char *r, const char *work)
 {
 	static uint8_t touched[(PAD + FS_BYTES) / 4096 / 8];
 	struct judge *j = NULL;
 	char err[512];
 
 	memset(touched, 0xff, sizeof(touched));
-	if (judge_new(&j, m, FS_EXT2, r, r, PAD + FS_BYTES, touched,
+	if (judge_new(&j, m, fs, r, r, PAD + FS_BYTES, touched,
 		      th_path(work), err, sizeof(err)))
 		fail_msg("judge_new: %s", err);
 	return j;
@@ -226,7 +228,7 @@ static void test_memo_reuses_recovery(void **state)
 	 * superblock, so a reuse must apply that block. */
 	r[PAD + 1024 + 12] ^= 1;
 	load(&m, "fs ext2\n101 name a\n101 data a 0 70001 7\n");
-	j = judge_of(&m, r, "w1");
+	j = judge_of(&m, FS_EXT2, r, "w1");
 	assert_int_equal(judge_image(j, r, reached, 2, &v), 0);
 	assert_false(v.fsck_bad);
 	if (v.durability_bad)
@@ -245,7 +247,7 @@ static void test_memo_reuses_recovery(void **state)
 	assert_int_equal(v.mark, 101);
 
 	/* A judge that never saw the first image runs e2fsck: same verdict. */
-	fresh = judge_of(&m, r, "w2");
+	fresh = judge_of(&m, FS_EXT2, r, "w2");
 	assert_int_equal(judge_image(fresh, r2, reached, 2, &w), 0);
 	assert_int_equal(judge_stats(fresh)->fsck_reused, 0);
 	assert_int_equal(w.durability_bad, v.durability_bad);
@@ -259,12 +261,104 @@ static void test_memo_reuses_recovery(void **state)
 	free(r2);
 }
 
+/* The journal's block count and its superblock's block, from debugfs. */
+static uint64_t journal_blocks(const char *img, uint64_t *sb)
+{
+	unsigned long long n = 0;
+	FILE *f;
+
+	*sb = th_bmap(img, "<8>", 0);
+	assert_int_equal(th_sh("debugfs -R 'blocks <8>' %s 2>/dev/null | wc -w > %s",
+			       img, th_path("count")), 0);
+	f = fopen(th_path("count"), "r");
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%llu", &n), 1);
+	fclose(f);
+	return n;
+}
+
+static void test_journal_log(void **state)
+{
+	static uint8_t skip[FS_BYTES / 4096];
+	unsigned char s_start[4] = { 0, 0, 0, 1 };
+	uint64_t sb, n = 0;
+	FILE *f;
+
+	(void)state;
+	if (!have_e2fsprogs())
+		skip();
+	make_image("ext4", "j");
+	assert_int_equal(journal_blocks(th_path("j.img"), &sb), 1024);
+	ext2lib_journal_log(th_path("j.img"), skip, FS_BYTES / 4096);
+	for (size_t i = 0; i < sizeof(skip); i++)
+		n += skip[i];
+	assert_int_equal(n, 1023);
+	assert_int_equal(skip[sb], 0);
+	/* A journal with transactions to replay: its log is read. */
+	memset(skip, 0, sizeof(skip));
+	f = fopen(th_path("j.img"), "r+b");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, (long)(sb * 4096 + 28), SEEK_SET), 0);
+	assert_int_equal(fwrite(s_start, 1, 4, f), 4);
+	assert_int_equal(fclose(f), 0);
+	ext2lib_journal_log(th_path("j.img"), skip, FS_BYTES / 4096);
+	for (size_t i = 0; i < sizeof(skip); i++)
+		assert_int_equal(skip[i], 0);
+	/* No file system: nothing. */
+	ext2lib_journal_log(th_path("zero.img"), skip, FS_BYTES / 4096);
+	for (size_t i = 0; i < sizeof(skip); i++)
+		assert_int_equal(skip[i], 0);
+}
+
+/* Two replayed ext4 images that differ only in the old log of their empty
+ * journals: e2fsck -fn runs for the first only, and the second's verdict
+ * is a fresh judge's. */
+static void test_verify_reused(void **state)
+{
+	struct ctm_manifest m;
+	struct judge *j, *fresh;
+	struct verdict v, w;
+	uint64_t reached[] = { 100, 101 }, sb;
+	unsigned char *r, *r2;
+
+	(void)state;
+	if (!have_e2fsprogs())
+		skip();
+	make_image("ext4", "v");
+	assert_int_equal(journal_blocks(th_path("v.img"), &sb), 1024);
+	r = region_of(th_path("v.img"));
+	r2 = malloc(PAD + FS_BYTES);
+	assert_non_null(r2);
+	memcpy(r2, r, PAD + FS_BYTES);
+	memset(r2 + PAD + (sb + 1) * 4096, 0x5a, 4096);	/* old log */
+	load(&m, "fs ext4\n101 name a\n101 data a 0 70001 7\n");
+	j = judge_of(&m, FS_EXT4, r, "v1");
+	assert_int_equal(judge_image(j, r, reached, 2, &v), 0);
+	assert_int_equal(judge_image(j, r2, reached, 2, &v), 0);
+	assert_false(v.cached);
+	assert_int_equal(judge_stats(j)->fsck_reused, 0);
+	assert_int_equal(judge_stats(j)->verify_reused, 1);
+	fresh = judge_of(&m, FS_EXT4, r, "v2");
+	assert_int_equal(judge_image(fresh, r2, reached, 2, &w), 0);
+	assert_int_equal(judge_stats(fresh)->verify_reused, 0);
+	assert_int_equal(w.fsck_bad, v.fsck_bad);
+	assert_int_equal(w.durability_bad, v.durability_bad);
+	assert_string_equal(w.msg, v.msg);
+	judge_free(j);
+	judge_free(fresh);
+	ctm_free(&m);
+	free(r);
+	free(r2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reads_match_debugfs),
 		cmocka_unit_test(test_corrupt_images),
 		cmocka_unit_test(test_memo_reuses_recovery),
+		cmocka_unit_test(test_journal_log),
+		cmocka_unit_test(test_verify_reused),
 	};
 
 	return cmocka_run_group_tests(tests, th_setup, th_teardown);
