@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The judge: scratch image, verdict cache, checker and durability checks. */
+/* The judge: scratch image, verdict cache and durability checks; the
+ * checker and its kept answers are in judge_fsck.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -21,56 +22,8 @@
 #include "fsck_memo.h"
 #include "fstool.h"
 #include "judge.h"
+#include "judge_int.h"
 #include "scratch.h"
-
-#define UNIT_ANY	0		/* metadata: always in the key */
-#define UNIT_NEVER	UINT64_MAX	/* data no promise covers */
-
-/* A verdict key: 128 bits of hash. */
-struct hash128 {
-	uint64_t a, b;
-};
-
-struct cache_slot {
-	uint64_t a, b;			/* key; a == b == 0: empty */
-	uint32_t verdict;		/* index + 1 */
-};
-
-struct judge {
-	const struct ctm_manifest *m;
-	const struct fsops *ops;
-	struct fs_location loc;
-	const char *workdir;
-	char scratch[4096];
-	uint64_t nunits;		/* file-system blocks */
-	uint8_t *cand;			/* block may be non-zero */
-	uint64_t *promised;		/* per block: mark that makes it count */
-	uint64_t ncand, ndata;
-	struct cache_slot *cache;
-	size_t cache_cap, cache_used;
-	struct verdict *verdicts;
-	size_t nverdicts, capverdicts;
-	struct fsck_memo *memo;		/* checker answers by metadata */
-	struct fsck_memo *verified;	/* ops->verify answers, by the
-					 * recovered image's metadata */
-	uint8_t *skip;			/* blocks ops->verify does not read */
-	unsigned char *block;		/* one block read back */
-	const unsigned char *region;	/* the image being judged */
-	int final_sound;		/* the checker accepted the final image */
-	struct hash128 rkey;		/* key of the recovered image */
-	struct judge_stats st;
-	/* Deferred judging (file systems whose recovery needs the kernel):
-	 * export images to a directory, or take verdicts judged elsewhere. */
-	const char *export_dir;
-	FILE *export_list;
-	struct ext_verdict *ext;
-	size_t next;
-};
-
-struct ext_verdict {
-	uint64_t a, b;
-	struct verdict v;
-};
 
 static double now_s(void)
 {
@@ -79,20 +32,20 @@ static double now_s(void)
 
 /* ---- verdict keys: a 128-bit hash of what the judge looks at ------------- */
 
-static void hash_init(struct hash128 *h)
+void judge_hash_init(struct hash128 *h)
 {
 	h->a = 0x243f6a8885a308d3ull;
 	h->b = 0x13198a2e03707344ull;
 }
 
-static void hash_u64(struct hash128 *h, uint64_t v)
+void judge_hash_u64(struct hash128 *h, uint64_t v)
 {
 	h->a = dx_mix64(h->a ^ v) + DX_GOLDEN64;
 	h->b = dx_mix64(h->b + v * DX_GOLDEN64) ^ h->a;
 }
 
 /* len bytes (fast for multiples of 8; the tail is padded with zeros). */
-static void hash_bytes(struct hash128 *h, const unsigned char *p, size_t len)
+void judge_hash_bytes(struct hash128 *h, const unsigned char *p, size_t len)
 {
 	uint64_t a = h->a, b = h->b, w;
 	size_t i = 0;
@@ -420,16 +373,16 @@ static struct hash128 image_key(const struct judge *j,
 	uint32_t bs = j->loc.block_size;
 	struct hash128 h;
 
-	hash_init(&h);
-	hash_u64(&h, last);
+	judge_hash_init(&h);
+	judge_hash_u64(&h, last);
 	for (uint64_t u = 0; u < j->nunits; u++) {
 		if (!j->cand[u])
 			continue;
 		if (j->promised[u] != UNIT_ANY &&
 		    (j->promised[u] == UNIT_NEVER || j->promised[u] > last))
 			continue;
-		hash_u64(&h, u);
-		hash_bytes(&h, fs + u * bs, bs);
+		judge_hash_u64(&h, u);
+		judge_hash_bytes(&h, fs + u * bs, bs);
 	}
 	if (!h.a && !h.b)
 		h.a = 1;
@@ -757,120 +710,6 @@ int judge_mounted(const struct ctm_manifest *m, const char *root,
 	return rc < 0 ? -1 : 0;
 }
 
-/* ---- the checker, by metadata (fsck_memo.h) ----------------------------- */
-
-/* The key of what the checker reads: every block but file data. */
-static struct hash128 metadata_key(const struct judge *j,
-				   const unsigned char *region)
-{
-	const unsigned char *fs = region + j->loc.fs_start;
-	uint32_t bs = j->loc.block_size;
-	struct hash128 h;
-
-	hash_init(&h);
-	for (uint64_t u = 0; u < j->nunits; u++) {
-		if (!j->cand[u] || j->promised[u] != UNIT_ANY)
-			continue;
-		hash_u64(&h, u);
-		hash_bytes(&h, fs + u * bs, bs);
-	}
-	return h;
-}
-
-static const unsigned char *written_block(void *arg, uint64_t u)
-{
-	const struct judge *j = arg;
-
-	return j->cand[u] ? j->region + j->loc.fs_start + u * j->loc.block_size
-			  : NULL;
-}
-
-static int is_data_block(void *arg, uint64_t u)
-{
-	const struct judge *j = arg;
-
-	return j->promised[u] != UNIT_ANY;
-}
-
-/* A block of the recovered image into its key: data, blocks the check
- * does not read and zeros (holes) stay out. */
-static int recovered_block(void *arg, uint64_t u, const unsigned char *b)
-{
-	struct judge *j = arg;
-
-	if (j->promised[u] == UNIT_ANY && !j->skip[u] &&
-	    !fsck_memo_zero(b, j->loc.block_size)) {
-		hash_u64(&j->rkey, u);
-		hash_bytes(&j->rkey, b, j->loc.block_size);
-	}
-	return 0;
-}
-
-/*
- * The second step of a two-step checker (ext4: e2fsck -fn after the
- * journal replay) on the recovered image in fd: its answer is kept by
- * what it reads, so recovered images that differ only in what it does
- * not (the emptied journal's old log, file data) are checked once.
- */
-static int verify_scratch(struct judge *j, int fd, char *msg, size_t len)
-{
-	int rc;
-
-	memset(j->skip, 0, j->nunits);
-	j->ops->unread(j->scratch, j->skip, j->nunits);
-	hash_init(&j->rkey);
-	if (fsck_memo_blocks(fd, j->nunits, j->loc.block_size, j->block,
-			     recovered_block, j))
-		return j->ops->verify(j->scratch, j->workdir, msg, len);
-	if (fsck_memo_apply(j->verified, j->rkey.a, j->rkey.b, fd, &rc, msg,
-			    len) > 0) {
-		j->st.verify_reused++;
-		return rc;
-	}
-	rc = j->ops->verify(j->scratch, j->workdir, msg, len);
-	if (rc >= 0)
-		(void)fsck_memo_put(j->verified, j->rkey.a, j->rkey.b, rc, msg);
-	return rc;
-}
-
-/*
- * Recover and check the image just written to the scratch file, as
- * ops->check does (same answer and message), but from the memo when an
- * image of the same metadata was checked before.
- */
-static int check_scratch(struct judge *j, const unsigned char *region,
-			 char *msg, size_t len)
-{
-	struct hash128 k = metadata_key(j, region);
-	int fd = open(j->scratch, O_RDWR), rc, hit;
-
-	if (fd < 0) {
-		snprintf(msg, len, "scratch image %.900s: %s", j->scratch,
-			 strerror(errno));
-		return -1;
-	}
-	hit = fsck_memo_apply(j->memo, k.a, k.b, fd, &rc, msg, len);
-	if (hit) {
-		close(fd);
-		j->st.fsck_reused += hit > 0;
-		return hit > 0 ? rc : -1;
-	}
-	if (j->ops->recover) {
-		rc = j->ops->recover(j->scratch, j->workdir, msg, len);
-		if (!rc)
-			rc = verify_scratch(j, fd, msg, len);
-	} else {
-		rc = j->ops->check(j->scratch, j->workdir, msg, len);
-	}
-	j->region = region;
-	/* A failed record only means the checker runs again next time. */
-	if (rc >= 0)
-		(void)fsck_memo_record(j->memo, k.a, k.b, fd, j->nunits, rc, msg,
-				       written_block, is_data_block, j);
-	close(fd);
-	return rc;
-}
-
 /* ---- judging ------------------------------------------------------------- */
 
 int judge_image(struct judge *j, const unsigned char *region,
@@ -911,7 +750,7 @@ int judge_image(struct judge *j, const unsigned char *region,
 	j->st.judged++;
 	rc = write_scratch(j, region, v->msg, sizeof(v->msg));
 	if (!rc) {
-		rc = check_scratch(j, region, v->msg, sizeof(v->msg));
+		rc = judge_check_scratch(j, region, v->msg, sizeof(v->msg));
 		if (rc == 1)
 			v->fsck_bad = 1;
 	}
