@@ -71,7 +71,8 @@ static int verify_scratch(struct judge *j, int fd, char *msg, size_t len)
 	int rc;
 
 	memset(j->skip, 0, j->nunits);
-	j->ops->unread(j->scratch, j->skip, j->nunits);
+	if (j->ops->unread)
+		j->ops->unread(j->scratch, j->skip, j->nunits);
 	judge_hash_init(&j->rkey);
 	if (fsck_memo_blocks(fd, j->nunits, j->loc.block_size, j->block,
 			     recovered_block, j))
