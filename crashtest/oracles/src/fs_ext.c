@@ -36,22 +36,25 @@ static int tool_failed(int rc, const char *what, const char *out,
 }
 
 /*
- * e2fsck stamps the superblock it writes with its clock (s_wtime), so two
- * replays of one image a second apart differ. The judge reuses what a
- * replay wrote and keys checks by the replayed image: with e2fsck's clock
- * pinned to the judge's start (E2FSCK_TIME, e2fsck's own test hook; kept
- * when the caller set it) a replay depends on the image alone. Its time
- * checks allow a day of skew, and every time in a crash image is older
- * than the judge's start, so no verdict depends on the pin.
+ * e2fsck stamps what it writes with the time (the superblock's s_wtime
+ * from libext2fs's clock, s_lastcheck from e2fsck's), so two replays of
+ * one image a second apart differ. The judge reuses what a replay wrote
+ * and keys checks by the replayed image: with both clocks pinned to the
+ * judge's start (E2FSPROGS_FAKE_TIME and E2FSCK_TIME, e2fsprogs' own test
+ * hooks; each kept when the caller set it) a replay depends on the image
+ * alone. e2fsck's time checks allow a day of skew, and every time in a
+ * crash image is older than the judge's start, so no verdict depends on
+ * the pin.
  */
 static void pin_clock(void)
 {
 	char now[32];
 
-	if (getenv("E2FSCK_TIME"))
+	if (getenv("E2FSCK_TIME") && getenv("E2FSPROGS_FAKE_TIME"))
 		return;
 	snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
 	setenv("E2FSCK_TIME", now, 0);
+	setenv("E2FSPROGS_FAKE_TIME", now, 0);
 }
 
 static int ext4_recover(const char *scratch, const char *workdir, char *msg,
