@@ -20,8 +20,8 @@
 
 struct fsck_memo;
 
-/* Returns NULL when out of memory. Memory for recovered blocks is capped
- * (answers past the cap are not kept, the checker just runs). */
+/* Returns NULL when out of memory. Recovered blocks are capped at 128
+ * MiB (answers past the cap are not kept, the checker just runs). */
 struct fsck_memo *fsck_memo_new(uint32_t block_size);
 void fsck_memo_free(struct fsck_memo *m);
 
