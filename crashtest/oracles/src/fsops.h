@@ -41,12 +41,31 @@ struct fsops {
 	 */
 	int (*check)(const char *scratch, const char *workdir, char *msg,
 		     size_t len);
-	/* Read files f[0..n) out of scratch. 0, or -1 with msg. */
-	int (*read)(const char *scratch, const char *workdir,
+	/*
+	 * Optional, for a checker that runs in two steps (ext4: journal
+	 * replay, then a read-only check): check() is recover(), which
+	 * answers 0 when it worked, then verify(); unread() marks in skip[]
+	 * (a byte per block, nunits blocks) the blocks of the recovered image
+	 * that verify() does not read (ext4: the journal's log once replay
+	 * left it empty). The judge reuses verify()'s answer for recovered
+	 * images alike in every other block but file data.
+	 */
+	int (*recover)(const char *scratch, const char *workdir, char *msg,
+		       size_t len);
+	int (*verify)(const char *scratch, const char *workdir, char *msg,
+		      size_t len);
+	void (*unread)(const char *scratch, uint8_t *skip, uint64_t nunits);
+	/*
+	 * Read files f[0..n) out of scratch. 0, or -1 with msg. sound: the
+	 * checker accepted the image (after its repair), so its metadata may
+	 * be read in process; else a tool's process takes the risk of
+	 * corrupt metadata.
+	 */
+	int (*read)(const char *scratch, const char *workdir, int sound,
 		    struct file_read *f, size_t n, char *msg, size_t len);
 	/* Extents of path's data (file block -> device block, in units of
 	 * the file-system block size), into *ext. 0, or -1 with msg. */
-	int (*extents)(const char *scratch, const char *workdir,
+	int (*extents)(const char *scratch, const char *workdir, int sound,
 		       const char *path, struct fs_extent **ext, size_t *n,
 		       char *msg, size_t len);
 };

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The judge: scratch image, verdict cache, checker and durability checks. */
+/* The judge: scratch image, verdict cache and durability checks; the
+ * checker and its kept answers are in judge_fsck.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -18,45 +19,11 @@
 #include "daxlab/pattern.h"
 #include "daxlab/vec.h"
 #include "expect.h"
+#include "fsck_memo.h"
 #include "fstool.h"
 #include "judge.h"
+#include "judge_int.h"
 #include "scratch.h"
-
-#define UNIT_ANY	0		/* metadata: always in the key */
-#define UNIT_NEVER	UINT64_MAX	/* data no promise covers */
-
-struct cache_slot {
-	uint64_t a, b;			/* key; a == b == 0: empty */
-	uint32_t verdict;		/* index + 1 */
-};
-
-struct judge {
-	const struct ctm_manifest *m;
-	const struct fsops *ops;
-	struct fs_location loc;
-	const char *workdir;
-	char scratch[4096];
-	uint64_t nunits;		/* file-system blocks */
-	uint8_t *cand;			/* block may be non-zero */
-	uint64_t *promised;		/* per block: mark that makes it count */
-	uint64_t ncand, ndata;
-	struct cache_slot *cache;
-	size_t cache_cap, cache_used;
-	struct verdict *verdicts;
-	size_t nverdicts, capverdicts;
-	struct judge_stats st;
-	/* Deferred judging (file systems whose recovery needs the kernel):
-	 * export images to a directory, or take verdicts judged elsewhere. */
-	const char *export_dir;
-	FILE *export_list;
-	struct ext_verdict *ext;
-	size_t next;
-};
-
-struct ext_verdict {
-	uint64_t a, b;
-	struct verdict v;
-};
 
 static double now_s(void)
 {
@@ -65,24 +32,20 @@ static double now_s(void)
 
 /* ---- verdict keys: a 128-bit hash of what the judge looks at ------------- */
 
-struct hash128 {
-	uint64_t a, b;
-};
-
-static void hash_init(struct hash128 *h)
+void judge_hash_init(struct hash128 *h)
 {
 	h->a = 0x243f6a8885a308d3ull;
 	h->b = 0x13198a2e03707344ull;
 }
 
-static void hash_u64(struct hash128 *h, uint64_t v)
+void judge_hash_u64(struct hash128 *h, uint64_t v)
 {
 	h->a = dx_mix64(h->a ^ v) + DX_GOLDEN64;
 	h->b = dx_mix64(h->b + v * DX_GOLDEN64) ^ h->a;
 }
 
 /* len bytes (fast for multiples of 8; the tail is padded with zeros). */
-static void hash_bytes(struct hash128 *h, const unsigned char *p, size_t len)
+void judge_hash_bytes(struct hash128 *h, const unsigned char *p, size_t len)
 {
 	uint64_t a = h->a, b = h->b, w;
 	size_t i = 0;
@@ -205,7 +168,12 @@ static int alloc_common(struct judge **jp, const struct ctm_manifest *m,
 	j->promised = calloc(j->nunits, sizeof(*j->promised));
 	j->cache_cap = 1 << 16;
 	j->cache = calloc(j->cache_cap, sizeof(*j->cache));
-	if (!j->cand || !j->promised || !j->cache) {
+	j->memo = fsck_memo_new(j->loc.block_size);
+	j->verified = fsck_memo_new(j->loc.block_size);
+	j->skip = malloc(j->nunits);
+	j->block = malloc(j->loc.block_size);
+	if (!j->cand || !j->promised || !j->cache || !j->memo || !j->verified ||
+	    !j->skip || !j->block) {
 		snprintf(err, errlen, "out of memory for the blocks of a %" PRIu64
 			 "-byte file system", j->loc.fs_size);
 		return DX_EXIT_RESOURCES;
@@ -270,8 +238,8 @@ static int classify_data(struct judge *j, char *err, size_t errlen)
 				dup = 1;
 		if (dup)
 			continue;
-		if (j->ops->extents(j->scratch, j->workdir, final_path(m, i),
-				    &ext, &n, err, errlen))
+		if (j->ops->extents(j->scratch, j->workdir, j->final_sound,
+				    final_path(m, i), &ext, &n, err, errlen))
 			return -1;
 		for (size_t e = 0; e < n; e++)
 			for (uint64_t b = 0; b < ext[e].count; b++) {
@@ -330,8 +298,11 @@ int judge_new(struct judge **jp, const struct ctm_manifest *m, enum fs_type fs,
 	/* Recover the final image first (ext4: its journal may hold the
 	 * newest block maps); a checker complaint here is not a verdict.
 	 * A tool that cannot finish leaves nothing judgeable. */
-	if (j->ops->check(j->scratch, j->workdir, err, errlen) < 0 ||
-	    classify_data(j, err, errlen))
+	rc = j->ops->check(j->scratch, j->workdir, err, errlen);
+	if (rc < 0)
+		return DX_EXIT_INCOMPLETE;
+	j->final_sound = rc == 0;
+	if (classify_data(j, err, errlen))
 		return DX_EXIT_INCOMPLETE;
 	return 0;
 }
@@ -366,6 +337,10 @@ void judge_free(struct judge *j)
 	free(j->promised);
 	free(j->cache);
 	free(j->verdicts);
+	fsck_memo_free(j->memo);
+	fsck_memo_free(j->verified);
+	free(j->skip);
+	free(j->block);
 	free(j);
 }
 
@@ -398,16 +373,16 @@ static struct hash128 image_key(const struct judge *j,
 	uint32_t bs = j->loc.block_size;
 	struct hash128 h;
 
-	hash_init(&h);
-	hash_u64(&h, last);
+	judge_hash_init(&h);
+	judge_hash_u64(&h, last);
 	for (uint64_t u = 0; u < j->nunits; u++) {
 		if (!j->cand[u])
 			continue;
 		if (j->promised[u] != UNIT_ANY &&
 		    (j->promised[u] == UNIT_NEVER || j->promised[u] > last))
 			continue;
-		hash_u64(&h, u);
-		hash_bytes(&h, fs + u * bs, bs);
+		judge_hash_u64(&h, u);
+		judge_hash_bytes(&h, fs + u * bs, bs);
 	}
 	if (!h.a && !h.b)
 		h.a = 1;
@@ -506,7 +481,7 @@ static int check_range(const struct expect_file *f, const struct file_read *r,
 }
 
 static int check_durability(struct judge *j, const struct expect *e,
-			    struct verdict *v)
+			    int sound, struct verdict *v)
 {
 	struct file_read *fr = calloc(e->n ? e->n : 1, sizeof(*fr));
 	int bad = 0;
@@ -517,8 +492,8 @@ static int check_durability(struct judge *j, const struct expect *e,
 	}
 	for (size_t i = 0; i < e->n; i++)
 		fr[i].path = e->f[i].path;
-	if (e->n && j->ops->read(j->scratch, j->workdir, fr, e->n, v->msg,
-				 sizeof(v->msg))) {
+	if (e->n && j->ops->read(j->scratch, j->workdir, sound, fr, e->n,
+				 v->msg, sizeof(v->msg))) {
 		file_read_free(fr, e->n);
 		free(fr);
 		return -1;
@@ -726,7 +701,7 @@ int judge_mounted(const struct ctm_manifest *m, const char *root,
 		return -1;
 	}
 	v->last_mark = e.last_id;
-	rc = check_durability(&j, &e, v);
+	rc = check_durability(&j, &e, 1, v);
 	expect_free(&e);
 	if (rc < 0)
 		v->error = 1;
@@ -775,7 +750,7 @@ int judge_image(struct judge *j, const unsigned char *region,
 	j->st.judged++;
 	rc = write_scratch(j, region, v->msg, sizeof(v->msg));
 	if (!rc) {
-		rc = j->ops->check(j->scratch, j->workdir, v->msg, sizeof(v->msg));
+		rc = judge_check_scratch(j, region, v->msg, sizeof(v->msg));
 		if (rc == 1)
 			v->fsck_bad = 1;
 	}
@@ -783,7 +758,7 @@ int judge_image(struct judge *j, const unsigned char *region,
 		char fsckmsg[sizeof(v->msg)];
 
 		memcpy(fsckmsg, v->msg, sizeof(fsckmsg));
-		rc = check_durability(j, &e, v);
+		rc = check_durability(j, &e, !v->fsck_bad, v);
 		if (rc == 1) {
 			v->durability_bad = 1;
 			if (v->fsck_bad) {

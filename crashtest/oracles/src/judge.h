@@ -34,6 +34,10 @@ struct verdict {
 struct judge_stats {
 	uint64_t images;	/* judge_image calls */
 	uint64_t judged;	/* of which ran the tools */
+	uint64_t fsck_reused;	/* of which took the checker's answer from
+				 * an image of the same metadata */
+	uint64_t verify_reused;	/* ran the recovery only: the check after
+				 * it answered for a recovered image alike */
 	uint64_t cache_hits;
 	uint64_t fsck_bad, durability_bad, errors;
 	uint64_t exported;	/* images written for judging elsewhere */

@@ -76,6 +76,8 @@ int result_json_write(const struct run_info *ri, const struct check_summary *s,
 	dx_json_u64(&js, "distinct_images", res->distinct);
 	dx_json_u64(&js, "judged_with_tools", st->judged);
 	dx_json_u64(&js, "verdict_cache_hits", st->cache_hits);
+	dx_json_u64(&js, "fsck_answers_reused", st->fsck_reused);
+	dx_json_u64(&js, "fsck_checks_reused_after_recovery", st->verify_reused);
 	dx_json_u64(&js, "exported_for_guest", st->exported);
 	dx_json_u64(&js, "violations", res->violations);
 	dx_json_u64(&js, "durability_violations", s->dur_states);

@@ -100,3 +100,19 @@ int th_program(const char *argv0, const char *name, char *path)
 	snprintf(slash + 1, PATH_MAX - (size_t)(slash + 1 - path), "%s", name);
 	return 0;
 }
+
+unsigned long long th_bmap(const char *image, const char *file,
+			   unsigned long long lblk)
+{
+	unsigned long long blk = 0;
+	FILE *f;
+
+	assert_int_equal(th_sh("debugfs -R 'bmap %s %llu' %s 2>/dev/null > %s",
+			       file, lblk, image, th_path("bmap")), 0);
+	f = fopen(th_path("bmap"), "r");
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%llu", &blk), 1);
+	fclose(f);
+	assert_true(blk != 0);
+	return blk;
+}

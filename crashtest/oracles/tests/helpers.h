@@ -23,6 +23,11 @@ int th_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * buffer reused by the next call; asserts it can be read. */
 const char *th_read(const char *path);
 
+/* The device block holding file block lblk of file in the ext2/ext4
+ * image at path (debugfs bmap); asserts it is mapped. */
+unsigned long long th_bmap(const char *image, const char *file,
+			   unsigned long long lblk);
+
 /* The program name in the component's build directory, the parent of the
  * tests directory argv0 runs from ($(O)/crashtest/oracles/ctoracle for
  * $(O)/crashtest/oracles/tests/test_cli), into path (PATH_MAX bytes).
