@@ -145,6 +145,34 @@ uint64_t pmsim_exec_checker_rewrites(const struct pmsim_exec_checker *c);
 void pmsim_signal_cleanup(void);
 struct pmsim_checker pmsim_exec_checker_ops(struct pmsim_exec_checker *c);
 
+/*
+ * Checker server (PMSIM.md, "The checker-server protocol"): the shell
+ * command cmd is started at the first state and judges every state, one
+ * request line and one answer line each, the image mapped once from a
+ * sealed memfd (its descriptor 3). timeout_s bounds each answer.
+ * pmsim_server_checker_finish, after a run that succeeded, ends it (end
+ * of file) and fails unless it exits 0 without writing more; free kills
+ * whatever is left of it.
+ */
+struct pmsim_server_checker;
+int pmsim_server_checker_new(struct pmsim_server_checker **c, const char *cmd,
+			     double timeout_s);
+struct pmsim_checker pmsim_server_checker_ops(struct pmsim_server_checker *c);
+int pmsim_server_checker_finish(struct pmsim_server_checker *c);
+void pmsim_server_checker_free(struct pmsim_server_checker *c);
+
+/*
+ * The checker's end: read the protocol on stdin, map the image, call
+ * chk->check for every state with the image (pmsim_image_ptr() and the
+ * other accessors work on it; changed is NULL, nchanged SIZE_MAX) and the
+ * crash point (marks with ids, events and labels; offset 0), and answer on
+ * stdout: 0 ok, 1 violation, < 0 error, with the message the checker left
+ * by pmsim_seterr(). Returns 0 at pmsim's end of file, -1 with
+ * pmsim_errmsg() on a protocol or I/O error. The image is mapped
+ * read-only: a checker that writes to it crashes.
+ */
+int pmsim_serve(const struct pmsim_checker *chk);
+
 /* ---- enumeration ----------------------------------------------------- */
 
 enum pmsim_crash_points {

@@ -220,22 +220,10 @@ struct log_result {
 	double seconds;
 };
 
-static int log_check(void *arg, const struct pmsim_image *img,
-		     const struct pmsim_crash *c, const uint64_t *ch, size_t n)
-{
-	char why[160];
-
-	(void)arg;
-	(void)ch;
-	(void)n;
-	return applog_check(pmsim_image_ptr(img, APPLOG_BASE, APPLOG_SIZE),
-			    c->nmarks, why, sizeof(why));
-}
-
 static void bench_log(unsigned appends, const char *mode, int buggy,
 		      enum pmsim_crash_points pts, struct log_result *out)
 {
-	struct pmsim_checker chk = { .check = log_check };
+	struct pmsim_checker chk = { .check = applog_checker };
 	struct pmsim_result res;
 	struct pmsim_trace *t;
 	struct pmsim_opts o;

@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Checker server: one long-lived command judges every state (PMSIM.md,
+ * "The checker-server protocol"). It is started at the first state, in a
+ * process group of its own, with a socket as stdin and stdout and the
+ * image as descriptor 3: a memfd holding the regions back to back, sealed
+ * against writes (F_SEAL_FUTURE_WRITE) after pmsim has mapped it, so only
+ * pmsim's mapping can change it and the checker maps it once. Per state
+ * pmsim copies the changed lines into it, writes one request line and
+ * reads one answer line within --timeout. Anything else the checker does
+ * (dies, hangs, answers out of protocol) is an error that stops the run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "checker_proto.h"
+#include "daxlab/clock.h"
+#include "daxlab/spawn.h"
+#include "engine.h"
+#include "image_file.h"
+
+#ifndef F_SEAL_FUTURE_WRITE
+#define F_SEAL_FUTURE_WRITE 0x0010
+#endif
+
+struct pmsim_server_checker {
+	char *name;		/* CMD, for messages */
+	uint64_t timeout_ns;
+	pid_t pid;		/* 0: not running */
+	int sock;		/* our end of its stdin and stdout */
+	int memfd;
+	unsigned char *map;	/* our writable mapping of the image */
+	uint64_t size, *off;	/* of the image; offset of each region */
+	char *marks;		/* "ID,ID,...": the ids of the trace's marks */
+	size_t *marks_len;	/* length of the first k of them in marks */
+	char **labels;		/* escaped, per mark */
+	bool answered;		/* it answered a state once */
+	char *line;		/* the request being written */
+	size_t cap;
+	struct pms_lines in;
+};
+
+int pmsim_server_checker_new(struct pmsim_server_checker **cp, const char *cmd,
+			     double timeout_s)
+{
+	struct pmsim_server_checker *c = calloc(1, sizeof(*c));
+
+	if (!c || !(c->name = strdup(cmd))) {
+		free(c);
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
+	}
+	c->timeout_ns = (uint64_t)((timeout_s > 0 ? timeout_s : 60) * 1e9);
+	c->sock = c->memfd = c->in.fd = -1;
+	*cp = c;
+	return 0;
+}
+
+/* Stop the command now: its whole group, then reap it. */
+static void kill_server(struct pmsim_server_checker *c)
+{
+	struct dx_spawn_result res;
+	char err[128];
+
+	if (c->pid > 0) {
+		kill(-c->pid, SIGKILL);
+		dx_spawn_wait(c->pid, c->name, 0, &res, err, sizeof(err));
+		c->pid = 0;
+	}
+}
+
+void pmsim_server_checker_free(struct pmsim_server_checker *c)
+{
+	size_t n = 0;
+
+	if (!c)
+		return;
+	kill_server(c);
+	if (c->sock >= 0)
+		close(c->sock);
+	if (c->memfd >= 0)
+		close(c->memfd);
+	if (c->map)
+		munmap(c->map, c->size ? c->size : 1);
+	while (c->labels && c->marks_len && c->labels[n])
+		free(c->labels[n++]);
+	free(c->labels);
+	free(c->line);
+	free(c->marks_len);
+	free(c->marks);
+	free(c->off);
+	free(c->name);
+	free(c);
+}
+
+/* A line of the checker, quoted for a message: at most 80 bytes,
+ * control bytes as '?'. */
+static const char *quoted(const char *s, char *buf, size_t n)
+{
+	size_t k = 0;
+
+	for (; *s && k + 1 < n && k < 80; s++)
+		buf[k++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+	buf[k] = '\0';
+	return buf;
+}
+
+/*
+ * The command ended its side (end of file, a write refused): wait for it
+ * until the deadline and say how it ended. Exit 126 or 127 before any
+ * answer is a command that could not be run.
+ */
+static int died(struct pmsim_server_checker *c, const struct pmsim_crash *cr)
+{
+	struct dx_spawn_result res;
+	char err[256];
+	pid_t pid = c->pid;
+
+	c->pid = 0;
+	if (dx_spawn_wait(pid, c->name, dx_now_ns() + c->timeout_ns, &res, err, sizeof(err)))
+		return pmsim_seterr_kind(PMSIM_ERR_FAILED, "checker server \"%s\": %s",
+					 c->name, err);
+	if (res.how == DX_SPAWN_EXITED && !c->answered && (res.code == 126 || res.code == 127))
+		return pmsim_seterr_kind(PMSIM_ERR_INPUT,
+					 "checker server \"%s\" could not be run (exit %d)",
+					 c->name, res.code);
+	if (res.how == DX_SPAWN_SIGNALED)
+		return pmsim_seterr_kind(PMSIM_ERR_FAILED,
+					 "checker server \"%s\" crashed (signal %d, %s) on the state at event %"
+					 PRIu64 " (state %" PRIu64 ")", c->name, res.code,
+					 strsignal(res.code), cr->event, cr->state);
+	return pmsim_seterr_kind(PMSIM_ERR_FAILED,
+				 "checker server \"%s\" %s%d before answering the state at event %"
+				 PRIu64 " (state %" PRIu64 ")", c->name,
+				 res.how == DX_SPAWN_TIMED_OUT ? "closed its output but ran on, killed, signal " :
+				 "exited with status ", res.code, cr->event, cr->state);
+}
+
+/* The ids of the trace's marks as one string, and each mark's escaped
+ * label: a request then copies a prefix and a label, formats nothing. */
+static int index_marks(struct pmsim_server_checker *c, const struct pmsim_trace *t)
+{
+	size_t len = 0;
+	FILE *m = open_memstream(&c->marks, &len);
+
+	c->marks_len = calloc(t->nmarks + 1, sizeof(*c->marks_len));
+	c->labels = calloc(t->nmarks + 1, sizeof(*c->labels));
+	if (!m || !c->marks_len || !c->labels) {
+		if (m)
+			fclose(m);
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
+	}
+	for (size_t i = 0; i < t->nmarks; i++) {
+		fprintf(m, "%s%" PRIu64, i ? "," : "", t->marks[i].id);
+		fflush(m);
+		c->marks_len[i + 1] = len;
+		if (!(c->labels[i] = pms_proto_escape(t->marks[i].label)))
+			break;
+	}
+	if (fclose(m) || (t->nmarks && !c->labels[t->nmarks - 1]))
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
+	return 0;
+}
+
+/* The image: a memfd of the file's layout, mapped by us, then sealed so
+ * that no one else can write to it, size or content. */
+static int make_image(struct pmsim_server_checker *c, const struct sim *s)
+{
+	const unsigned seals = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_FUTURE_WRITE | F_SEAL_SEAL;
+	uint64_t need = pms_image_data_bytes(s), avail = pms_mem_available();
+
+	c->off = calloc(s->t->nreg ? s->t->nreg : 1, sizeof(*c->off));
+	if (!c->off)
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
+	c->size = pms_image_layout(s->t, c->off);
+	if (need > avail)
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES,
+					 "not enough memory for the checker server's image: it needs up to %"
+					 PRIu64 " bytes, %" PRIu64 " are available", need, avail);
+	c->memfd = memfd_create("pmsim-image", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (c->memfd < 0)
+		return pmsim_seterr_kind(PMSIM_ERR_UNSUPPORTED,
+					 "checker server: memfd_create: %s", strerror(errno));
+	if (ftruncate(c->memfd, (off_t)c->size))
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES,
+					 "checker server: a %" PRIu64 "-byte image: %s",
+					 c->size, strerror(errno));
+	c->map = mmap(NULL, c->size ? c->size : 1, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_NORESERVE, c->memfd, 0);
+	if (c->map == MAP_FAILED) {
+		c->map = NULL;
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES,
+					 "checker server: mapping a %" PRIu64 "-byte image: %s",
+					 c->size, strerror(errno));
+	}
+	if (fcntl(c->memfd, F_ADD_SEALS, seals))
+		return pmsim_seterr_kind(PMSIM_ERR_UNSUPPORTED,
+					 "checker server: cannot seal the image against writes "
+					 "(F_SEAL_FUTURE_WRITE needs Linux 5.1): %s", strerror(errno));
+	return 0;
+}
+
+/* The header: version, image size, the regions and the marks. */
+static int send_header(struct pmsim_server_checker *c, const struct pmsim_trace *t)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	uint64_t deadline = dx_now_ns() + c->timeout_ns;
+	int r;
+
+	if (!m)
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
+	fprintf(m, "pmsim-checker %d %" PRIu64 " %zu %zu\n", PMS_PROTO_VERSION, c->size,
+		t->nreg, t->nmarks);
+	for (size_t i = 0; i < t->nreg; i++) {
+		char *name = pms_proto_escape(t->reg[i].name ? t->reg[i].name : "");
+
+		fprintf(m, "region %" PRIu64 " 0x%" PRIx64 " %" PRIu64 " %s\n", c->off[i],
+			t->reg[i].base, t->reg[i].size, name ? name : "");
+		free(name);
+	}
+	for (size_t i = 0; i < t->nmarks; i++)
+		fprintf(m, "mark %" PRIu64 " %" PRIu64 " %s\n", t->marks[i].id,
+			t->marks[i].event, c->labels[i]);
+	if (fclose(m)) {
+		free(buf);
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
+	}
+	r = pms_line_write(c->sock, buf, len, deadline);
+	free(buf);
+	return r;
+}
+
+/* First state: the image, the marks, the command and its header. */
+static int start(struct pmsim_server_checker *c, const struct sim *s,
+		 const struct pmsim_crash *cr)
+{
+	char *argv[] = { "/bin/sh", "-c", c->name, NULL };
+	struct dx_spawn sp = { .argv = argv, .flags = DX_SPAWN_FDS, .fd3 = 3 };
+	const struct pmsim_region *r0 = s->t->nreg ? &s->t->reg[0] : NULL;
+	char base[40], *add[] = { "PMSIM_IMAGE=/dev/fd/3", "PMSIM_IMAGE_FD=3", base, NULL };
+	char err[256], **env;
+	int sv[2], r;
+
+	if (make_image(c, s) || index_marks(c, s->t))
+		return -1;
+	snprintf(base, sizeof(base), "PMSIM_BASE=0x%" PRIx64, r0 ? r0->base : 0);
+	env = pms_checker_env(add);
+	if (!env)
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
+		pms_checker_env_free(env);
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "checker server: socketpair: %s",
+					 strerror(errno));
+	}
+	sp.stdin_fd = sp.stdout_fd = sv[1];
+	sp.fd3 = c->memfd;
+	sp.envp = env;
+	r = dx_spawn_start(&sp, &c->pid, err, sizeof(err));
+	pms_checker_env_free(env);
+	if (r) {
+		close(sv[0]);
+		close(sv[1]);
+		return pmsim_seterr_kind(PMSIM_ERR_INPUT, "checker server \"%s\": %s", c->name, err);
+	}
+	close(sv[1]);
+	c->sock = c->in.fd = sv[0];
+	/* blocking reads and writes that end at the timeout: one system
+	 * call each way per state */
+	struct timeval tv = { .tv_sec = (time_t)(c->timeout_ns / 1000000000u),
+			      .tv_usec = (suseconds_t)(c->timeout_ns % 1000000000u / 1000) };
+	c->in.timed = !setsockopt(c->sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) &&
+		      !setsockopt(c->sock, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (send_header(c, s->t))
+		return errno == ETIMEDOUT ?
+		       pmsim_seterr_kind(PMSIM_ERR_FAILED, "checker server \"%s\" did not read "
+					 "the header within the timeout", c->name) : died(c, cr);
+	return 0;
+}
+
+/* The image of this state into the mapping: the changed lines, or all. */
+static void update(struct pmsim_server_checker *c, const struct sim *s,
+		   const uint64_t *changed, size_t nchanged)
+{
+	if (nchanged == SIZE_MAX) {
+		pms_image_mem_write(s, s->view, c->map, c->off);
+		return;
+	}
+	for (size_t k = 0; k < nchanged; k++)
+		for (size_t i = 0; i < s->t->nreg; i++) {
+			const struct pmsim_region *r = &s->t->reg[i];
+			uint64_t a = changed[k];
+
+			if (a >= r->base && a - r->base < r->size) {
+				memcpy(c->map + c->off[i] + (a - r->base),
+				       s->view[i] + (a - r->base), LINE_SIZE);
+				break;
+			}
+		}
+}
+
+/* "state STATE EVENT NMARKS MARKS LABEL" */
+static int request(struct pmsim_server_checker *c, const struct pmsim_crash *cr)
+{
+	const char *label = cr->nmarks ? c->labels[cr->nmarks - 1] : "";
+	size_t ids = cr->nmarks ? c->marks_len[cr->nmarks] : 1;
+	size_t need = 80 + ids + strlen(label), n;
+
+	char *line;
+
+	if (need > c->cap) {
+		free(c->line);
+		c->line = malloc(need);
+		c->cap = c->line ? need : 0;
+		if (!c->line)
+			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
+	}
+	line = c->line;
+	n = (size_t)snprintf(line, c->cap, "state %" PRIu64 " %" PRIu64 " %zu ", cr->state,
+			     cr->event, cr->nmarks);
+	memcpy(line + n, cr->nmarks ? c->marks : "-", ids);
+	n += ids;
+	line[n++] = ' ';
+	memcpy(line + n, label, strlen(label));
+	n += strlen(label);
+	line[n++] = '\n';
+	return pms_line_write(c->sock, line, n, dx_now_ns() + c->timeout_ns);
+}
+
+/* ok, violation [MESSAGE], error [MESSAGE]: 0, 1, or an error */
+static int verdict(struct pmsim_server_checker *c, const struct pmsim_crash *cr,
+		   const char *a)
+{
+	char q[96];
+
+	if (pms_line_pending(&c->in))
+		return pmsim_seterr_kind(PMSIM_ERR_FAILED,
+					 "checker server \"%s\" answered more than one line to the state "
+					 "at event %" PRIu64 " (state %" PRIu64 ")", c->name, cr->event,
+					 cr->state);
+	if (!strcmp(a, "ok"))
+		return 0;
+	if (!strcmp(a, "violation") || !strncmp(a, "violation ", 10))
+		return 1;
+	if (!strcmp(a, "error") || !strncmp(a, "error ", 6))
+		return pmsim_seterr_kind(PMSIM_ERR_FAILED,
+					 "checker server \"%s\" failed on the state at event %" PRIu64
+					 " (state %" PRIu64 "): %s", c->name, cr->event, cr->state,
+					 a[5] ? quoted(a + 6, q, sizeof(q)) : "no message");
+	return pmsim_seterr_kind(PMSIM_ERR_FAILED,
+				 "checker server \"%s\" answered \"%s\" to the state at event %" PRIu64
+				 " (state %" PRIu64 "): not ok, violation or error", c->name,
+				 quoted(a, q, sizeof(q)), cr->event, cr->state);
+}
+
+static int check(void *arg, const struct pmsim_image *img,
+		 const struct pmsim_crash *cr, const uint64_t *changed,
+		 size_t nchanged)
+{
+	struct pmsim_server_checker *c = arg;
+	char *answer;
+	int r;
+
+	if (!c->pid && c->sock >= 0)
+		return pmsim_seterr_kind(PMSIM_ERR_FAILED, "checker server \"%s\" is gone",
+					 c->name);
+	if (!c->pid && start(c, img->s, cr))
+		return -1;
+	update(c, img->s, changed, nchanged);
+	if (request(c, cr))
+		return errno == ETIMEDOUT ? pmsim_seterr_kind(PMSIM_ERR_FAILED,
+				"checker server \"%s\" did not read the state at event %" PRIu64
+				" (state %" PRIu64 ") within %.1f s", c->name, cr->event,
+				cr->state, (double)c->timeout_ns / 1e9) : died(c, cr);
+	r = pms_line_read(&c->in, dx_now_ns() + c->timeout_ns, &answer);
+	/* gone: end of file, or a reset when it left requests unread */
+	if (r == 0 || (r < 0 && errno == ECONNRESET))
+		return died(c, cr);
+	if (r < 0) {
+		int e = errno;
+
+		kill_server(c);
+		if (e == ETIMEDOUT)
+			return pmsim_seterr_kind(PMSIM_ERR_FAILED,
+						 "checker server \"%s\" timed out after %.1f s on the state at event %"
+						 PRIu64 " (state %" PRIu64 ")", c->name,
+						 (double)c->timeout_ns / 1e9, cr->event, cr->state);
+		return pmsim_seterr_kind(PMSIM_ERR_FAILED,
+					 "checker server \"%s\": reading its answer to the state at event %"
+					 PRIu64 ": %s", c->name, cr->event,
+					 e == EMSGSIZE ? "not a line of at most 4096 bytes" : strerror(e));
+	}
+	c->answered = true;
+	r = verdict(c, cr, answer);
+	if (r < 0)
+		kill_server(c);
+	return r;
+}
+
+int pmsim_server_checker_finish(struct pmsim_server_checker *c)
+{
+	struct dx_spawn_result res;
+	uint64_t deadline = dx_now_ns() + c->timeout_ns;
+	char *line, q[96], err[256];
+	pid_t pid = c->pid;
+	int r;
+
+	if (!pid)
+		return 0;	/* never started (no state), or stopped already */
+	shutdown(c->sock, SHUT_WR);	/* end of file: the checker exits */
+	r = pms_line_read(&c->in, deadline, &line);
+	if (r != 0) {
+		kill_server(c);
+		if (r > 0)
+			return pmsim_seterr_kind(PMSIM_ERR_FAILED,
+						 "checker server \"%s\" wrote \"%s\" after its last answer",
+						 c->name, quoted(line, q, sizeof(q)));
+		return pmsim_seterr_kind(PMSIM_ERR_FAILED, "checker server \"%s\" %s at the end",
+					 c->name, errno == ETIMEDOUT ?
+					 "did not close its output within the timeout" :
+					 "wrote a partial line");
+	}
+	c->pid = 0;
+	if (dx_spawn_wait(pid, c->name, deadline, &res, err, sizeof(err)))
+		return pmsim_seterr_kind(PMSIM_ERR_FAILED, "checker server \"%s\": %s",
+					 c->name, err);
+	if (res.how == DX_SPAWN_EXITED && res.code == 0)
+		return 0;
+	return pmsim_seterr_kind(PMSIM_ERR_FAILED, "checker server \"%s\" %s at the end of the run",
+				 c->name, dx_spawn_describe(&res, err, sizeof(err)));
+}
+
+struct pmsim_checker pmsim_server_checker_ops(struct pmsim_server_checker *c)
+{
+	return (struct pmsim_checker){ .check = check, .arg = c, .name = c->name };
+}
