@@ -129,7 +129,17 @@ struct pmsim_checker {
 		     const uint64_t *changed, size_t nchanged);
 	void *arg;
 	const char *name;
+	/*
+	 * Optional, for a checker that judges states while the model builds
+	 * the next ones (the checker server): check may return PMSIM_LATER
+	 * once the state is sent, for at most window states in a row; settle
+	 * then returns the verdict (0, 1, < 0) of the oldest state not settled
+	 * yet. Counts and reports are those of judging one state at a time.
+	 */
+	int (*settle)(void *arg);
+	unsigned window;
 };
+#define PMSIM_LATER 2
 
 /* External command: exit 0 consistent, 1..125 inconsistent. */
 struct pmsim_exec_checker;

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define PMS_PROTO_VERSION 1
 /* Longest line either end accepts, newline included. */
@@ -36,6 +37,11 @@ int pms_line_read(struct pms_lines *l, uint64_t deadline, char **line);
 static inline bool pms_line_pending(const struct pms_lines *l)
 {
 	return l->len > l->used;
+}
+/* Is a whole line received after the one returned last? */
+static inline bool pms_line_ready(const struct pms_lines *l)
+{
+	return memchr(l->buf + l->used, '\n', l->len - l->used) != NULL;
 }
 /* Write all of p, never raising SIGPIPE on a socket; 0 or -1 with errno
  * (EPIPE, ...). fd blocks: only a socket's SO_SNDTIMEO ends a write that

@@ -23,8 +23,12 @@ struct served {
 	struct pmsim_trace t;	/* regions and marks only */
 	struct sim s;
 	unsigned char *map;
-	uint64_t size;
+	uint64_t size;		/* of one image */
+	unsigned slots;
+	uint64_t *off;		/* of each region in an image */
 	struct pms_lines in;
+	char out[PMS_PROTO_LINE];	/* answers not written yet */
+	size_t nout;
 };
 
 static int bad(const char *what, const char *line)
@@ -57,15 +61,17 @@ static int read_header(struct served *v)
 
 	if (header_line(v, &line))
 		return -1;
-	if (sscanf(line, "pmsim-checker %d %" SCNu64 " %zu %zu%n", &ver, &v->size, &nreg,
-		   &nmarks, &n) != 4 || line[n])
+	if (sscanf(line, "pmsim-checker %d %" SCNu64 " %u %zu %zu%n", &ver, &v->size, &v->slots,
+		   &nreg, &nmarks, &n) != 5 || line[n] || !v->slots ||
+	    (v->size && v->slots > UINT64_MAX / v->size))
 		return bad("not a pmsim checker-server header", line);
 	if (ver != PMS_PROTO_VERSION)
 		return bad("protocol version not supported", line);
 	v->t.reg = calloc(nreg ? nreg : 1, sizeof(*v->t.reg));
 	v->t.marks = calloc(nmarks ? nmarks : 1, sizeof(*v->t.marks));
 	v->s.view = calloc(nreg ? nreg : 1, sizeof(*v->s.view));
-	if (!v->t.reg || !v->t.marks || !v->s.view)
+	v->off = calloc(nreg ? nreg : 1, sizeof(*v->off));
+	if (!v->t.reg || !v->t.marks || !v->s.view || !v->off)
 		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	for (; v->t.nreg < nreg; v->t.nreg++) {
 		struct pmsim_region *r = &v->t.reg[v->t.nreg];
@@ -78,7 +84,7 @@ static int read_header(struct served *v)
 			   &r->base, &r->size, &n) != 3 || !n || off > v->size ||
 		    r->size > v->size - off || !(r->name = rest(line + n)))
 			return bad("bad region line", line);
-		v->s.view[v->t.nreg] = (unsigned char *)(uintptr_t)off;	/* mapped below */
+		v->off[v->t.nreg] = off;
 	}
 	for (; v->t.nmarks < nmarks; v->t.nmarks++) {
 		struct pmsim_mark *m = &v->t.marks[v->t.nmarks];
@@ -93,56 +99,74 @@ static int read_header(struct served *v)
 	return 0;
 }
 
-/* The image descriptor (PMSIM_IMAGE_FD, else 3), mapped read-only. */
+static uint64_t map_bytes(const struct served *v)
+{
+	return v->size ? v->size * v->slots : 1;
+}
+
+/* The images' descriptor (PMSIM_IMAGE_FD, else 3), mapped read-only. */
 static int map_image(struct served *v)
 {
 	const char *e = getenv("PMSIM_IMAGE_FD");
 	int fd = e && *e ? atoi(e) : 3;
 
-	v->map = mmap(NULL, v->size ? v->size : 1, PROT_READ, MAP_SHARED, fd, 0);
+	v->map = mmap(NULL, map_bytes(v), PROT_READ, MAP_SHARED, fd, 0);
 	if (v->map == MAP_FAILED) {
 		v->map = NULL;
 		return pmsim_seterr_kind(PMSIM_ERR_INPUT, "pmsim_serve: mapping the image (fd %d): %s",
 					 fd, strerror(errno));
 	}
-	for (size_t i = 0; i < v->t.nreg; i++)
-		v->s.view[i] = v->map + (uintptr_t)v->s.view[i];
 	v->s.t = &v->t;
 	return 0;
 }
 
-/* "state STATE EVENT NMARKS MARKS LABEL" into *cr (marks: the header's). */
+/* "state STATE SLOT EVENT NMARKS MARKS LABEL" into *cr (marks: the
+ * header's), and the image seen through the slot's regions. */
 static int parse_request(struct served *v, char *line, struct pmsim_crash *cr)
 {
+	unsigned slot;
 	int n = 0;
 
-	if (sscanf(line, "state %" SCNu64 " %" SCNu64 " %zu %*s %n", &cr->state, &cr->event,
-		   &cr->nmarks, &n) != 3 || !n || cr->nmarks > v->t.nmarks)
+	if (sscanf(line, "state %" SCNu64 " %u %" SCNu64 " %zu %*s %n", &cr->state, &slot,
+		   &cr->event, &cr->nmarks, &n) != 4 || !n || cr->nmarks > v->t.nmarks ||
+	    slot >= v->slots)
 		return bad("not a request", line);
 	cr->marks = v->t.marks;
 	cr->offset = 0;
+	for (size_t i = 0; i < v->t.nreg; i++)
+		v->s.view[i] = v->map + (uint64_t)slot * v->size + v->off[i];
 	return 0;
 }
 
-/* The answer to one state; the checker's message (pmsim_errmsg) after
- * violation and error, on one line. */
-static int answer(int r)
+/* Write the answers queued. */
+static int flush(struct served *v)
 {
-	char line[PMS_PROTO_LINE];
-	const char *msg = pmsim_errmsg();
+	int r = pms_line_write(1, v->out, v->nout, UINT64_MAX);
+
+	v->nout = 0;
+	return r;
+}
+
+/* Queue the answer to one state (the checker's message, pmsim_errmsg,
+ * after violation and error, on one line at most 1024 bytes long); write
+ * them when no other request is waiting, or the queue is full. */
+static int answer(struct served *v, int r)
+{
+	const char *msg = r ? pmsim_errmsg() : "";
+	char *line;
 	int n;
 
-	if (r == 0)
-		return pms_line_write(1, "ok\n", 3, UINT64_MAX);
-	n = snprintf(line, sizeof(line) - 1, "%s%s%s", r > 0 ? "violation" : "error",
+	if (v->nout + 1100 > sizeof(v->out) && flush(v))
+		return -1;
+	line = v->out + v->nout;
+	n = snprintf(line, 1040, "%s%s%.1024s", r > 0 ? "violation" : r ? "error" : "ok",
 		     *msg ? " " : "", msg);
-	if (n < 0 || (size_t)n >= sizeof(line) - 1)
-		n = sizeof(line) - 2;
 	for (int i = 0; i < n; i++)
 		if (line[i] == '\n' || line[i] == '\r')
 			line[i] = ' ';
 	line[n++] = '\n';
-	return pms_line_write(1, line, (size_t)n, UINT64_MAX);
+	v->nout += (size_t)n;
+	return pms_line_ready(&v->in) ? 0 : flush(v);
 }
 
 static void served_free(struct served *v)
@@ -154,8 +178,9 @@ static void served_free(struct served *v)
 	free(v->t.reg);
 	free(v->t.marks);
 	free(v->s.view);
+	free(v->off);
 	if (v->map)
-		munmap(v->map, v->size ? v->size : 1);
+		munmap(v->map, map_bytes(v));
 }
 
 int pmsim_serve(const struct pmsim_checker *chk)
@@ -183,7 +208,7 @@ int pmsim_serve(const struct pmsim_checker *chk)
 			break;
 		pmsim_seterr("%s", "");	/* the checker's message, if it leaves one */
 		/* an error stops the run: pmsim's end of file follows */
-		if (answer(chk->check(chk->arg, &img, &cr, NULL, SIZE_MAX)))
+		if (answer(&v, chk->check(chk->arg, &img, &cr, NULL, SIZE_MAX)))
 			r = pmsim_seterr_kind(PMSIM_ERR_FAILED, "pmsim_serve: writing an answer: %s",
 					      strerror(errno));
 	}

@@ -3,12 +3,17 @@
  * Checker server: one long-lived command judges every state (PMSIM.md,
  * "The checker-server protocol"). It is started at the first state, in a
  * process group of its own, with a socket as stdin and stdout and the
- * image as descriptor 3: a memfd holding the regions back to back, sealed
- * against writes (F_SEAL_FUTURE_WRITE) after pmsim has mapped it, so only
- * pmsim's mapping can change it and the checker maps it once. Per state
- * pmsim copies the changed lines into it, writes one request line and
- * reads one answer line within --timeout. Anything else the checker does
- * (dies, hangs, answers out of protocol) is an error that stops the run.
+ * images as descriptor 3: a memfd of SLOTS images, each the regions back
+ * to back, sealed against writes (F_SEAL_FUTURE_WRITE) after pmsim has
+ * mapped it, so only pmsim's mapping can change it and the checker maps
+ * it once. Per state pmsim copies the lines changed since that slot's
+ * last state into the next slot and queues a request line; requests go
+ * out in batches and the answers are read as the engine settles them
+ * (PMSIM_LATER): a slot is reused only after its state was answered. A
+ * round trip per state cost two wake-ups (about 10 us here, ten times
+ * the model's work per state); a batch costs two per window. Anything
+ * else the checker does (dies, hangs, answers out of protocol) is an
+ * error that stops the run.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +29,7 @@
 #include "checker_proto.h"
 #include "daxlab/clock.h"
 #include "daxlab/spawn.h"
+#include "daxlab/vec.h"
 #include "engine.h"
 #include "image_file.h"
 
@@ -31,20 +37,43 @@
 #define F_SEAL_FUTURE_WRITE 0x0010
 #endif
 
+/* Images in flight: at most this many, and at most this much memory and
+ * address space for all of them (a large image gets one slot). */
+#define MAX_SLOTS 64u
+#define SLOTS_MEMORY (64ull << 20)
+#define SLOTS_SPACE (1ull << 40)
+/* Requests queued before they are sent without waiting for answers:
+ * the checker starts on a batch while the model builds the next. */
+#define BATCH 16u
+
+/* A state sent and not answered yet, for messages. */
+struct sent {
+	uint64_t state, event;
+};
+
 struct pmsim_server_checker {
 	char *name;		/* CMD, for messages */
 	uint64_t timeout_ns;
 	pid_t pid;		/* 0: not running */
 	int sock;		/* our end of its stdin and stdout */
 	int memfd;
-	unsigned char *map;	/* our writable mapping of the image */
-	uint64_t size, *off;	/* of the image; offset of each region */
+	unsigned char *map;	/* our writable mapping of the images */
+	uint64_t size, *off;	/* of one image; offset of each region */
+	unsigned slots;
+	uint64_t nsent;		/* states queued so far; state k is in slot k % slots */
+	uint64_t nread;		/* answers read */
+	uint64_t nsettled;	/* verdicts given to the engine */
+	signed char early[MAX_SLOTS];	/* verdicts read before settle asked */
+	struct sent *wait;	/* per slot: the state waiting for its answer */
+	DX_VEC(uint64_t) *stale;	/* per slot: lines changed since its state */
+	bool *whole;		/* per slot: write it whole */
+	char *out;		/* requests not sent yet */
+	size_t nout, outcap;
+	unsigned queued;
 	char *marks;		/* "ID,ID,...": the ids of the trace's marks */
 	size_t *marks_len;	/* length of the first k of them in marks */
 	char **labels;		/* escaped, per mark */
 	bool answered;		/* it answered a state once */
-	char *line;		/* the request being written */
-	size_t cap;
 	struct pms_lines in;
 };
 
@@ -61,6 +90,12 @@ int pmsim_server_checker_new(struct pmsim_server_checker **cp, const char *cmd,
 	c->sock = c->memfd = c->in.fd = -1;
 	*cp = c;
 	return 0;
+}
+
+/* Bytes of the mapping of every slot (never 0: mmap refuses it). */
+static uint64_t map_bytes(const struct pmsim_server_checker *c)
+{
+	return c->size && c->slots ? c->size * c->slots : 1;
 }
 
 /* Stop the command now: its whole group, then reap it. */
@@ -88,11 +123,16 @@ void pmsim_server_checker_free(struct pmsim_server_checker *c)
 	if (c->memfd >= 0)
 		close(c->memfd);
 	if (c->map)
-		munmap(c->map, c->size ? c->size : 1);
+		munmap(c->map, map_bytes(c));
 	while (c->labels && c->marks_len && c->labels[n])
 		free(c->labels[n++]);
 	free(c->labels);
-	free(c->line);
+	for (unsigned i = 0; c->stale && i < c->slots; i++)
+		free(c->stale[i].v);
+	free(c->stale);
+	free(c->whole);
+	free(c->wait);
+	free(c->out);
 	free(c->marks_len);
 	free(c->marks);
 	free(c->off);
@@ -180,19 +220,29 @@ static int make_image(struct pmsim_server_checker *c, const struct sim *s)
 	if (!c->off)
 		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	c->size = pms_image_layout(s->t, c->off);
+	c->slots = MAX_SLOTS;
+	while (c->slots > 1 && (need * c->slots > SLOTS_MEMORY ||
+				c->size * c->slots > SLOTS_SPACE))
+		c->slots /= 2;
+	c->wait = calloc(c->slots, sizeof(*c->wait));
+	c->stale = calloc(c->slots, sizeof(*c->stale));
+	c->whole = calloc(c->slots, sizeof(*c->whole));
+	if (!c->wait || !c->stale || !c->whole)
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
+	need *= c->slots;
 	if (need > avail)
 		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES,
-					 "not enough memory for the checker server's image: it needs up to %"
+					 "not enough memory for the checker server's images: they need up to %"
 					 PRIu64 " bytes, %" PRIu64 " are available", need, avail);
 	c->memfd = memfd_create("pmsim-image", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (c->memfd < 0)
 		return pmsim_seterr_kind(PMSIM_ERR_UNSUPPORTED,
 					 "checker server: memfd_create: %s", strerror(errno));
-	if (ftruncate(c->memfd, (off_t)c->size))
+	if (ftruncate(c->memfd, (off_t)(c->size * c->slots)))
 		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES,
-					 "checker server: a %" PRIu64 "-byte image: %s",
-					 c->size, strerror(errno));
-	c->map = mmap(NULL, c->size ? c->size : 1, PROT_READ | PROT_WRITE,
+					 "checker server: %u images of %" PRIu64 " bytes: %s",
+					 c->slots, c->size, strerror(errno));
+	c->map = mmap(NULL, map_bytes(c), PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_NORESERVE, c->memfd, 0);
 	if (c->map == MAP_FAILED) {
 		c->map = NULL;
@@ -218,8 +268,8 @@ static int send_header(struct pmsim_server_checker *c, const struct pmsim_trace 
 
 	if (!m)
 		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
-	fprintf(m, "pmsim-checker %d %" PRIu64 " %zu %zu\n", PMS_PROTO_VERSION, c->size,
-		t->nreg, t->nmarks);
+	fprintf(m, "pmsim-checker %d %" PRIu64 " %u %zu %zu\n", PMS_PROTO_VERSION, c->size,
+		c->slots, t->nreg, t->nmarks);
 	for (size_t i = 0; i < t->nreg; i++) {
 		char *name = pms_proto_escape(t->reg[i].name ? t->reg[i].name : "");
 
@@ -286,66 +336,87 @@ static int start(struct pmsim_server_checker *c, const struct sim *s,
 	return 0;
 }
 
-/* The image of this state into the mapping: the changed lines, or all. */
-static void update(struct pmsim_server_checker *c, const struct sim *s,
-		   const uint64_t *changed, size_t nchanged)
+/* This state's image into its slot: the lines changed since the slot's
+ * last state (every slot learns of each change), or all of it. */
+static int update(struct pmsim_server_checker *c, const struct sim *s, unsigned slot,
+		  const uint64_t *changed, size_t nchanged)
 {
-	if (nchanged == SIZE_MAX) {
-		pms_image_mem_write(s, s->view, c->map, c->off);
-		return;
+	unsigned char *img = c->map + (uint64_t)slot * c->size;
+
+	for (unsigned k = 0; k < c->slots; k++) {
+		c->whole[k] |= nchanged == SIZE_MAX;
+		for (size_t i = 0; !c->whole[k] && i < nchanged; i++)
+			if (DX_VEC_PUSH(c->stale[k], changed[i]))
+				return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	}
-	for (size_t k = 0; k < nchanged; k++)
+	if (c->whole[slot])
+		pms_image_mem_write(s, s->view, img, c->off);
+	for (size_t k = 0; !c->whole[slot] && k < c->stale[slot].n; k++)
 		for (size_t i = 0; i < s->t->nreg; i++) {
 			const struct pmsim_region *r = &s->t->reg[i];
-			uint64_t a = changed[k];
+			uint64_t a = c->stale[slot].v[k];
 
 			if (a >= r->base && a - r->base < r->size) {
-				memcpy(c->map + c->off[i] + (a - r->base),
-				       s->view[i] + (a - r->base), LINE_SIZE);
+				memcpy(img + c->off[i] + (a - r->base), s->view[i] + (a - r->base),
+				       LINE_SIZE);
 				break;
 			}
 		}
+	c->whole[slot] = false;
+	c->stale[slot].n = 0;
+	return 0;
 }
 
-/* "state STATE EVENT NMARKS MARKS LABEL" */
-static int request(struct pmsim_server_checker *c, const struct pmsim_crash *cr)
+/* Queue "state STATE SLOT EVENT NMARKS MARKS LABEL". */
+static int request(struct pmsim_server_checker *c, const struct pmsim_crash *cr,
+		   unsigned slot)
 {
 	const char *label = cr->nmarks ? c->labels[cr->nmarks - 1] : "";
 	size_t ids = cr->nmarks ? c->marks_len[cr->nmarks] : 1;
-	size_t need = 80 + ids + strlen(label), n;
-
+	size_t need = c->nout + 100 + ids + strlen(label);
 	char *line;
 
-	if (need > c->cap) {
-		free(c->line);
-		c->line = malloc(need);
-		c->cap = c->line ? need : 0;
-		if (!c->line)
-			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
+	if (DX_RESERVE(c->out, c->outcap, need))
+		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
+	line = c->out + c->nout;
+	line += sprintf(line, "state %" PRIu64 " %u %" PRIu64 " %zu ", cr->state, slot,
+			cr->event, cr->nmarks);
+	memcpy(line, cr->nmarks ? c->marks : "-", ids);
+	line += ids;
+	*line++ = ' ';
+	memcpy(line, label, strlen(label));
+	line += strlen(label);
+	*line++ = '\n';
+	c->nout = (size_t)(line - c->out);
+	c->queued++;
+	return 0;
+}
+
+/* Send the queued requests; an error names the oldest of them. */
+static int flush(struct pmsim_server_checker *c, const struct pmsim_crash *cr)
+{
+	int r = pms_line_write(c->sock, c->out, c->nout, dx_now_ns() + c->timeout_ns);
+
+	c->nout = 0;
+	c->queued = 0;
+	if (!r)
+		return 0;
+	if (errno == ETIMEDOUT) {
+		kill_server(c);
+		return pmsim_seterr_kind(PMSIM_ERR_FAILED,
+					 "checker server \"%s\" did not read the state at event %" PRIu64
+					 " (state %" PRIu64 ") within %.1f s", c->name, cr->event,
+					 cr->state, (double)c->timeout_ns / 1e9);
 	}
-	line = c->line;
-	n = (size_t)snprintf(line, c->cap, "state %" PRIu64 " %" PRIu64 " %zu ", cr->state,
-			     cr->event, cr->nmarks);
-	memcpy(line + n, cr->nmarks ? c->marks : "-", ids);
-	n += ids;
-	line[n++] = ' ';
-	memcpy(line + n, label, strlen(label));
-	n += strlen(label);
-	line[n++] = '\n';
-	return pms_line_write(c->sock, line, n, dx_now_ns() + c->timeout_ns);
+	return died(c, cr);
 }
 
 /* ok, violation [MESSAGE], error [MESSAGE]: 0, 1, or an error */
-static int verdict(struct pmsim_server_checker *c, const struct pmsim_crash *cr,
+static int verdict(struct pmsim_server_checker *c, const struct sent *cr,
 		   const char *a)
 {
 	char q[96];
 
-	if (pms_line_pending(&c->in))
-		return pmsim_seterr_kind(PMSIM_ERR_FAILED,
-					 "checker server \"%s\" answered more than one line to the state "
-					 "at event %" PRIu64 " (state %" PRIu64 ")", c->name, cr->event,
-					 cr->state);
 	if (!strcmp(a, "ok"))
 		return 0;
 	if (!strcmp(a, "violation") || !strncmp(a, "violation ", 10))
@@ -361,29 +432,21 @@ static int verdict(struct pmsim_server_checker *c, const struct pmsim_crash *cr,
 				 quoted(a, q, sizeof(q)), cr->event, cr->state);
 }
 
-static int check(void *arg, const struct pmsim_image *img,
-		 const struct pmsim_crash *cr, const uint64_t *changed,
-		 size_t nchanged)
+/* Read the answer to the oldest state sent and not answered. */
+static int read_answer(struct pmsim_server_checker *c)
 {
-	struct pmsim_server_checker *c = arg;
+	const struct sent *w = &c->wait[c->nread++ % c->slots];
+	struct pmsim_crash cr = { .event = w->event, .state = w->state };
 	char *answer;
 	int r;
 
-	if (!c->pid && c->sock >= 0)
-		return pmsim_seterr_kind(PMSIM_ERR_FAILED, "checker server \"%s\" is gone",
-					 c->name);
-	if (!c->pid && start(c, img->s, cr))
+	/* the checker cannot answer what it has not been sent */
+	if (!pms_line_ready(&c->in) && c->nout && flush(c, &cr))
 		return -1;
-	update(c, img->s, changed, nchanged);
-	if (request(c, cr))
-		return errno == ETIMEDOUT ? pmsim_seterr_kind(PMSIM_ERR_FAILED,
-				"checker server \"%s\" did not read the state at event %" PRIu64
-				" (state %" PRIu64 ") within %.1f s", c->name, cr->event,
-				cr->state, (double)c->timeout_ns / 1e9) : died(c, cr);
 	r = pms_line_read(&c->in, dx_now_ns() + c->timeout_ns, &answer);
 	/* gone: end of file, or a reset when it left requests unread */
 	if (r == 0 || (r < 0 && errno == ECONNRESET))
-		return died(c, cr);
+		return died(c, &cr);
 	if (r < 0) {
 		int e = errno;
 
@@ -392,17 +455,56 @@ static int check(void *arg, const struct pmsim_image *img,
 			return pmsim_seterr_kind(PMSIM_ERR_FAILED,
 						 "checker server \"%s\" timed out after %.1f s on the state at event %"
 						 PRIu64 " (state %" PRIu64 ")", c->name,
-						 (double)c->timeout_ns / 1e9, cr->event, cr->state);
+						 (double)c->timeout_ns / 1e9, cr.event, cr.state);
 		return pmsim_seterr_kind(PMSIM_ERR_FAILED,
 					 "checker server \"%s\": reading its answer to the state at event %"
-					 PRIu64 ": %s", c->name, cr->event,
+					 PRIu64 ": %s", c->name, cr.event,
 					 e == EMSGSIZE ? "not a line of at most 4096 bytes" : strerror(e));
 	}
 	c->answered = true;
-	r = verdict(c, cr, answer);
+	r = verdict(c, w, answer);
 	if (r < 0)
 		kill_server(c);
 	return r;
+}
+
+static int check(void *arg, const struct pmsim_image *img,
+		 const struct pmsim_crash *cr, const uint64_t *changed,
+		 size_t nchanged)
+{
+	struct pmsim_server_checker *c = arg;
+	unsigned slot;
+
+	if (!c->pid && c->sock >= 0)
+		return pmsim_seterr_kind(PMSIM_ERR_FAILED, "checker server \"%s\" is gone",
+					 c->name);
+	if (!c->pid && start(c, img->s, cr))
+		return -1;
+	/* fewer slots than the engine's window (a large image): the slot's
+	 * last state is answered first, its verdict kept for settle */
+	if (c->nsent - c->nread == c->slots) {
+		int v = read_answer(c);
+
+		if (v < 0)
+			return -1;
+		c->early[(c->nread - 1) % MAX_SLOTS] = (signed char)v;
+	}
+	slot = (unsigned)(c->nsent++ % c->slots);
+	c->wait[slot] = (struct sent){ cr->state, cr->event };
+	if (update(c, img->s, slot, changed, nchanged) || request(c, cr, slot))
+		return -1;
+	if (c->queued >= BATCH && flush(c, cr))
+		return -1;
+	return PMSIM_LATER;
+}
+
+/* The verdict on the oldest state the engine has not settled. */
+static int settle(void *arg)
+{
+	struct pmsim_server_checker *c = arg;
+	uint64_t k = c->nsettled++;
+
+	return k < c->nread ? c->early[k % MAX_SLOTS] : read_answer(c);
 }
 
 int pmsim_server_checker_finish(struct pmsim_server_checker *c)
@@ -440,5 +542,6 @@ int pmsim_server_checker_finish(struct pmsim_server_checker *c)
 
 struct pmsim_checker pmsim_server_checker_ops(struct pmsim_server_checker *c)
 {
-	return (struct pmsim_checker){ .check = check, .arg = c, .name = c->name };
+	return (struct pmsim_checker){ .check = check, .settle = settle, .window = MAX_SLOTS,
+				       .arg = c, .name = c->name };
 }

@@ -106,13 +106,20 @@ int pms_eng_visit(struct eng *e)
 	clear_changed(e->s);
 	if (undo_writes(e))
 		res->checker_writes++;
+	if (r == PMSIM_LATER && e->window)
+		return pms_eng_later(e);
+	return pms_eng_verdict(e, r == PMSIM_LATER ? -1 : r);
+}
+
+int pms_eng_verdict(struct eng *e, int r)
+{
 	if (r < 0) {
 		e->err = -1;
 		e->stop = true;
 		return VISIT_STOP;
 	}
 	if (r > 0) {
-		res->violations++;
+		e->res->violations++;
 		if (pms_eng_report(e)) {
 			e->err = -1;
 			e->stop = true;

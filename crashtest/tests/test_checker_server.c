@@ -76,6 +76,11 @@ static void same_result(const struct pmsim_result *a, const struct pmsim_result 
 		assert_int_equal(a->reports[i].crash.event, b->reports[i].crash.event);
 		assert_int_equal(a->reports[i].crash.state, b->reports[i].crash.state);
 		assert_memory_equal(a->reports[i].key, b->reports[i].key, sizeof(a->reports[i].key));
+		assert_int_equal(a->reports[i].crash.nmarks, b->reports[i].crash.nmarks);
+		assert_int_equal(a->reports[i].npersisted, b->reports[i].npersisted);
+		assert_int_equal(a->reports[i].nlost, b->reports[i].nlost);
+		assert_memory_equal(a->reports[i].persisted, b->reports[i].persisted,
+				    a->reports[i].npersisted * sizeof(*a->reports[i].persisted));
 	}
 }
 
@@ -210,7 +215,9 @@ static void garbage(void **state)
 static void too_many_or_few(void **state)
 {
 	(void)state;
-	breaks(SERVER(":", "ok\nok"), 10, PMSIM_ERR_FAILED, "answered more than one line");
+	/* answers are matched to requests in order: the extra ones are
+	 * left over at the end */
+	breaks(SERVER(":", "ok\nok"), 10, PMSIM_ERR_FAILED, "wrote \"ok\" after its last answer");
 	/* reads without answering: the timeout */
 	breaks("cat >/dev/null", 0.3, PMSIM_ERR_FAILED, "timed out after 0.3 s");
 	/* a line after the last answer, an exit status at the end */
@@ -238,15 +245,16 @@ static void protocol_seen(void **state)
 	struct pmsim_trace *t = log_trace(0, 2);
 	struct pmsim_result res;
 	const char *cmd =
-		"read -r magic ver size nreg nmarks; "
-		"[ \"$magic $ver $nreg $nmarks\" = 'pmsim-checker 1 1 2' ] || exit 9; "
+		"read -r magic ver size slots nreg nmarks; "
+		"[ \"$magic $ver $size $nreg $nmarks\" = 'pmsim-checker 1 65536 1 2' ] || exit 9; "
+		"[ \"$slots\" -ge 1 ] || exit 15; "
 		"[ \"$PMSIM_IMAGE_FD\" = 3 ] && [ \"$PMSIM_IMAGE\" = /dev/fd/3 ] || exit 10; "
 		"read -r kind off base rsize name; "
 		"[ \"$kind $off $base $rsize $name\" = 'region 0 0x100000000 65536 applog' ] || exit 11; "
 		"read -r kind id ev label; [ \"$kind $id $label\" = 'mark 1 append 0 returned' ] || exit 12; "
 		"read -r kind id ev label; [ \"$kind $id $label\" = 'mark 2 append 1 returned' ] || exit 13; "
-		"while read -r kind st ev nm marks label; do "
-		"  [ \"$kind\" = state ] || exit 14; "
+		"while read -r kind st slot ev nm marks label; do "
+		"  [ \"$kind\" = state ] && [ \"$slot\" -lt \"$slots\" ] || exit 14; "
 		"  case $nm:$marks:$label in 0:-:|1:1:'append 0 returned'|2:1,2:'append 1 returned') ;; "
 		"  *) echo \"error bad request $nm $marks $label\"; continue ;; esac; "
 		"  if printf x 1<>/dev/fd/3 2>/dev/null; then echo 'violation image writable'; "
@@ -262,6 +270,64 @@ static void protocol_seen(void **state)
 	pmsim_trace_free(t);
 }
 
+/* In process: a violation when the first word of line 0 holds 1. */
+static int first_word_is_1(void *arg, const struct pmsim_image *img,
+			   const struct pmsim_crash *c, const uint64_t *ch, size_t n)
+{
+	(void)arg;
+	(void)c;
+	(void)ch;
+	(void)n;
+	return image_u64(img, LINE(0)) == 1;
+}
+
+/*
+ * A 64 GiB region gets fewer image slots than the engine's window (the
+ * slots' address space is bounded): answers are then read before a slot
+ * is reused, and the verdicts are still those of the in-process checker.
+ */
+static void few_slots(void **state)
+{
+	struct pmsim_checker chk = { .check = first_word_is_1 };
+	struct pmsim_server_checker *sc;
+	struct pmsim_result in, sv;
+	struct pmsim_trace *t;
+	struct pmsim_opts o;
+	struct pm_rec *r;
+	const char *cmd =
+		"read -r magic ver size slots rest; [ \"$slots\" -lt 64 ] || exit 9; read -r x; "
+		"while read -r kind st slot rest; do "
+		"  v=$(od -An -tu8 -j $((slot * size)) -N8 /dev/fd/3 | tr -d ' '); "
+		"  if [ \"$v\" = 1 ]; then echo violation; else echo ok; fi; "
+		"done";
+
+	(void)state;
+	assert_int_equal(pm_rec_new(&r, NULL), 0);
+	assert_int_equal(pm_region(r, RBASE, 64ull << 30, "big"), 0);
+	for (int l = 0; l < 3; l++)
+		for (int k = 0; k < 2; k++) {
+			uint64_t v = 10 * (uint64_t)l + (uint64_t)k + 1;
+
+			assert_int_equal(pm_store(r, LINE(l) + 8 * (uint64_t)k, &v, 8), 0);
+		}
+	assert_int_equal(pm_rec_trace(r, &t), 0);
+	pm_rec_free(r);
+	pmsim_opts_default(&o);
+	o.max_reports = 1000;
+	assert_int_equal(pmsim_run(t, &o, &chk, &in), 0);
+	assert_int_equal(pmsim_server_checker_new(&sc, cmd, 10), 0);
+	chk = pmsim_server_checker_ops(sc);
+	if (pmsim_run(t, &o, &chk, &sv) || pmsim_server_checker_finish(sc))
+		fail_msg("%s", pmsim_errmsg());
+	assert_int_equal(in.distinct, 27);
+	assert_int_equal(in.violations, 18);	/* line 0: two of its three options */
+	same_result(&in, &sv);
+	pmsim_server_checker_free(sc);
+	pmsim_result_free(&in);
+	pmsim_result_free(&sv);
+	pmsim_trace_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -273,6 +339,7 @@ int main(void)
 		cmocka_unit_test(too_many_or_few),
 		cmocka_unit_test(cannot_run),
 		cmocka_unit_test(protocol_seen),
+		cmocka_unit_test(few_slots),
 	};
 
 	return cmocka_run_group_tests_name("checker_server", tests, cli_setup, cli_teardown);
