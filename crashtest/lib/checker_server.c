@@ -32,6 +32,7 @@
 #include "daxlab/vec.h"
 #include "engine.h"
 #include "image_file.h"
+#include "image_slots.h"
 
 #ifndef F_SEAL_FUTURE_WRITE
 #define F_SEAL_FUTURE_WRITE 0x0010
@@ -57,16 +58,12 @@ struct pmsim_server_checker {
 	pid_t pid;		/* 0: not running */
 	int sock;		/* our end of its stdin and stdout */
 	int memfd;
-	unsigned char *map;	/* our writable mapping of the images */
-	uint64_t size, *off;	/* of one image; offset of each region */
-	unsigned slots;
+	struct pms_slots sl;	/* our writable mapping of the images */
 	uint64_t nsent;		/* states queued so far; state k is in slot k % slots */
 	uint64_t nread;		/* answers read */
 	uint64_t nsettled;	/* verdicts given to the engine */
 	signed char early[MAX_SLOTS];	/* verdicts read before settle asked */
 	struct sent *wait;	/* per slot: the state waiting for its answer */
-	DX_VEC(uint64_t) *stale;	/* per slot: lines changed since its state */
-	bool *whole;		/* per slot: write it whole */
 	char *out;		/* requests not sent yet */
 	size_t nout, outcap;
 	unsigned queued;
@@ -95,7 +92,7 @@ int pmsim_server_checker_new(struct pmsim_server_checker **cp, const char *cmd,
 /* Bytes of the mapping of every slot (never 0: mmap refuses it). */
 static uint64_t map_bytes(const struct pmsim_server_checker *c)
 {
-	return c->size && c->slots ? c->size * c->slots : 1;
+	return c->sl.size && c->sl.n ? c->sl.size * c->sl.n : 1;
 }
 
 /* Stop the command now: its whole group, then reap it. */
@@ -122,20 +119,17 @@ void pmsim_server_checker_free(struct pmsim_server_checker *c)
 		close(c->sock);
 	if (c->memfd >= 0)
 		close(c->memfd);
-	if (c->map)
-		munmap(c->map, map_bytes(c));
+	if (c->sl.map)
+		munmap(c->sl.map, map_bytes(c));
 	while (c->labels && c->marks_len && c->labels[n])
 		free(c->labels[n++]);
 	free(c->labels);
-	for (unsigned i = 0; c->stale && i < c->slots; i++)
-		free(c->stale[i].v);
-	free(c->stale);
-	free(c->whole);
+	pms_slots_free(&c->sl);
 	free(c->wait);
 	free(c->out);
 	free(c->marks_len);
 	free(c->marks);
-	free(c->off);
+	free(c->sl.off);
 	free(c->name);
 	free(c);
 }
@@ -216,20 +210,20 @@ static int make_image(struct pmsim_server_checker *c, const struct sim *s)
 	const unsigned seals = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_FUTURE_WRITE | F_SEAL_SEAL;
 	uint64_t need = pms_image_data_bytes(s), avail = pms_mem_available();
 
-	c->off = calloc(s->t->nreg ? s->t->nreg : 1, sizeof(*c->off));
-	if (!c->off)
+	c->sl.off = calloc(s->t->nreg ? s->t->nreg : 1, sizeof(*c->sl.off));
+	if (!c->sl.off)
 		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
-	c->size = pms_image_layout(s->t, c->off);
-	c->slots = MAX_SLOTS;
-	while (c->slots > 1 && (need * c->slots > SLOTS_MEMORY ||
-				c->size * c->slots > SLOTS_SPACE))
-		c->slots /= 2;
-	c->wait = calloc(c->slots, sizeof(*c->wait));
-	c->stale = calloc(c->slots, sizeof(*c->stale));
-	c->whole = calloc(c->slots, sizeof(*c->whole));
-	if (!c->wait || !c->stale || !c->whole)
+	c->sl.size = pms_image_layout(s->t, c->sl.off);
+	c->sl.n = MAX_SLOTS;
+	while (c->sl.n > 1 && (need * c->sl.n > SLOTS_MEMORY ||
+				c->sl.size * c->sl.n > SLOTS_SPACE))
+		c->sl.n /= 2;
+	c->wait = calloc(c->sl.n, sizeof(*c->wait));
+	if (!c->wait)
 		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
-	need *= c->slots;
+	if (pms_slots_init(&c->sl, c->sl.n))
+		return -1;
+	need *= c->sl.n;
 	if (need > avail)
 		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES,
 					 "not enough memory for the checker server's images: they need up to %"
@@ -238,17 +232,17 @@ static int make_image(struct pmsim_server_checker *c, const struct sim *s)
 	if (c->memfd < 0)
 		return pmsim_seterr_kind(PMSIM_ERR_UNSUPPORTED,
 					 "checker server: memfd_create: %s", strerror(errno));
-	if (ftruncate(c->memfd, (off_t)(c->size * c->slots)))
+	if (ftruncate(c->memfd, (off_t)(c->sl.size * c->sl.n)))
 		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES,
 					 "checker server: %u images of %" PRIu64 " bytes: %s",
-					 c->slots, c->size, strerror(errno));
-	c->map = mmap(NULL, map_bytes(c), PROT_READ | PROT_WRITE,
+					 c->sl.n, c->sl.size, strerror(errno));
+	c->sl.map = mmap(NULL, map_bytes(c), PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_NORESERVE, c->memfd, 0);
-	if (c->map == MAP_FAILED) {
-		c->map = NULL;
+	if (c->sl.map == MAP_FAILED) {
+		c->sl.map = NULL;
 		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES,
 					 "checker server: mapping a %" PRIu64 "-byte image: %s",
-					 c->size, strerror(errno));
+					 c->sl.size, strerror(errno));
 	}
 	if (fcntl(c->memfd, F_ADD_SEALS, seals))
 		return pmsim_seterr_kind(PMSIM_ERR_UNSUPPORTED,
@@ -268,12 +262,12 @@ static int send_header(struct pmsim_server_checker *c, const struct pmsim_trace 
 
 	if (!m)
 		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
-	fprintf(m, "pmsim-checker %d %" PRIu64 " %u %zu %zu\n", PMS_PROTO_VERSION, c->size,
-		c->slots, t->nreg, t->nmarks);
+	fprintf(m, "pmsim-checker %d %" PRIu64 " %u %zu %zu\n", PMS_PROTO_VERSION, c->sl.size,
+		c->sl.n, t->nreg, t->nmarks);
 	for (size_t i = 0; i < t->nreg; i++) {
 		char *name = pms_proto_escape(t->reg[i].name ? t->reg[i].name : "");
 
-		fprintf(m, "region %" PRIu64 " 0x%" PRIx64 " %" PRIu64 " %s\n", c->off[i],
+		fprintf(m, "region %" PRIu64 " 0x%" PRIx64 " %" PRIu64 " %s\n", c->sl.off[i],
 			t->reg[i].base, t->reg[i].size, name ? name : "");
 		free(name);
 	}
@@ -336,35 +330,20 @@ static int start(struct pmsim_server_checker *c, const struct sim *s,
 	return 0;
 }
 
-/* This state's image into its slot: the lines changed since the slot's
- * last state (every slot learns of each change), or all of it. */
-static int update(struct pmsim_server_checker *c, const struct sim *s, unsigned slot,
-		  const uint64_t *changed, size_t nchanged)
+/* v in decimal and a space (printf costs more than the model's work on
+ * a state). */
+static char *put_u64(char *p, uint64_t v)
 {
-	unsigned char *img = c->map + (uint64_t)slot * c->size;
+	char tmp[20];
+	size_t n = 0;
 
-	for (unsigned k = 0; k < c->slots; k++) {
-		c->whole[k] |= nchanged == SIZE_MAX;
-		for (size_t i = 0; !c->whole[k] && i < nchanged; i++)
-			if (DX_VEC_PUSH(c->stale[k], changed[i]))
-				return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
-	}
-	if (c->whole[slot])
-		pms_image_mem_write(s, s->view, img, c->off);
-	for (size_t k = 0; !c->whole[slot] && k < c->stale[slot].n; k++)
-		for (size_t i = 0; i < s->t->nreg; i++) {
-			const struct pmsim_region *r = &s->t->reg[i];
-			uint64_t a = c->stale[slot].v[k];
-
-			if (a >= r->base && a - r->base < r->size) {
-				memcpy(img + c->off[i] + (a - r->base), s->view[i] + (a - r->base),
-				       LINE_SIZE);
-				break;
-			}
-		}
-	c->whole[slot] = false;
-	c->stale[slot].n = 0;
-	return 0;
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (n)
+		*p++ = tmp[--n];
+	*p++ = ' ';
+	return p;
 }
 
 /* Queue "state STATE SLOT EVENT NMARKS MARKS LABEL". */
@@ -379,8 +358,11 @@ static int request(struct pmsim_server_checker *c, const struct pmsim_crash *cr,
 	if (DX_RESERVE(c->out, c->outcap, need))
 		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	line = c->out + c->nout;
-	line += sprintf(line, "state %" PRIu64 " %u %" PRIu64 " %zu ", cr->state, slot,
-			cr->event, cr->nmarks);
+	memcpy(line, "state ", 6);
+	line = put_u64(line + 6, cr->state);
+	line = put_u64(line, slot);
+	line = put_u64(line, cr->event);
+	line = put_u64(line, cr->nmarks);
 	memcpy(line, cr->nmarks ? c->marks : "-", ids);
 	line += ids;
 	*line++ = ' ';
@@ -435,7 +417,7 @@ static int verdict(struct pmsim_server_checker *c, const struct sent *cr,
 /* Read the answer to the oldest state sent and not answered. */
 static int read_answer(struct pmsim_server_checker *c)
 {
-	const struct sent *w = &c->wait[c->nread++ % c->slots];
+	const struct sent *w = &c->wait[c->nread++ % c->sl.n];
 	struct pmsim_crash cr = { .event = w->event, .state = w->state };
 	char *answer;
 	int r;
@@ -482,17 +464,18 @@ static int check(void *arg, const struct pmsim_image *img,
 		return -1;
 	/* fewer slots than the engine's window (a large image): the slot's
 	 * last state is answered first, its verdict kept for settle */
-	if (c->nsent - c->nread == c->slots) {
+	if (c->nsent - c->nread == c->sl.n) {
 		int v = read_answer(c);
 
 		if (v < 0)
 			return -1;
 		c->early[(c->nread - 1) % MAX_SLOTS] = (signed char)v;
 	}
-	slot = (unsigned)(c->nsent++ % c->slots);
+	slot = (unsigned)(c->nsent++ % c->sl.n);
 	c->wait[slot] = (struct sent){ cr->state, cr->event };
-	if (update(c, img->s, slot, changed, nchanged) || request(c, cr, slot))
+	if (pms_slots_note(&c->sl, changed, nchanged) || request(c, cr, slot))
 		return -1;
+	pms_slots_write(&c->sl, img->s, slot);
 	if (c->queued >= BATCH && flush(c, cr))
 		return -1;
 	return PMSIM_LATER;
