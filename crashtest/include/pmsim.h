@@ -175,7 +175,8 @@ void pmsim_server_checker_free(struct pmsim_server_checker *c);
  * The checker's end: read the protocol on stdin, map the image, call
  * chk->check for every state with the image (pmsim_image_ptr() and the
  * other accessors work on it; changed is NULL, nchanged SIZE_MAX) and the
- * crash point (marks with ids, events and labels; offset 0), and answer on
+ * crash point (marks with ids, events and labels, of which the protocol
+ * carries the first 960 bytes; offset 0), and answer on
  * stdout: 0 ok, 1 violation, < 0 error, with the message the checker left
  * by pmsim_seterr(). Returns 0 at pmsim's end of file, -1 with
  * pmsim_errmsg() on a protocol or I/O error. The image is mapped

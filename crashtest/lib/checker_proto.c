@@ -18,6 +18,7 @@
 
 #include "checker_proto.h"
 #include "daxlab/clock.h"
+#include "daxlab/num.h"
 
 /* Wait until fd has events or deadline; 0 ready, -1 ETIMEDOUT/error. */
 static int wait_fd(int fd, short events, uint64_t deadline)
@@ -123,32 +124,23 @@ int pms_line_write(int fd, const char *p, size_t n, uint64_t deadline)
 char *pms_proto_escape(const char *s)
 {
 	char *out, *o;
+	size_t n = strlen(s);
 
-	out = o = malloc(4 * strlen(s) + 1);	/* every byte escaped at worst */
+	n = n > PMS_PROTO_FIELD ? PMS_PROTO_FIELD : n;
+	out = o = malloc(4 * n + 1);	/* every byte escaped at worst */
 	if (!out)
 		return NULL;
-	for (const char *first = s; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
 
 		/* a leading space too: readers skip the spaces before a field */
-		if (c < 0x20 || c == 0x7f || c == '\\' || (c == ' ' && s == first))
+		if (c < 0x20 || c == 0x7f || c == '\\' || (c == ' ' && !i))
 			o += sprintf(o, "\\x%02x", c);
 		else
 			*o++ = (char)c;
 	}
 	*o = '\0';
 	return out;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 int pms_proto_unescape(char *s)
@@ -162,7 +154,7 @@ int pms_proto_unescape(char *s)
 			*o++ = *s;
 			continue;
 		}
-		if (s[1] != 'x' || (hi = hexval(s[2])) < 0 || (lo = hexval(s[3])) < 0 ||
+		if (s[1] != 'x' || (hi = dx_hex_digit(s[2])) < 0 || (lo = dx_hex_digit(s[3])) < 0 ||
 		    (hi << 4 | lo) == 0)
 			return -1;
 		*o++ = (char)(hi << 4 | lo);

@@ -16,6 +16,9 @@
 #define PMS_PROTO_VERSION 1
 /* Longest line either end accepts, newline included. */
 #define PMS_PROTO_LINE 4096
+/* Bytes of a label or name a line carries (escaped, at most 4 times as
+ * many): every line then fits PMS_PROTO_LINE. */
+#define PMS_PROTO_FIELD 960
 
 struct pms_lines {
 	int fd;
@@ -48,8 +51,9 @@ static inline bool pms_line_ready(const struct pms_lines *l)
  * the peer does not read (ETIMEDOUT once deadline has passed). */
 int pms_line_write(int fd, const char *p, size_t n, uint64_t deadline);
 
-/* Escape s for a line's last field: backslash, control bytes, DEL and a
- * leading space as \xHH. Returns a malloc'ed string or NULL. */
+/* Escape s for a line's last field: its first PMS_PROTO_FIELD bytes,
+ * backslash, control bytes, DEL and a leading space as \xHH. Returns a
+ * malloc'ed string or NULL. */
 char *pms_proto_escape(const char *s);
 /* Undo pms_proto_escape in place; -1 on a malformed escape. */
 int pms_proto_unescape(char *s);

@@ -67,9 +67,7 @@ struct pmsim_server_checker {
 	char *out;		/* requests not sent yet */
 	size_t nout, outcap;
 	unsigned queued;
-	char *marks;		/* "ID,ID,...": the ids of the trace's marks */
-	size_t *marks_len;	/* length of the first k of them in marks */
-	char **labels;		/* escaped, per mark */
+	char **ids, **labels;	/* per mark: "ID " and its escaped label */
 	bool answered;		/* it answered a state once */
 	struct pms_lines in;
 };
@@ -121,14 +119,15 @@ void pmsim_server_checker_free(struct pmsim_server_checker *c)
 		close(c->memfd);
 	if (c->sl.map)
 		munmap(c->sl.map, map_bytes(c));
-	while (c->labels && c->marks_len && c->labels[n])
-		free(c->labels[n++]);
+	for (; c->ids && c->ids[n]; n++) {
+		free(c->ids[n]);
+		free(c->labels[n]);
+	}
+	free(c->ids);
 	free(c->labels);
 	pms_slots_free(&c->sl);
 	free(c->wait);
 	free(c->out);
-	free(c->marks_len);
-	free(c->marks);
 	free(c->sl.off);
 	free(c->name);
 	free(c);
@@ -177,29 +176,37 @@ static int died(struct pmsim_server_checker *c, const struct pmsim_crash *cr)
 				 "exited with status ", res.code, cr->event, cr->state);
 }
 
-/* The ids of the trace's marks as one string, and each mark's escaped
- * label: a request then copies a prefix and a label, formats nothing. */
+/* v in decimal and a space (printf costs more than the model's work on
+ * a state). */
+static char *put_u64(char *p, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (n)
+		*p++ = tmp[--n];
+	*p++ = ' ';
+	return p;
+}
+
+/* Each mark's id and escaped label, made once: a request copies them. */
 static int index_marks(struct pmsim_server_checker *c, const struct pmsim_trace *t)
 {
-	size_t len = 0;
-	FILE *m = open_memstream(&c->marks, &len);
-
-	c->marks_len = calloc(t->nmarks + 1, sizeof(*c->marks_len));
+	c->ids = calloc(t->nmarks + 1, sizeof(*c->ids));
 	c->labels = calloc(t->nmarks + 1, sizeof(*c->labels));
-	if (!m || !c->marks_len || !c->labels) {
-		if (m)
-			fclose(m);
+	if (!c->ids || !c->labels)
 		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
-	}
 	for (size_t i = 0; i < t->nmarks; i++) {
-		fprintf(m, "%s%" PRIu64, i ? "," : "", t->marks[i].id);
-		fflush(m);
-		c->marks_len[i + 1] = len;
-		if (!(c->labels[i] = pms_proto_escape(t->marks[i].label)))
-			break;
+		char id[24];
+
+		*put_u64(id, t->marks[i].id) = '\0';
+		if (!(c->ids[i] = strdup(id)) ||
+		    !(c->labels[i] = pms_proto_escape(t->marks[i].label)))
+			return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	}
-	if (fclose(m) || (t->nmarks && !c->labels[t->nmarks - 1]))
-		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	return 0;
 }
 
@@ -330,29 +337,13 @@ static int start(struct pmsim_server_checker *c, const struct sim *s,
 	return 0;
 }
 
-/* v in decimal and a space (printf costs more than the model's work on
- * a state). */
-static char *put_u64(char *p, uint64_t v)
-{
-	char tmp[20];
-	size_t n = 0;
-
-	do
-		tmp[n++] = (char)('0' + v % 10);
-	while ((v /= 10));
-	while (n)
-		*p++ = tmp[--n];
-	*p++ = ' ';
-	return p;
-}
-
-/* Queue "state STATE SLOT EVENT NMARKS MARKS LABEL". */
+/* Queue "state STATE SLOT EVENT NMARKS LASTID LABEL". */
 static int request(struct pmsim_server_checker *c, const struct pmsim_crash *cr,
 		   unsigned slot)
 {
 	const char *label = cr->nmarks ? c->labels[cr->nmarks - 1] : "";
-	size_t ids = cr->nmarks ? c->marks_len[cr->nmarks] : 1;
-	size_t need = c->nout + 100 + ids + strlen(label);
+	const char *id = cr->nmarks ? c->ids[cr->nmarks - 1] : "- ";
+	size_t ids = strlen(id), need = c->nout + 100 + ids + strlen(label);
 	char *line;
 
 	if (DX_RESERVE(c->out, c->outcap, need))
@@ -363,9 +354,8 @@ static int request(struct pmsim_server_checker *c, const struct pmsim_crash *cr,
 	line = put_u64(line, slot);
 	line = put_u64(line, cr->event);
 	line = put_u64(line, cr->nmarks);
-	memcpy(line, cr->nmarks ? c->marks : "-", ids);
+	memcpy(line, id, ids);
 	line += ids;
-	*line++ = ' ';
 	memcpy(line, label, strlen(label));
 	line += strlen(label);
 	*line++ = '\n';
