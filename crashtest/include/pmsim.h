@@ -274,6 +274,10 @@ struct pmsim_violation {
 	uint64_t window;		/* eADR: first event of the window */
 	size_t npersisted, nlost;
 	struct pmsim_piece *persisted, *lost;
+	char *reason;			/* the checker's message, left by
+					 * pmsim_seterr() before it returned 1
+					 * (a server's violation MESSAGE); NULL
+					 * when none */
 };
 
 /*

@@ -171,7 +171,7 @@ static int flush(struct served *v)
  * them when no other request is waiting, or the queue is full. */
 static int answer(struct served *v, int r)
 {
-	const char *msg = r ? pmsim_errmsg() : "";
+	const char *msg = r && pms_errset() ? pmsim_errmsg() : "";
 	char *line;
 	int n;
 
@@ -230,7 +230,7 @@ int pmsim_serve(const struct pmsim_checker *chk)
 		}
 		if ((r = parse_request(&v, line, &cr)))
 			break;
-		pmsim_seterr("%s", "");	/* the checker's message, if it leaves one */
+		pms_errclear();	/* the checker's message, if it leaves one */
 		/* an error stops the run: pmsim's end of file follows */
 		if (answer(&v, chk->check(chk->arg, &img, &cr, NULL, SIZE_MAX)))
 			r = pmsim_seterr_kind(PMSIM_ERR_FAILED, "pmsim_serve: writing an answer: %s",

@@ -391,8 +391,12 @@ static int verdict(struct pmsim_server_checker *c, const struct sent *cr,
 
 	if (!strcmp(a, "ok"))
 		return 0;
-	if (!strcmp(a, "violation") || !strncmp(a, "violation ", 10))
+	if (!strcmp(a, "violation"))
 		return 1;
+	if (!strncmp(a, "violation ", 10)) {
+		pmsim_seterr("%s", a + 10);	/* the report's reason */
+		return 1;
+	}
 	if (!strcmp(a, "error") || !strncmp(a, "error ", 6))
 		return pmsim_seterr_kind(PMSIM_ERR_FAILED,
 					 "checker server \"%s\" failed on the state at event %" PRIu64

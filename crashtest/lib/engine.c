@@ -100,6 +100,7 @@ int pms_eng_visit(struct eng *e)
 	if (r == 0)
 		return VISIT_GO;
 	e->crash.state = res->distinct++;
+	pms_errclear();		/* what the checker leaves is its reason */
 	r = e->chk->check(e->chk->arg, &e->img, &e->crash,
 			  e->s->all_changed ? NULL : e->s->changed_addr,
 			  e->s->all_changed ? SIZE_MAX : e->s->nchanged);

@@ -42,7 +42,10 @@ static int settle_one(struct eng *e)
 	struct eng_later *l = &e->later[e->later_head];
 	struct eng_later now = { e->crash, e->key, e->mark_salt, e->eadr_j, e->eadr_mask,
 				 e->cur, 0 };
-	int r = e->chk->settle(e->chk->arg), v;
+	int r, v;
+
+	pms_errclear();
+	r = e->chk->settle(e->chk->arg);
 
 	e->later_head = (e->later_head + 1) % e->window;
 	e->nlater--;

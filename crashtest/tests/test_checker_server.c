@@ -104,6 +104,12 @@ static void same_verdicts(int buggy, unsigned appends)
 		assert_int_equal(in.violations, 0);
 	same_result(&in, &ex);
 	same_result(&in, &sv);
+	/* the reason the checker gave, as a server's violation MESSAGE */
+	for (size_t i = 0; i < in.nreports; i++) {
+		assert_non_null(in.reports[i].reason);
+		assert_null(ex.reports[i].reason);
+		assert_string_equal(in.reports[i].reason, sv.reports[i].reason);
+	}
 	pmsim_result_free(&in);
 	pmsim_result_free(&ex);
 	pmsim_result_free(&sv);
