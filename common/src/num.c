@@ -48,7 +48,7 @@ static bool is_dec(char c)
 	return c >= '0' && c <= '9';
 }
 
-static int hex_val(char c)
+int dx_hex_digit(char c)
 {
 	if (is_dec(c))
 		return c - '0';
@@ -79,7 +79,7 @@ static bool scan_u64(const char *s, const char **end, uint64_t *v,
 	const char *digits = p;
 
 	for (;; p++) {
-		int d = base == 16 ? hex_val(*p) : is_dec(*p) ? *p - '0' : -1;
+		int d = base == 16 ? dx_hex_digit(*p) : is_dec(*p) ? *p - '0' : -1;
 
 		if (d < 0)
 			break;

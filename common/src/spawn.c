@@ -48,13 +48,25 @@ static int start(const struct dx_spawn *s, pid_t *pid, char *err,
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t mask, def;
-	int in, out = -1, rc;
+	bool fds = s->flags & DX_SPAWN_FDS;
+	int in, out = -1, fd3 = -1, rc;
 
-	in = open_fd(s->stdin_path ? s->stdin_path : "/dev/null", O_RDONLY,
-		     "stdin", err, errlen);
-	if (in < 0)
+	/* copies above 3 (close-on-exec): no dup2 below overwrites another */
+	in = fds ? fcntl(s->stdin_fd, F_DUPFD_CLOEXEC, 4) : open_fd(s->stdin_path ? s->stdin_path : "/dev/null",
+					      O_RDONLY, "stdin", err, errlen);
+	if (in < 0) {
+		if (fds)
+			snprintf(err, errlen, "stdin: %s", strerror(errno));
 		return -1;
-	if (s->stdout_path) {
+	}
+	if (fds && s->stdout_fd >= 0) {
+		out = fcntl(s->stdout_fd, F_DUPFD_CLOEXEC, 4);
+		if (out < 0) {
+			snprintf(err, errlen, "stdout: %s", strerror(errno));
+			close(in);
+			return -1;
+		}
+	} else if (!fds && s->stdout_path) {
 		out = open_fd(s->stdout_path, O_WRONLY | O_CREAT |
 			      (s->flags & DX_SPAWN_APPEND ? O_APPEND : O_TRUNC),
 			      "stdout", err, errlen);
@@ -62,6 +74,13 @@ static int start(const struct dx_spawn *s, pid_t *pid, char *err,
 			close(in);
 			return -1;
 		}
+	}
+	if (fds && s->fd3 >= 0 && (fd3 = fcntl(s->fd3, F_DUPFD_CLOEXEC, 4)) < 0) {
+		snprintf(err, errlen, "fd 3: %s", strerror(errno));
+		close(in);
+		if (out >= 0)
+			close(out);
+		return -1;
 	}
 	sigemptyset(&mask);
 	sigemptyset(&def);
@@ -76,6 +95,8 @@ static int start(const struct dx_spawn *s, pid_t *pid, char *err,
 	rc = posix_spawn_file_actions_adddup2(&fa, in, 0);
 	if (!rc && out >= 0)
 		rc = posix_spawn_file_actions_adddup2(&fa, out, 1);
+	if (!rc && fd3 >= 0)
+		rc = posix_spawn_file_actions_adddup2(&fa, fd3, 3);
 	if (!rc && (s->flags & DX_SPAWN_STDOUT_TO_STDERR))
 		rc = posix_spawn_file_actions_adddup2(&fa, 2, 1);
 	if (!rc && (s->flags & DX_SPAWN_STDERR_TO_STDOUT))
@@ -113,6 +134,8 @@ no_fa:
 	close(in);
 	if (out >= 0)
 		close(out);
+	if (fd3 >= 0)
+		close(fd3);
 	return rc ? -1 : 0;
 }
 
@@ -148,28 +171,30 @@ static void nap(int pidfd, uint64_t ns, uint64_t *backoff)
 		*backoff *= 2;
 }
 
-int dx_spawn_run(const struct dx_spawn *s, struct dx_spawn_result *r,
-		 char *err, size_t errlen)
+int dx_spawn_start(const struct dx_spawn *s, pid_t *pid, char *err, size_t errlen)
 {
-	uint64_t t0, deadline, backoff = 100000;
-	int status = 0, pidfd = -1, w;
-	bool timed_out = false;
-	pid_t pid;
-
 	if (err && errlen)
 		err[0] = '\0';
 	if (!s->argv || !s->argv[0]) {
 		snprintf(err, errlen, "no command to run");
 		return -1;
 	}
-	t0 = dx_now_ns();
-	if (start(s, &pid, err, errlen))
+	if (start(s, pid, err, errlen))
 		return -1;
-	running_pgid = pid;
+	running_pgid = *pid;
+	return 0;
+}
+
+int dx_spawn_wait(pid_t pid, const char *name, uint64_t deadline,
+		  struct dx_spawn_result *r, char *err, size_t errlen)
+{
+	uint64_t t0 = dx_now_ns(), backoff = 100000;
+	int status = 0, pidfd = -1, w;
+	bool timed_out = false;
+
 #ifdef SYS_pidfd_open
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 #endif
-	deadline = s->timeout_ns ? t0 + s->timeout_ns : UINT64_MAX;
 	/* exited() < 0 (cannot wait): waitpid below says why. */
 	while (!exited(pid)) {
 		uint64_t now = dx_now_ns();
@@ -190,8 +215,7 @@ int dx_spawn_run(const struct dx_spawn *s, struct dx_spawn_result *r,
 		close(pidfd);
 	if (w < 0) {
 		/* SIGCHLD ignored by the caller reaps children unasked. */
-		snprintf(err, errlen, "cannot wait for %s: %s", s->argv[0],
-			 strerror(errno));
+		snprintf(err, errlen, "cannot wait for %s: %s", name, strerror(errno));
 		return -1;
 	}
 	r->elapsed_ns = dx_now_ns() - t0;
@@ -205,6 +229,21 @@ int dx_spawn_run(const struct dx_spawn *s, struct dx_spawn_result *r,
 		r->how = DX_SPAWN_EXITED;
 		r->code = WEXITSTATUS(status);
 	}
+	return 0;
+}
+
+int dx_spawn_run(const struct dx_spawn *s, struct dx_spawn_result *r,
+		 char *err, size_t errlen)
+{
+	uint64_t t0 = dx_now_ns();
+	pid_t pid;
+
+	if (dx_spawn_start(s, &pid, err, errlen))
+		return -1;
+	if (dx_spawn_wait(pid, s->argv[0], s->timeout_ns ? t0 + s->timeout_ns : UINT64_MAX,
+			  r, err, errlen))
+		return -1;
+	r->elapsed_ns = dx_now_ns() - t0;
 	return 0;
 }
 

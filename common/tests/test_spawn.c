@@ -10,10 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -228,6 +230,43 @@ static void test_not_started(void **state)
 	assert_non_null(strstr(err, "stdin /nonexistent/in"));
 }
 
+/* Started beside us: it reads a line from the socket on its stdin,
+ * answers on its stdout with what descriptor 3 holds; then a deadline
+ * kills what it started and is still running. */
+static void test_start_wait(void **state)
+{
+	char *argv[] = { "sh", "-c", "read -r x; echo \"$x $(cat <&3)\"; sleep 30 & wait", NULL };
+	struct dx_spawn s = { .argv = argv, .flags = DX_SPAWN_FDS };
+	struct dx_spawn_result r;
+	char err[256], buf[64] = "";
+	int sv[2], p[2];
+	uint64_t t0;
+	pid_t pid;
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	assert_int_equal(write(p[1], "three", 5), 5);
+	close(p[1]);
+	s.stdin_fd = s.stdout_fd = sv[1];
+	s.fd3 = p[0];
+	assert_int_equal(dx_spawn_start(&s, &pid, err, sizeof(err)), 0);
+	close(sv[1]);
+	close(p[0]);
+	assert_int_equal(write(sv[0], "hello\n", 6), 6);
+	n = read(sv[0], buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	assert_string_equal(buf, "hello three\n");
+	t0 = dx_now_ns();
+	assert_int_equal(dx_spawn_wait(pid, "sh", t0 + 200 * DX_NS_PER_MS, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.how, DX_SPAWN_TIMED_OUT);
+	assert_true(dx_now_ns() - t0 < 5 * DX_NS_PER_S);
+	/* the group is gone: nothing holds the socket open */
+	assert_int_equal(read(sv[0], buf, sizeof(buf)), 0);
+	close(sv[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_stdin_default),
 		cmocka_unit_test(test_env),
 		cmocka_unit_test(test_not_started),
+		cmocka_unit_test(test_start_wait),
 	};
 
 	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);

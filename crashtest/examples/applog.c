@@ -111,3 +111,22 @@ int applog_check(const unsigned char *img, uint64_t promised, char *why,
 	}
 	return 0;
 }
+
+int applog_checker(void *arg, const struct pmsim_image *img,
+		   const struct pmsim_crash *c, const uint64_t *changed,
+		   size_t nchanged)
+{
+	const unsigned char *p = pmsim_image_ptr(img, APPLOG_BASE, APPLOG_SIZE);
+	char why[200];
+
+	(void)arg;
+	(void)changed;
+	(void)nchanged;
+	if (!p)
+		return pmsim_seterr("applog: the image has no log region");
+	if (applog_check(p, c->nmarks, why, sizeof(why))) {
+		pmsim_seterr("%s", why);
+		return 1;
+	}
+	return 0;
+}

@@ -44,4 +44,11 @@ int applog_workload(struct pm_rec *r, int buggy, unsigned n);
 int applog_check(const unsigned char *img, uint64_t promised, char *why,
 		 size_t whylen);
 
+/* applog_check as a checker of pmsim_run or pmsim_serve: the promise is
+ * the marks reached (one per append that returned); the reason of a
+ * violation is left by pmsim_seterr. */
+int applog_checker(void *arg, const struct pmsim_image *img,
+		   const struct pmsim_crash *c, const uint64_t *changed,
+		   size_t nchanged);
+
 #endif

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * applog-check IMAGE: external checker for `pmsim check`. Promised appends
- * come from PMSIM_MARKS (the ids of the marks reached, one per append).
- * Exit 0 consistent, 1 inconsistent, 2 usage or I/O error.
+ * applog-check IMAGE: external checker for `pmsim check --checker`.
+ * Promised appends come from PMSIM_MARKS (the ids of the marks reached,
+ * one per append). Exit 0 consistent, 1 inconsistent, 2 usage or I/O
+ * error.
+ * applog-check --server: the same judgement (applog_checker) for `pmsim
+ * check --checker-server`, every state over the protocol (pmsim_serve).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +21,17 @@ int main(int argc, char **argv)
 	char why[200];
 	FILE *f;
 
+	if (argc == 2 && !strcmp(argv[1], "--server")) {
+		struct pmsim_checker chk = { .check = applog_checker, .name = "applog" };
+
+		if (pmsim_serve(&chk)) {
+			fprintf(stderr, "applog-check: %s\n", pmsim_errmsg());
+			return 2;
+		}
+		return 0;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: applog-check IMAGE\n");
+		fprintf(stderr, "usage: applog-check IMAGE | applog-check --server\n");
 		return 2;
 	}
 	f = fopen(argv[1], "rb");

@@ -129,7 +129,17 @@ struct pmsim_checker {
 		     const uint64_t *changed, size_t nchanged);
 	void *arg;
 	const char *name;
+	/*
+	 * Optional, for a checker that judges states while the model builds
+	 * the next ones (the checker server): check may return PMSIM_LATER
+	 * once the state is sent, for at most window states in a row; settle
+	 * then returns the verdict (0, 1, < 0) of the oldest state not settled
+	 * yet. Counts and reports are those of judging one state at a time.
+	 */
+	int (*settle)(void *arg);
+	unsigned window;
 };
+#define PMSIM_LATER 2
 
 /* External command: exit 0 consistent, 1..125 inconsistent. */
 struct pmsim_exec_checker;
@@ -144,6 +154,35 @@ uint64_t pmsim_exec_checker_rewrites(const struct pmsim_exec_checker *c);
  * checker's image, a replay's unfinished output). Async-signal-safe. */
 void pmsim_signal_cleanup(void);
 struct pmsim_checker pmsim_exec_checker_ops(struct pmsim_exec_checker *c);
+
+/*
+ * Checker server (PMSIM.md, "The checker-server protocol"): the shell
+ * command cmd is started at the first state and judges every state, one
+ * request line and one answer line each, the image mapped once from a
+ * sealed memfd (its descriptor 3). timeout_s bounds each answer.
+ * pmsim_server_checker_finish, after a run that succeeded, ends it (end
+ * of file) and fails unless it exits 0 without writing more; free kills
+ * whatever is left of it.
+ */
+struct pmsim_server_checker;
+int pmsim_server_checker_new(struct pmsim_server_checker **c, const char *cmd,
+			     double timeout_s);
+struct pmsim_checker pmsim_server_checker_ops(struct pmsim_server_checker *c);
+int pmsim_server_checker_finish(struct pmsim_server_checker *c);
+void pmsim_server_checker_free(struct pmsim_server_checker *c);
+
+/*
+ * The checker's end: read the protocol on stdin, map the image, call
+ * chk->check for every state with the image (pmsim_image_ptr() and the
+ * other accessors work on it; changed is NULL, nchanged SIZE_MAX) and the
+ * crash point (marks with ids, events and labels, of which the protocol
+ * carries the first 960 bytes; offset 0), and answer on
+ * stdout: 0 ok, 1 violation, < 0 error, with the message the checker left
+ * by pmsim_seterr(). Returns 0 at pmsim's end of file, -1 with
+ * pmsim_errmsg() on a protocol or I/O error. The image is mapped
+ * read-only: a checker that writes to it crashes.
+ */
+int pmsim_serve(const struct pmsim_checker *chk);
 
 /* ---- enumeration ----------------------------------------------------- */
 
@@ -235,6 +274,10 @@ struct pmsim_violation {
 	uint64_t window;		/* eADR: first event of the window */
 	size_t npersisted, nlost;
 	struct pmsim_piece *persisted, *lost;
+	char *reason;			/* the checker's message, left by
+					 * pmsim_seterr() before it returned 1
+					 * (a server's violation MESSAGE); NULL
+					 * when none */
 };
 
 /*

@@ -21,6 +21,7 @@
 #include "daxlab/spawn.h"
 #include "engine.h"
 #include "image_file.h"
+#include "checker_proto.h"
 #include "repro.h"
 
 /* The file's mtime after each update: a write by anyone else moves it. */
@@ -215,13 +216,44 @@ static int after_checker(struct pmsim_exec_checker *c)
 
 extern char **environ;
 
+char **pms_checker_env(char *const *add)
+{
+	size_t n = 0, nadd = 0, k = 0;
+	char **env;
+
+	while (environ[n])
+		n++;
+	while (add[nadd])
+		nadd++;
+	env = calloc(n + nadd + 1, sizeof(*env));
+	if (!env)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "PMSIM_", 6) && !(env[k++] = strdup(environ[i])))
+			goto fail;
+	for (size_t i = 0; i < nadd; i++)
+		if (!(env[k++] = strdup(add[i])))
+			goto fail;
+	return env;
+fail:
+	pms_checker_env_free(env);
+	return NULL;
+}
+
+void pms_checker_env_free(char **env)
+{
+	for (size_t i = 0; env && env[i]; i++)
+		free(env[i]);
+	free(env);
+}
+
 /* The environment of the checker: ours plus the PMSIM_* variables. */
 static char **checker_env(const struct pmsim_exec_checker *c,
 			  const struct pmsim_image *img,
 			  const struct pmsim_crash *cr)
 {
-	size_t n = 0, k = 0, len = 0;
-	char **env, *marks = NULL;
+	size_t len = 0, n = 0;
+	char *marks = NULL, *add[6] = { NULL }, **env = NULL;
 	FILE *m = open_memstream(&marks, &len);
 	const struct pmsim_region *r0 = pmsim_image_nregions(img) ?
 		pmsim_image_region(img, 0, NULL) : NULL;
@@ -230,32 +262,19 @@ static char **checker_env(const struct pmsim_exec_checker *c,
 		fprintf(m, "%s%" PRIu64, i ? "," : "", cr->marks[i].id);
 	if (!m || fclose(m))
 		return NULL;
-	while (environ[n])
-		n++;
-	env = calloc(n + 6, sizeof(*env));
-	if (!env) {
-		free(marks);
-		return NULL;
-	}
+	/* n counts the variables made: a failed asprintf leaves its own undefined */
+	if (asprintf(&add[n], "PMSIM_IMAGE=%s", c->path) >= 0 && ++n &&
+	    asprintf(&add[n], "PMSIM_MARKS=%s", marks) >= 0 && ++n &&
+	    asprintf(&add[n], "PMSIM_LAST_MARK=%s",
+		     cr->nmarks ? cr->marks[cr->nmarks - 1].label : "") >= 0 && ++n &&
+	    asprintf(&add[n], "PMSIM_CRASH_EVENT=%" PRIu64, cr->event) >= 0 && ++n &&
+	    asprintf(&add[n], "PMSIM_BASE=0x%" PRIx64, r0 ? r0->base : 0) >= 0 && ++n)
+		env = pms_checker_env(add);
+	add[n] = NULL;
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "PMSIM_", 6))
-			env[k++] = strdup(environ[i]);
-	if (asprintf(&env[k++], "PMSIM_IMAGE=%s", c->path) < 0 ||
-	    asprintf(&env[k++], "PMSIM_MARKS=%s", marks) < 0 ||
-	    asprintf(&env[k++], "PMSIM_LAST_MARK=%s",
-		     cr->nmarks ? cr->marks[cr->nmarks - 1].label : "") < 0 ||
-	    asprintf(&env[k++], "PMSIM_CRASH_EVENT=%" PRIu64, cr->event) < 0 ||
-	    asprintf(&env[k++], "PMSIM_BASE=0x%" PRIx64, r0 ? r0->base : 0) < 0)
-		env[k - 1] = NULL;
+		free(add[i]);
 	free(marks);
 	return env;
-}
-
-static void free_env(char **env)
-{
-	for (size_t i = 0; env && env[i]; i++)
-		free(env[i]);
-	free(env);
 }
 
 static int check(void *arg, const struct pmsim_image *img,
@@ -278,7 +297,7 @@ static int check(void *arg, const struct pmsim_image *img,
 		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "checker: out of memory");
 	sp.envp = env;
 	r = dx_spawn_run(&sp, &res, err, sizeof(err));
-	free_env(env);
+	pms_checker_env_free(env);
 	if (r)
 		return pmsim_seterr_kind(PMSIM_ERR_FAILED, "checker \"%s\": %s", c->name, err);
 	if (after_checker(c))

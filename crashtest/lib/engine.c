@@ -100,19 +100,27 @@ int pms_eng_visit(struct eng *e)
 	if (r == 0)
 		return VISIT_GO;
 	e->crash.state = res->distinct++;
+	pms_errclear();		/* what the checker leaves is its reason */
 	r = e->chk->check(e->chk->arg, &e->img, &e->crash,
 			  e->s->all_changed ? NULL : e->s->changed_addr,
 			  e->s->all_changed ? SIZE_MAX : e->s->nchanged);
 	clear_changed(e->s);
 	if (undo_writes(e))
 		res->checker_writes++;
+	if (r == PMSIM_LATER && e->window)
+		return pms_eng_later(e);
+	return pms_eng_verdict(e, r == PMSIM_LATER ? -1 : r);
+}
+
+int pms_eng_verdict(struct eng *e, int r)
+{
 	if (r < 0) {
 		e->err = -1;
 		e->stop = true;
 		return VISIT_STOP;
 	}
 	if (r > 0) {
-		res->violations++;
+		e->res->violations++;
 		if (pms_eng_report(e)) {
 			e->err = -1;
 			e->stop = true;

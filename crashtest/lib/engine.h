@@ -54,6 +54,20 @@ struct eng {
 				 * counts, saturated (0: not known) */
 	uint64_t point_explored0;	/* res->explored when the point began */
 	int err;
+	/* states sent to a checker that answers later, oldest at head */
+	struct eng_later *later;
+	size_t window, nlater, later_head;
+};
+
+/* A state whose verdict comes later (PMSIM_LATER): what a report of it
+ * needs once the checker has settled it (engine_later.c). */
+struct eng_later {
+	struct pmsim_crash crash;
+	struct pms_key key, mark_salt;
+	size_t eadr_j;
+	uint64_t eadr_mask;
+	uint32_t *cur;		/* the options of the crash point's lines */
+	size_t curcap;
 };
 
 enum { VISIT_GO = 0, VISIT_STOP = 1 };
@@ -102,6 +116,17 @@ static inline void pms_eng_progress(struct eng *e)
 
 /* Record a violation of the current state. */
 int pms_eng_report(struct eng *e);
+/* The checker's verdict on the current state: r from check (0, 1, < 0);
+ * VISIT_STOP when the run must end. */
+int pms_eng_verdict(struct eng *e, int r);
+/* PMSIM_LATER: keep what the state's report needs; settle the oldest
+ * when the window is full. */
+int pms_eng_later(struct eng *e);
+/* Settle every state still waiting for its verdict: before the crash
+ * point's lines (or eADR window) change. VISIT_STOP on an error. */
+int pms_eng_settle(struct eng *e);
+int pms_eng_later_init(struct eng *e);
+void pms_eng_later_free(struct eng *e);
 /* Check the claim of the drain mark just applied (p: the event after it):
  * no written-back piece may still wait for a fence. */
 int pms_eng_drain(struct eng *e, size_t p);

@@ -159,6 +159,9 @@ static void eadr_point(struct eng *e, size_t p)
 		if (pms_eng_visit(e) == VISIT_STOP)
 			return;
 	}
+	/* the window's pieces are what reports of its states name */
+	if (pms_eng_settle(e) == VISIT_STOP)
+		return;
 	s->nep = 0;
 	e->eadr_from = p;
 }
@@ -244,6 +247,8 @@ static int crash_point(struct eng *e, size_t p)
 		for (size_t i = 0; i < e->nd; i++)
 			eng_set(e, i, 0);	/* back to the durable image */
 	}
+	/* verdicts still to come, while the point's lines are as they were */
+	pms_eng_settle(e);
 	if (!e->err && !e->cut && !e->stop)
 		e->res->points_checked++;
 	return e->err;
@@ -308,15 +313,16 @@ int pmsim_run(const struct pmsim_trace *t, const struct pmsim_opts *o,
 	res->points_total = pms_points_total(t, o);
 	if (pms_sim_init(&s, t, o))
 		return -1;
-	if (pms_state_set_init(&e.set) || open_views(&s, &e)) {
+	e.chk = chk;
+	e.o = o;
+	if (pms_state_set_init(&e.set) || open_views(&s, &e) || pms_eng_later_init(&e)) {
+		pms_eng_later_free(&e);
 		close_views(&s, &e);
 		pms_state_set_free(&e.set);
 		pms_sim_free(&s);
 		return pmsim_seterr_kind(PMSIM_ERR_RESOURCES, "out of memory");
 	}
 	e.s = &s;
-	e.o = o;
-	e.chk = chk;
 	e.res = res;
 	e.nevents = n;
 	e.points_visit = o->max_points && o->max_points < res->points_total ?
@@ -348,6 +354,7 @@ int pmsim_run(const struct pmsim_trace *t, const struct pmsim_opts *o,
 	free(e.dl);
 	free(e.cur);
 	free(e.dep);
+	pms_eng_later_free(&e);
 	close_views(&s, &e);
 	pms_state_set_free(&e.set);
 	pms_sim_free(&s);

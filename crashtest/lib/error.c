@@ -25,6 +25,17 @@ static void seterr_v(enum pmsim_errkind kind, const char *fmt, va_list ap)
 	errkind = kind;
 }
 
+void pms_errclear(void)
+{
+	errbuf[0] = '\0';
+	errkind = PMSIM_ERR_OTHER;
+}
+
+bool pms_errset(void)
+{
+	return errbuf[0] != '\0';
+}
+
 int pmsim_seterr(const char *fmt, ...)
 {
 	va_list ap;

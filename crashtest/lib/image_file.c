@@ -177,6 +177,21 @@ int pms_image_file_write(const struct sim *s, unsigned char *const *data,
 	return r;
 }
 
+void pms_image_mem_write(const struct sim *s, unsigned char *const *data,
+			 unsigned char *dst, const uint64_t *off)
+{
+	for (size_t i = 0; i < s->t->nreg; i++)
+		for (uint64_t at = 0, end; next_extent(s, i, &at, &end); at = end)
+			for (uint64_t p = at; p < end; p += PAGE) {
+				size_t n = (size_t)(end - p < PAGE ? end - p : PAGE);
+
+				/* a page already equal is not touched: a hole
+				 * read as zeros stays a hole */
+				if (memcmp(dst + off[i] + p, data[i] + p, n))
+					memcpy(dst + off[i] + p, data[i] + p, n);
+			}
+}
+
 uint64_t pms_mem_available(void)
 {
 	FILE *f = fopen("/proc/meminfo", "re");

@@ -18,6 +18,11 @@ uint64_t pms_image_data_bytes(const struct sim *s);
  */
 int pms_image_file_write(const struct sim *s, unsigned char *const *data,
 			 int fd, const char *path);
+/* The same into memory laid out as the file (off: pms_image_layout),
+ * which already holds zeros or an older image: only the parts that may
+ * be non-zero are compared, and only the pages that differ written. */
+void pms_image_mem_write(const struct sim *s, unsigned char *const *data,
+			 unsigned char *dst, const uint64_t *off);
 /* MemAvailable in bytes, UINT64_MAX when unknown. */
 uint64_t pms_mem_available(void);
 

@@ -101,4 +101,8 @@ static inline struct pms_key pms_key_add(struct pms_key a, struct pms_key b)
 	return (struct pms_key){ a.hi + b.hi, a.lo + b.lo };
 }
 
+/* No message (before a checker, which may leave one); is there one? */
+void pms_errclear(void);
+bool pms_errset(void);
+
 #endif

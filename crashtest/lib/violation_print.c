@@ -71,6 +71,8 @@ int pmsim_violation_print(const struct pmsim_trace *t,
 	} else {
 		fprintf(f, "  marks reached: none\n");
 	}
+	if (v->reason)
+		fprintf(f, "  checker: %s\n", v->reason);
 	if (v->window)
 		fprintf(f, "  eADR: every store before event %" PRIu64 " persisted\n", v->window);
 	list(t, "persisted", v->persisted, v->npersisted, f);

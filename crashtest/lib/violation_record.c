@@ -93,6 +93,8 @@ int pms_eng_report(struct eng *e)
 		v->key[1] = k.lo;
 	}
 	v->window = e->o->eadr ? e->eadr_from : 0;
+	/* the checker's reason, if it left one (a failed strdup: none) */
+	v->reason = pms_errset() ? strdup(pmsim_errmsg()) : NULL;
 	res->nreports++;
 	return 0;
 }
@@ -154,6 +156,7 @@ void pmsim_result_free(struct pmsim_result *res)
 	for (size_t i = 0; i < res->nreports; i++) {
 		free(res->reports[i].persisted);
 		free(res->reports[i].lost);
+		free(res->reports[i].reason);
 	}
 	free(res->reports);
 	res->reports = NULL;

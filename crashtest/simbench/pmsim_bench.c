@@ -5,7 +5,9 @@
  *     crash points with 8 dirty lines in a 64 MiB region;
  *   - trace reading speed (MB/s) of a binary trace;
  *   - memory (peak RSS) against trace size, to show it is linear;
- *   - the log-append example in each enumeration mode.
+ *   - the log-append example in each enumeration mode;
+ *   - with --applog-check PATH, the log's states judged in process,
+ *     through the checker-server protocol and by fork+exec per state.
  * Prints a table; --json FILE writes the numbers.
  */
 #include <fcntl.h>
@@ -220,22 +222,10 @@ struct log_result {
 	double seconds;
 };
 
-static int log_check(void *arg, const struct pmsim_image *img,
-		     const struct pmsim_crash *c, const uint64_t *ch, size_t n)
-{
-	char why[160];
-
-	(void)arg;
-	(void)ch;
-	(void)n;
-	return applog_check(pmsim_image_ptr(img, APPLOG_BASE, APPLOG_SIZE),
-			    c->nmarks, why, sizeof(why));
-}
-
 static void bench_log(unsigned appends, const char *mode, int buggy,
 		      enum pmsim_crash_points pts, struct log_result *out)
 {
-	struct pmsim_checker chk = { .check = log_check };
+	struct pmsim_checker chk = { .check = applog_checker };
 	struct pmsim_result res;
 	struct pmsim_trace *t;
 	struct pmsim_opts o;
@@ -259,6 +249,68 @@ static void bench_log(unsigned appends, const char *mode, int buggy,
 	pmsim_trace_free(t);
 }
 
+/* One way of judging the log's states: states/s, best of reps runs (a
+ * busy machine only ever slows a run down). */
+struct path_result {
+	const char *how;
+	uint64_t explored, violations;
+	double seconds, per_s;
+};
+
+static void bench_path(const struct pmsim_trace *t, const char *how, const char *cmd,
+		       uint64_t max_states, int reps, struct path_result *out)
+{
+	*out = (struct path_result){ .how = how };
+	for (int i = 0; i < reps; i++) {
+		struct pmsim_checker chk = { .check = applog_checker };
+		struct pmsim_server_checker *sc = NULL;
+		struct pmsim_exec_checker *ec = NULL;
+		struct pmsim_result res;
+		struct pmsim_opts o;
+		int r;
+
+		pmsim_opts_default(&o);
+		o.max_states = max_states;
+		if (!strcmp(how, "server") && pmsim_server_checker_new(&sc, cmd, 60))
+			die("checker server");
+		if (!strcmp(how, "fork+exec") && pmsim_exec_checker_new(&ec, cmd, NULL, 60))
+			die("exec checker");
+		if (sc)
+			chk = pmsim_server_checker_ops(sc);
+		if (ec)
+			chk = pmsim_exec_checker_ops(ec);
+		r = pmsim_run(t, &o, &chk, &res);
+		if (!r && sc)
+			r = pmsim_server_checker_finish(sc);
+		if (r)
+			die(how);
+		if (!out->seconds || res.seconds < out->seconds)
+			*out = (struct path_result){ how, res.explored, res.violations, res.seconds,
+						     (double)res.explored / res.seconds };
+		pmsim_result_free(&res);
+		pmsim_server_checker_free(sc);
+		pmsim_exec_checker_free(ec);
+	}
+}
+
+/* The log's states in process, through the server and by fork+exec (the
+ * last cut at 1000 states: a few seconds). */
+static void bench_paths(const char *applog_check, unsigned appends, struct path_result *p)
+{
+	struct pmsim_trace *t;
+	struct pm_rec *r;
+	char server[4200];
+
+	if (pm_rec_new(&r, NULL) || applog_workload(r, 0, appends) || pm_rec_trace(r, &t))
+		die("log workload");
+	pm_rec_free(r);
+	snprintf(server, sizeof(server), "%s --server", applog_check);
+	bench_path(t, "in-process", NULL, 0, 3, &p[0]);
+	bench_path(t, "server", server, 0, 3, &p[1]);
+	bench_path(t, "fork+exec", applog_check, 1000, 1, &p[2]);
+	pmsim_trace_free(t);
+}
+
 /* Everything measured, for the JSON record. */
 struct bench_all {
 	const struct states_result *st;
@@ -266,6 +318,7 @@ struct bench_all {
 	long rss_half, rss_full, rss_sim;
 	unsigned appends;
 	const struct log_result (*logs)[2][4];
+	const struct path_result *paths;	/* NULL: not measured */
 };
 
 static void write_json(struct dx_json *j, const void *arg)
@@ -326,6 +379,23 @@ static void write_json(struct dx_json *j, const void *arg)
 			}
 	dx_json_arr_end(j);
 	dx_json_obj_end(j);
+	if (a->paths) {
+		dx_json_obj_begin(j, "checker_paths");
+		dx_json_u64(j, "appends", a->appends);
+		dx_json_arr_begin(j, "runs");
+		for (int i = 0; i < 3; i++) {
+			dx_json_obj_begin(j, NULL);
+			dx_json_str(j, "checker", a->paths[i].how);
+			dx_json_u64(j, "explored", a->paths[i].explored);
+			dx_json_u64(j, "violations", a->paths[i].violations);
+			dx_json_f64(j, "seconds", a->paths[i].seconds);
+			dx_json_f64(j, "states_per_s", a->paths[i].per_s);
+			dx_json_obj_end(j);
+		}
+		dx_json_arr_end(j);
+		dx_json_f64(j, "ratio_in_process_to_server", a->paths[0].per_s / a->paths[1].per_s);
+		dx_json_obj_end(j);
+	}
 	dx_json_obj_end(j);
 }
 
@@ -350,7 +420,8 @@ int main(int argc, char **argv)
 	struct log_result logs[2][2][4];
 	struct states_result st[3];
 	struct read_result rd;
-	const char *json = NULL;
+	const char *json = NULL, *applog_check = NULL;
+	struct path_result paths[3];
 	unsigned mb = 64, epochs = 300, appends = 40;
 	char dir[4096], path[4200], half[4200];
 	const char *tmpdir = getenv("TMPDIR");
@@ -363,8 +434,11 @@ int main(int argc, char **argv)
 			mb = (unsigned)number("--trace-mb", argv[++i], 2, 4096);
 		else if (!strcmp(argv[i], "--epochs") && i + 1 < argc)
 			epochs = (unsigned)number("--epochs", argv[++i], 1, 1000000);
+		else if (!strcmp(argv[i], "--applog-check") && i + 1 < argc)
+			applog_check = argv[++i];
 		else {
-			fprintf(stderr, "usage: pmsim-bench [--json FILE] [--trace-mb N] [--epochs N]\n");
+			fprintf(stderr, "usage: pmsim-bench [--json FILE] [--trace-mb N] [--epochs N] "
+				"[--applog-check PATH]\n");
 			return 2;
 		}
 	}
@@ -390,6 +464,8 @@ int main(int argc, char **argv)
 		for (int b = 0; b < 2; b++)
 			for (int m = 0; m < 4; m++)
 				bench_log(appends, modes[m], b, p, &logs[p][b][m]);
+	if (applog_check)
+		bench_paths(applog_check, appends, paths);
 	unlink(path);
 	unlink(half);
 	rmdir(dir);
@@ -421,10 +497,23 @@ int main(int argc, char **argv)
 				       l->mode, l->crash_points, l->explored, l->distinct,
 				       l->violations, l->bounded ? "yes" : "no", l->seconds);
 			}
+	if (applog_check) {
+		printf("\nlog-append example, %u appends: the checker's paths (wall clock)\n",
+		       appends);
+		printf("%-11s %10s %6s %9s %12s\n", "checker", "explored", "viol", "time(s)",
+		       "states/s");
+		for (int i = 0; i < 3; i++)
+			printf("%-11s %10" PRIu64 " %6" PRIu64 " %9.4f %12.0f\n", paths[i].how,
+			       paths[i].explored, paths[i].violations, paths[i].seconds,
+			       paths[i].per_s);
+		printf("in-process / server: %.2fx; server / fork+exec: %.0fx\n",
+		       paths[0].per_s / paths[1].per_s, paths[1].per_s / paths[2].per_s);
+	}
 	if (!json)
 		return 0;
 	{
-		struct bench_all all = { st, &rd, rss_half, rss_full, rss_sim, appends, logs };
+		struct bench_all all = { st, &rd, rss_half, rss_full, rss_sim, appends, logs,
+					 applog_check ? paths : NULL };
 		char err[300];
 
 		if (dx_json_write_file(json, write_json, &all, err, sizeof(err))) {

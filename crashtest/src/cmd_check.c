@@ -23,6 +23,7 @@
 
 struct check_args {
 	const char *trace, *checker, *image, *repro_dir;
+	const char *server;	/* --checker-server CMD */
 	double timeout, progress;	/* progress 0: none */
 	bool force;
 	struct pmsim_opts o;
@@ -32,6 +33,7 @@ static int parse(int argc, char **argv, struct check_args *a)
 {
 	static const struct option longopts[] = {
 		{ "checker", required_argument, NULL, 'c' },
+		{ "checker-server", required_argument, NULL, 'S' },
 		{ "crash-points", required_argument, NULL, 'p' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "seed", required_argument, NULL, 's' },
@@ -60,6 +62,7 @@ static int parse(int argc, char **argv, struct check_args *a)
 	while ((c = getopt_long(argc, argv, "c:p:m:s:ewM:t:i:r:R:xP:f", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': a->checker = optarg; break;
+		case 'S': a->server = optarg; break;
 		case 'p':
 			if (pmsim_parse_points(&a->o, optarg))
 				return cli_error(DX_EXIT_USAGE, "%s", pmsim_errmsg());
@@ -108,8 +111,12 @@ static int parse(int argc, char **argv, struct check_args *a)
 	}
 	if (optind != argc - 1)
 		return cli_error(DX_EXIT_USAGE, "check: exactly one TRACE is needed");
-	if (!a->checker)
-		return cli_error(DX_EXIT_USAGE, "check: --checker CMD is required");
+	if (!a->checker == !a->server)
+		return cli_error(DX_EXIT_USAGE, "check: one of --checker CMD and "
+				 "--checker-server CMD is required");
+	if (a->server && a->image)
+		return cli_error(DX_EXIT_USAGE, "check: --image is for --checker: the checker "
+				 "server's image is a memfd");
 	a->trace = argv[optind];
 	return 0;
 }
@@ -263,6 +270,7 @@ int cmd_check(int argc, char **argv)
 {
 	struct check_args a = { 0 };
 	struct pmsim_exec_checker *ec = NULL;
+	struct pmsim_server_checker *sc = NULL;
 	struct pmsim_trace *t = NULL;
 	struct pmsim_checker chk;
 	struct pmsim_result res;
@@ -275,7 +283,8 @@ int cmd_check(int argc, char **argv)
 	if (pmsim_trace_open(&t, a.trace))
 		return cli_lib_error(DX_EXIT_USAGE);
 	r = check_outputs(&a, t);
-	if (!r && pmsim_exec_checker_new(&ec, a.checker, a.image, a.timeout))
+	if (!r && (a.server ? pmsim_server_checker_new(&sc, a.server, a.timeout) :
+		   pmsim_exec_checker_new(&ec, a.checker, a.image, a.timeout)))
 		r = cli_lib_error(DX_EXIT_FINDING);
 	if (r) {
 		pmsim_trace_free(t);
@@ -285,8 +294,11 @@ int cmd_check(int argc, char **argv)
 		a.o.progress = progress;
 		a.o.progress_ns = (uint64_t)(a.progress * 1e9);
 	}
-	chk = pmsim_exec_checker_ops(ec);
+	chk = sc ? pmsim_server_checker_ops(sc) : pmsim_exec_checker_ops(ec);
 	r = pmsim_run(t, &a.o, &chk, &res);
+	/* the server's verdicts count only if it ends as the protocol says */
+	if (!r && sc)
+		r = pmsim_server_checker_finish(sc);
 	mode_name(&a.o, mode, sizeof(mode));
 	if (r) {
 		r = cli_lib_error(DX_EXIT_FINDING);
@@ -305,7 +317,7 @@ int cmd_check(int argc, char **argv)
 			       " claim%s false\n", res.drains,
 			       res.drains == 1 ? "" : "s", res.drain_violations,
 			       res.drain_violations == 1 ? "" : "s");
-		if (pmsim_exec_checker_rewrites(ec))
+		if (ec && pmsim_exec_checker_rewrites(ec))
 			printf("pmsim: the checker changed the image file %" PRIu64
 			       " time%s; each time the next state was written whole\n",
 			       pmsim_exec_checker_rewrites(ec),
@@ -328,6 +340,7 @@ int cmd_check(int argc, char **argv)
 	}
 	pmsim_result_free(&res);
 	pmsim_exec_checker_free(ec);
+	pmsim_server_checker_free(sc);
 	pmsim_trace_free(t);
 	return r;
 }

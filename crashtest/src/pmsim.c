@@ -17,7 +17,8 @@ static const struct command {
 	const char *usage;
 } commands[] = {
 	{ "check", cmd_check,
-	  "check TRACE --checker CMD [--crash-points fence|event|mark]\n"
+	  "check TRACE --checker CMD | --checker-server CMD\n"
+	  "        [--crash-points fence|event|mark]\n"
 	  "        [--mode exhaustive|bounded:K|durable|random:N] [--seed S] [--eadr]\n"
 	  "        [--per-word] [--max-states N (10000000; 0: none)] [--max-points N (0: all)]\n"
 	  "        [--timeout SEC (60)] [--image FILE [--force]] [--repro-dir DIR [--force]]\n"

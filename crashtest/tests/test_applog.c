@@ -15,22 +15,10 @@
 #include "applog.h"
 #include "helpers.h"
 
-static int check_log(void *arg, const struct pmsim_image *img,
-		     const struct pmsim_crash *c, const uint64_t *ch, size_t n)
-{
-	const unsigned char *p = pmsim_image_ptr(img, APPLOG_BASE, APPLOG_SIZE);
-	char why[200];
-
-	(void)arg;
-	(void)ch;
-	(void)n;
-	return applog_check(p, c->nmarks, why, sizeof(why));
-}
-
 static void run_log(int buggy, unsigned n, const char *mode,
 		    enum pmsim_crash_points pts, int eadr, struct pmsim_result *res)
 {
-	struct pmsim_checker chk = { .check = check_log, .name = "applog" };
+	struct pmsim_checker chk = { .check = applog_checker, .name = "applog" };
 	struct pmsim_trace *t;
 	struct pmsim_opts o;
 	struct pm_rec *r;

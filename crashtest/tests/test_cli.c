@@ -30,7 +30,12 @@ static void usage_errors(void **state)
 	(void)state;
 	assert_int_equal(run("%s/pmsim 2>&1", bin), 2);
 	cli_expect(2, "unknown command", "%s/pmsim frob 2>&1", bin);
-	cli_expect(2, "--checker CMD is required", "%s/pmsim check %s/none 2>&1", bin, dir);
+	cli_expect(2, "one of --checker CMD and --checker-server CMD is required",
+		   "%s/pmsim check %s/none 2>&1", bin, dir);
+	cli_expect(2, "one of --checker CMD and --checker-server CMD is required",
+		   "%s/pmsim check x --checker true --checker-server cat 2>&1", bin);
+	cli_expect(2, "--image is for --checker",
+		   "%s/pmsim check x --checker-server cat --image %s/i 2>&1", bin, dir);
 	cli_expect(2, "bounded:K", "%s/pmsim check x --checker true --mode bounded:x 2>&1", bin);
 	cli_expect(2, "durable", "%s/pmsim check x --checker true --mode lasting 2>&1", bin);
 }
@@ -134,6 +139,32 @@ static void bad_checkers(void **state)
 	cli_expect(2, "could not be run",
 		   "%s/pmsim check %s/one.pmt --checker /nonexistent/check 2>&1",
 		   bin, dir);
+	/* the same statuses through the checker-server protocol */
+	cli_expect(1, "timed out",
+		   "%s/pmsim check %s/one.pmt --checker-server 'sleep 20' --timeout 0.2 2>&1",
+		   bin, dir);
+	cli_expect(1, "crashed (signal 6",
+		   "%s/pmsim check %s/one.pmt --checker-server 'kill -ABRT $$' 2>&1", bin, dir);
+	cli_expect(1, "answered \"maybe\"",
+		   "%s/pmsim check %s/one.pmt --checker-server 'echo maybe; cat' 2>&1", bin, dir);
+	cli_expect(2, "could not be run (exit 127)",
+		   "%s/pmsim check %s/one.pmt --checker-server /nonexistent/check 2>&1",
+		   bin, dir);
+}
+
+/* The log example through the server: consistent (0), and the buggy log's
+ * violations (1), as through fork+exec. */
+static void checker_server(void **state)
+{
+	(void)state;
+	assert_int_equal(run("%s/examples/applog-trace -n 2 %s/s.pmt && "
+			     "%s/examples/applog-trace --buggy -n 2 %s/sb.pmt", bin, dir, bin, dir), 0);
+	cli_expect(0, "300 distinct, 0 violations",
+		   "%s/pmsim check %s/s.pmt --checker-server '%s/examples/applog-check --server'",
+		   bin, dir, bin);
+	cli_expect(1, "violations",
+		   "%s/pmsim check %s/sb.pmt --checker-server '%s/examples/applog-check --server'",
+		   bin, dir, bin);
 }
 
 int main(void)
@@ -145,6 +176,7 @@ int main(void)
 		cmocka_unit_test(incomplete_exits_4),
 		cmocka_unit_test(library_exports_api_only),
 		cmocka_unit_test(bad_checkers),
+		cmocka_unit_test(checker_server),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, cli_setup, cli_teardown);

@@ -9,7 +9,10 @@
 # at and past its limits (2 naming the option; 010 is ten); SIGINT,
 # SIGTERM and SIGHUP during a run (128+N, the checker killed, no
 # temporary image left); a full file system for the image (5 with the
-# bytes needed and free, nothing left); --help and --version.
+# bytes needed and free, nothing left); checker servers that cannot run,
+# die, hang, answer garbage or too much, and input for applog-check
+# --server that is not the protocol (2 or 1 with one message, nothing
+# left running); --help and --version.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -59,7 +62,13 @@ bi_run 0 'pmsim replay REPRO' -- "$pm" replay --seed -1 -h
 bi_run 0 '^pmsim [0-9]+\.[0-9]+$' -- "$pm" --version
 bi_run 2 '^usage: pmsim COMMAND' -- "$pm"
 bi_run 2 "${e}unknown command \"frob\"" -- "$pm" frob
-bi_run 2 "${e}check: --checker CMD is required" -- "$pm" check "$d/t.pmt"
+bi_run 2 "${e}check: one of --checker CMD and --checker-server CMD is required" -- \
+	"$pm" check "$d/t.pmt"
+bi_run 2 "${e}check: one of --checker CMD and --checker-server CMD is required" -- \
+	"$pm" check "$d/t.pmt" --checker true --checker-server cat
+bi_run 2 "${e}check: --image is for --checker" -- \
+	"$pm" check "$d/t.pmt" --checker-server cat --image "$d/never.img"
+bi_absent "no image for a refused --image" "$d/never.img"
 bi_run 2 "${e}check: exactly one TRACE is needed" -- "$pm" check --checker true
 bi_run 2 "${e}check: unknown option or missing value: --frob" -- \
 	"$pm" check "$d/t.pmt" --checker true --frob
@@ -200,6 +209,38 @@ bi_run 0 '^pmsim: wrote the crash image' --timeout 30 -- "$pm" replay "$d/tib.re
 bi_check "its replay too" sparse "$d/tib2.img" 1099511627776 64
 rm -f "$d/tib.img" "$d/tib2.img"
 
+# ---- checker servers that break the protocol -------------------------------------------
+bi_class malformed	# what a checker server answers is input too
+# A server answering ok to every request: its own shell expands $k.
+# shellcheck disable=SC2016
+ok_server='while read -r k rest; do [ "$k" = state ] && echo ok; done'
+bi_run 0 ' 0 violations' -- "$pm" check "$d/t.pmt" --checker-server "$ex/applog-check --server"
+bi_run 1 ' [1-9][0-9]* violations' -- "$pm" check "$d/b.pmt" --checker-server "$ex/applog-check --server"
+bi_run 2 "${e}checker server \"/nonexistent/check\" could not be run \(exit 127\)" -- \
+	"$pm" check "$d/t.pmt" --checker-server /nonexistent/check
+bi_run 1 "${e}checker server .* answered \"garbage\" to the state at event" -- \
+	"$pm" check "$d/t.pmt" --checker-server 'echo garbage; cat >/dev/null'
+bi_run 1 "${e}checker server .* exited with status 0 before answering the state at event" -- \
+	"$pm" check "$d/t.pmt" --checker-server 'read -r x'
+bi_run 1 "${e}checker server .* crashed \(signal 9" -- \
+	"$pm" check "$d/t.pmt" --checker-server 'kill -KILL $$'
+tag=pmsim-badinput-hang-$$
+bi_run 1 "${e}checker server .* timed out after 0.2 s" -- \
+	"$pm" check "$d/t.pmt" --checker-server "sleep 60 || :; : $tag" --timeout 0.2
+bi_check "the hung server is gone" no_sleeper "$tag"
+bi_run 1 "${e}checker server .* wrote \"ok\" after its last answer" -- \
+	"$pm" check "$d/t.pmt" --checker-server "$ok_server; echo ok"
+bi_run 1 "${e}checker server .* exited with status 3 at the end of the run" -- \
+	"$pm" check "$d/t.pmt" --checker-server "$ok_server; exit 3"
+bi_run 0 ' 0 violations' --timeout 30 -- "$pm" check "$d/tib.txt" --checker-server "$ok_server"
+bi_check "the server leaves nothing in TMPDIR" empty "$tmp"
+printf 'bogus\n' >"$d/bogus.in"
+bi_run 2 '^applog-check: pmsim_serve: not a pmsim checker-server header: "bogus"' -- \
+	"$ex/applog-check" --server <"$d/bogus.in"
+printf 'pmsim-checker 1 65536 1 1 0\nregion 0 0x100000000 65536 applog\nstate 0 7 4 0 - \n' >"$d/slot.in"
+bi_run 2 '^applog-check: pmsim_serve: mapping the image|not a request' -- \
+	"$ex/applog-check" --server <"$d/slot.in"
+
 # ---- numbers at and past their limits ------------------------------------------------
 bi_class numbers
 num() { # STATUS ERE ARGS...: pmsim check on the small log
@@ -250,6 +291,11 @@ for s in INT:130 TERM:143 HUP:129; do
 	bi_check "SIG$name: no temporary image left" empty "$tmp"
 	bi_check "SIG$name: the checker is gone" no_sleeper "$tag"
 done
+tag=pmsim-badinput-server-$$
+bi_signal INT "file:$d/started-server" 130 \
+	"${e}stopped by SIGINT; checker killed, temporary files removed" --timeout 30 -- \
+	"$pm" check "$d/t.pmt" --checker-server "touch $d/started-server; sleep 60 || :; : $tag"
+bi_check "SIGINT: the checker server is gone" no_sleeper "$tag"
 
 # ---- a full file system ----------------------------------------------------------------
 # 8 MiB of non-zero initial image on a 4 MiB file system.

@@ -22,6 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The value of one hex digit (either case), -1 for anything else. */
+int dx_hex_digit(char c);
+
 /* Unsigned integer: decimal or 0x hex. */
 int dx_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 		 const char *what, char *err, size_t errlen);

@@ -12,11 +12,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 enum dx_spawn_flags {
 	DX_SPAWN_STDERR_TO_STDOUT = 1 << 0,	/* its stderr goes with its stdout */
 	DX_SPAWN_STDOUT_TO_STDERR = 1 << 1,	/* its stdout goes to our stderr */
 	DX_SPAWN_APPEND = 1 << 2,		/* stdout_path appended to, not truncated */
+	DX_SPAWN_FDS = 1 << 3,			/* stdin_fd, stdout_fd, fd3 below */
 };
 
 struct dx_spawn {
@@ -26,6 +28,11 @@ struct dx_spawn {
 	const char *stdout_path; /* NULL: this process's stdout; else created */
 	unsigned flags;		/* enum dx_spawn_flags */
 	uint64_t timeout_ns;	/* 0: no limit */
+	/* With DX_SPAWN_FDS: its stdin and stdout are these descriptors
+	 * (stdin_path and stdout_path are ignored) and fd3 >= 0 becomes its
+	 * descriptor 3; a long-lived command talks to its caller through
+	 * them (dx_spawn_start). */
+	int stdin_fd, stdout_fd, fd3;
 };
 
 enum dx_spawn_how {
@@ -47,6 +54,18 @@ struct dx_spawn_result {
  */
 int dx_spawn_run(const struct dx_spawn *s, struct dx_spawn_result *r,
 		 char *err, size_t errlen);
+
+/*
+ * The two halves of dx_spawn_run, for a command that runs beside its
+ * caller: start s (its timeout_ns is not used) in a group of its own,
+ * registered for dx_spawn_kill_running; then dx_spawn_wait waits until
+ * deadline_ns (dx_now_ns() time, UINT64_MAX: no limit), kills the group
+ * (everyone at the deadline, the leftovers otherwise) and fills *r.
+ * Both return 0, or -1 with a message in err.
+ */
+int dx_spawn_start(const struct dx_spawn *s, pid_t *pid, char *err, size_t errlen);
+int dx_spawn_wait(pid_t pid, const char *name, uint64_t deadline_ns,
+		  struct dx_spawn_result *r, char *err, size_t errlen);
 
 /*
  * Send sig to the process group of the command dx_spawn_run is waiting

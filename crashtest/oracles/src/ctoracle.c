@@ -511,7 +511,7 @@ static int cmd_check(const struct opts *op, char **args)
 	c.base = sc.base_addr;
 	c.size = sc.size;
 	c.start = c.last_progress = t1 = now_s();
-	chk = (struct pmsim_checker){ check_cb, &c, "ctoracle" };
+	chk = (struct pmsim_checker){ .check = check_cb, .arg = &c, .name = "ctoracle" };
 	ri.fs_addr = sc.base_addr + judge_location(c.j)->fs_start;
 	snprintf(path, sizeof(path), "%s/violations.txt", op->out);
 	summary = fopen(path, "w");

@@ -75,7 +75,7 @@ static int count_cb(void *arg, const struct pmsim_image *img,
 static void run(const struct pmsim_trace *t, const struct pmsim_opts *o,
 		struct pmsim_result *res, struct calls *calls)
 {
-	struct pmsim_checker chk = { count_cb, calls, "count" };
+	struct pmsim_checker chk = { .check = count_cb, .arg = calls, .name = "count" };
 
 	memset(calls, 0, sizeof(*calls));
 	if (pmsim_run(t, o, &chk, res))
