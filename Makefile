@@ -40,7 +40,8 @@ help:
 	@echo "                        built), DEVICE=/dev/pmemX DESTRUCTIVE=yes, CLOCK=wall|icount,"
 	@echo "                        ACCEL=kvm|tcg"
 	@echo "  make bench-report     rebuild summary and charts from raw data (RUN=results/<id>)"
-	@echo "  make crashtest        power-fail simulation of the kernel DAX paths (SET=quick|full)"
+	@echo "  make crashtest        power-fail simulation of the kernel DAX paths (SET=quick|full,"
+	@echo "                        JOBS=N runs at once, HOSTS=sshloginfile, OUT=DIR RESUME=1)"
 	@echo "  make crashtest-bench  simulator and crash-test throughput"
 	@echo "  make fstests          fstests on DAX mounts, stock vs patched, one guest per CPU;"
 	@echo "                        FSTESTS=checkout|tarball, FS=ext2,ext4,xfs, GROUP=dax,"
@@ -125,7 +126,8 @@ bench-report:
 
 # crashtest/run checks its options first and builds what it runs itself.
 crashtest:
-	@crashtest/run $(if $(SET),--set $(SET))
+	@crashtest/run $(if $(SET),--set $(SET)) $(if $(JOBS),--jobs $(JOBS)) \
+		$(if $(HOSTS),--sshloginfile $(HOSTS)) $(if $(OUT),--out $(OUT)) $(if $(RESUME),--resume)
 
 # scripts/fstests checks its options first, then builds fstests (cached);
 # the kernels come from make kernel.
