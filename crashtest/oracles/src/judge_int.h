@@ -55,6 +55,21 @@ struct judge {
 	FILE *export_list;
 	struct ext_verdict *ext;
 	size_t next;
+	uint8_t *dguess;		/* xfs: per block, may be file data */
+	uint64_t *dblk;			/* candidate data blocks, ascending */
+	size_t ndblk;
+	struct export_group *groups;
+	size_t ngroups, capgroups;
+	uint64_t *diff;			/* blocks where an image differs */
+};
+
+/* An xfs image group (xfs_reuse.h): images of one metadata key, the
+ * first exported whole and judged in full, the others listed with the
+ * data blocks where they differ from it. */
+struct export_group {
+	struct hash128 key;		/* judge_metadata_key() */
+	char rep[64];			/* the first image's verdict key */
+	struct hash128 *data;		/* hash of each block of dblk[] */
 };
 
 struct ext_verdict {
@@ -66,6 +81,11 @@ struct ext_verdict {
 void judge_hash_init(struct hash128 *h);
 void judge_hash_u64(struct hash128 *h, uint64_t v);
 void judge_hash_bytes(struct hash128 *h, const unsigned char *p, size_t len);
+
+/* The key of what the checker reads: every candidate block but the data
+ * blocks of the promised files (in the final image). */
+struct hash128 judge_metadata_key(const struct judge *j,
+				  const unsigned char *region);
 
 /*
  * Recover and check the image of region just written to the scratch
