@@ -771,7 +771,6 @@ static int deferred(struct judge *j, struct hash128 key,
 		for (size_t i = 0; i < ndiff; i++)
 			fprintf(j->export_list, "%s%" PRIu64, i ? "," : "", j->diff[i]);
 		fprintf(j->export_list, "%s", ndiff ? "" : "-");
-		j->st.exported_members++;
 	}
 	fprintf(j->export_list, "\n");
 	fflush(j->export_list);

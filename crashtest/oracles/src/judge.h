@@ -41,8 +41,6 @@ struct judge_stats {
 	uint64_t cache_hits;
 	uint64_t fsck_bad, durability_bad, errors;
 	uint64_t exported;	/* images written for judging elsewhere */
-	uint64_t exported_members;	/* of which listed with an image of
-					 * the same metadata (xfs_reuse.h) */
 	double tool_seconds;
 };
 

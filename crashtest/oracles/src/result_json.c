@@ -79,7 +79,6 @@ int result_json_write(const struct run_info *ri, const struct check_summary *s,
 	dx_json_u64(&js, "fsck_answers_reused", st->fsck_reused);
 	dx_json_u64(&js, "fsck_checks_reused_after_recovery", st->verify_reused);
 	dx_json_u64(&js, "exported_for_guest", st->exported);
-	dx_json_u64(&js, "exported_with_representative", st->exported_members);
 	dx_json_u64(&js, "violations", res->violations);
 	dx_json_u64(&js, "durability_violations", s->dur_states);
 	dx_json_u64(&js, "fsck_violations", s->fsck_states);
