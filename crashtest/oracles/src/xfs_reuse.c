@@ -401,6 +401,14 @@ int xr_covers(const struct xr_map *mp, const uint64_t *blk, size_t n,
 {
 	if (!mp->recovery_known)
 		return 0;
+	/* The member's files are read from its image before recovery: no
+	 * extent read may be a block recovery wrote. */
+	for (size_t k = 0; k < mp->nf; k++)
+		for (size_t e = 0; mp->f[k].kind == XR_FILE && e < mp->f[k].next; e++)
+			for (size_t r = 0; r < mp->nr; r++)
+				if (mp->r[r].off < mp->f[k].ext[e].physical + mp->f[k].ext[e].len &&
+				    mp->r[r].off + mp->r[r].len > mp->f[k].ext[e].physical)
+					return 0;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t lo = blk[i] * bs, hi = lo + bs;
 		int in_file = 0;

@@ -23,8 +23,9 @@
  *   only when the representative mounted and passed xfs_repair -n, its
  *   recovery's block ranges are all known, and every block where the
  *   member differs is in an extent of a promised regular file of the
- *   representative's recovered file system or free in it, and in no
- *   range recovery looked at. Otherwise the member is judged in full.
+ *   representative's recovered file system or free in it, and neither
+ *   those blocks nor any extent of a promised file is in a range
+ *   recovery looked at. Otherwise the member is judged in full.
  *
  * Why that is the verdict a full judging gives. The member's image equals
  * the representative's except in blocks D, and the kernel and xfs_repair
@@ -40,7 +41,8 @@
  * image inside D: the same mount, the same xfs_repair -n answer (which
  * reads no regular file's data and no free block), the same names and
  * sizes, and file data read through the mount is the member's blocks at
- * the representative's extents (xfs journals no file data; unwritten
+ * the representative's extents, as they were before recovery (xfs
+ * journals no file data, recovery wrote none of those blocks; unwritten
  * extents and holes read zeros). A free block of D is read by no one (a
  * block the mounted kernel allocates is written before it is read). A
  * block of D that is metadata, or data of an unmapped file, in the

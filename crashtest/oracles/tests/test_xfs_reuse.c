@@ -126,6 +126,10 @@ static void test_map_and_covers(void **state)
 	assert_int_equal(xr_covers(&mp, small, 2, 2048), 1);	/* in it */
 	assert_int_equal(xr_covers(&mp, meta, 2, BS), 0);	/* recovery's */
 	assert_int_equal(xr_covers(&mp, out, 1, BS), 0);	/* no file's */
+	/* Recovery wrote a block of f (not one that differs): no reuse. */
+	mp.r[0].off = 3 * BS;
+	assert_int_equal(xr_covers(&mp, out + 0, 0, BS), 0);
+	mp.r[0].off = 5 * BS;
 	mp.recovery_known = 0;
 	assert_int_equal(xr_covers(&mp, ok, 5, BS), 0);
 	xr_map_free(&mp);
