@@ -682,13 +682,13 @@ static int export_group(struct judge *j, const unsigned char *region,
 	uint32_t bs = j->loc.block_size;
 	struct hash128 k;
 	struct export_group *g;
-	size_t d = 0;
+	size_t next = 0;
 
 	/* Every candidate block but dblk[], which is ascending. */
 	judge_hash_init(&k);
 	for (uint64_t u = 0; u < j->nunits; u++) {
-		if (d < j->ndblk && j->dblk[d] == u) {
-			d++;
+		if (next < j->ndblk && j->dblk[next] == u) {
+			next++;
 			continue;
 		}
 		if (!j->cand[u])

@@ -13,8 +13,9 @@
 
 #include "judge_int.h"
 
-struct hash128 judge_metadata_key(const struct judge *j,
-				  const unsigned char *region)
+/* The key of what the checker reads: every block but file data. */
+static struct hash128 metadata_key(const struct judge *j,
+				   const unsigned char *region)
 {
 	const unsigned char *fs = region + j->loc.fs_start;
 	uint32_t bs = j->loc.block_size;
@@ -90,7 +91,7 @@ static int verify_scratch(struct judge *j, int fd, char *msg, size_t len)
 int judge_check_scratch(struct judge *j, const unsigned char *region,
 			 char *msg, size_t len)
 {
-	struct hash128 k = judge_metadata_key(j, region);
+	struct hash128 k = metadata_key(j, region);
 	int fd = open(j->scratch, O_RDWR), rc, hit;
 
 	if (fd < 0) {

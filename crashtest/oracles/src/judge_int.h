@@ -82,11 +82,6 @@ void judge_hash_init(struct hash128 *h);
 void judge_hash_u64(struct hash128 *h, uint64_t v);
 void judge_hash_bytes(struct hash128 *h, const unsigned char *p, size_t len);
 
-/* The key of what the checker reads: every candidate block but the data
- * blocks of the promised files (in the final image). */
-struct hash128 judge_metadata_key(const struct judge *j,
-				  const unsigned char *region);
-
 /*
  * Recover and check the image of region just written to the scratch
  * file, as ops->check does (same answer and message), from the memos
