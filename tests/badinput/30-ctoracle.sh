@@ -164,6 +164,15 @@ bi_run 2 "${o}: mark id: '-1' is not an unsigned integer" -- "$ct" judge --manif
 bi_run 2 "${o}: mark 0 is not in the manifest" -- "$ct" judge-dir --manifest "$d/manifest" --marks 0 "$d/mnt"
 bi_run 0 '^ok 0 last mark 117' -- "$ct" judge-dir --manifest "$d/manifest" --marks "$marks" "$d/mnt"
 bi_run 2 "${o}: .*/fs.img is not a directory" -- "$ct" judge-dir --manifest "$d/manifest" --marks 101 "$d/fs.img"
+bi_run 1 "${o}: cannot open .*/no-dir/list" -- "$ct" judge-members --manifest "$d/manifest" "$d/no-dir"
+bi_run 2 "judge-members: --manifest is required" -- "$ct" judge-members "$d/mnt"
+mkdir -p "$d/members"
+printf 'k 101 r\n' >"$d/members/list"
+bi_run 1 "${o}: .*/members/list: not a list line" -- "$ct" judge-members --manifest "$d/manifest" "$d/members"
+printf 'k 101\nm 101 k 7\n' >"$d/members/list"
+printf 'k ok 0 \n' >"$d/members/verdicts"
+printf 'recovery known\npath file data 9\n' >"$d/members/k.map"
+bi_run 0 '^0 images took .* 1 to judge' -- "$ct" judge-members --manifest "$d/manifest" "$d/members"
 
 # ---- images and traces -----------------------------------------------------
 bi_class malformed

@@ -23,9 +23,18 @@
  *     Judge one region image (an external checker for pmsim check, or a
  *     replayed reproducer). Marks also come from $PMSIM_MARKS.
  *
- *   ctoracle judge-dir --manifest M --marks 'ID ...' ROOT
+ *   ctoracle judge-dir --manifest M --marks 'ID ...' [--map F
+ *       [--recovery-trace T]] ROOT
  *     The durability check on a file system mounted at ROOT; prints
- *     "ok", or "durability MARK MESSAGE", or "error 0 MESSAGE".
+ *     "ok", or "durability MARK MESSAGE", or "error 0 MESSAGE". --map F:
+ *     also write F, the map of every manifest path on the mount and of
+ *     the blocks log recovery looked at (the tracefs trace T of the
+ *     mount), for judge-members (xfs_reuse.h).
+ *
+ *   ctoracle judge-members --manifest M DIR
+ *     After the guest judged the representatives of DIR/list: a verdict
+ *     in DIR/verdicts for each image listed with a representative whose
+ *     verdict it can take, the others in DIR/rest ("KEY MARKS").
  *
  *   ctoracle last-fences --trace T [--system-map F]
  *     For every mark, the last fence before it and the function it ran in
@@ -66,17 +75,20 @@
 #include "scratch.h"
 #include "trace_scan.h"
 #include "violation_report.h"
+#include "xfs_reuse.h"
 
 enum opt {
 	O_TRACE, O_MANIFEST, O_OUT, O_SCENARIO, O_KERNEL, O_SYSMAP, O_POINTS,
 	O_MODE, O_SEED, O_MAX_STATES, O_BUDGET, O_MAX_REPORTS, O_WORKDIR,
-	O_MARKS, O_EXPORT, O_VERDICTS, O_HELP, O_VERSION, O_NOPTS
+	O_MARKS, O_EXPORT, O_VERDICTS, O_MAP, O_RTRACE, O_HELP, O_VERSION,
+	O_NOPTS
 };
 #define BIT(o) (1u << (o))
 
 struct opts {
 	const char *trace, *manifest, *out, *scenario, *kernel, *sysmap;
 	const char *points, *mode, *workdir, *marks, *export_dir, *verdicts;
+	const char *map, *rtrace;
 	uint64_t seed, max_states, budget, max_reports;
 	unsigned given;			/* BIT(opt) of each option given */
 };
@@ -98,6 +110,8 @@ static const struct option long_opts[] = {
 	{ "marks", required_argument, NULL, O_MARKS },
 	{ "export", required_argument, NULL, O_EXPORT },
 	{ "verdicts", required_argument, NULL, O_VERDICTS },
+	{ "map", required_argument, NULL, O_MAP },
+	{ "recovery-trace", required_argument, NULL, O_RTRACE },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -108,7 +122,9 @@ static int usage(FILE *f)
 	fprintf(f,
 		"usage: ctoracle check --trace T --manifest M --out DIR [options]\n"
 		"       ctoracle judge --manifest M [--marks 'ID ...'] [--workdir W] IMAGE\n"
-		"       ctoracle judge-dir --manifest M --marks 'ID ...' ROOT\n"
+		"       ctoracle judge-dir --manifest M --marks 'ID ...' [--map F\n"
+		"                [--recovery-trace T]] ROOT\n"
+		"       ctoracle judge-members --manifest M DIR\n"
 		"       ctoracle last-fences --trace T [--system-map F]\n"
 		"       ctoracle --help | --version\n"
 		"check options:\n"
@@ -628,6 +644,13 @@ static int cmd_judge_dir(const struct opts *op, char **args)
 		return status;
 	}
 	judge_mounted(&m, root, ids, n, &v);
+	if (op->map) {
+		char err[512];
+
+		/* No map: the members of this image are judged in full. */
+		if (xr_write_map(&m, root, op->rtrace, op->map, err, sizeof(err)))
+			fprintf(stderr, "ctoracle: %s\n", err);
+	}
 	ctm_free(&m);
 	free(ids);
 	if (v.error) {
@@ -639,6 +662,30 @@ static int cmd_judge_dir(const struct opts *op, char **args)
 		return DX_EXIT_FINDING;
 	}
 	printf("ok 0 last mark %" PRIu64 "\n", v.last_mark);
+	return DX_EXIT_OK;
+}
+
+static int cmd_judge_members(const struct opts *op, char **args)
+{
+	struct ctm_manifest m;
+	size_t reused, rest;
+	char err[512];
+	int status;
+
+	if (!op->manifest) {
+		fprintf(stderr, "ctoracle judge-members: --manifest is required\n");
+		return DX_EXIT_USAGE;
+	}
+	if ((status = load_manifest(&m, op->manifest)))
+		return status;
+	status = xr_judge_members(&m, args[0], &reused, &rest, err, sizeof(err));
+	ctm_free(&m);
+	if (status) {
+		fprintf(stderr, "ctoracle: %s\n", err);
+		return DX_EXIT_FINDING;
+	}
+	printf("%zu images took their representative's verdict, %zu to judge\n",
+	       reused, rest);
 	return DX_EXIT_OK;
 }
 
@@ -807,7 +854,9 @@ static const struct command {
 } commands[] = {
 	{ "check", CHECK_OPTS, 0, cmd_check },
 	{ "judge", BIT(O_MANIFEST) | BIT(O_MARKS) | BIT(O_WORKDIR), 1, cmd_judge },
-	{ "judge-dir", BIT(O_MANIFEST) | BIT(O_MARKS), 1, cmd_judge_dir },
+	{ "judge-dir", BIT(O_MANIFEST) | BIT(O_MARKS) | BIT(O_MAP) | BIT(O_RTRACE),
+	  1, cmd_judge_dir },
+	{ "judge-members", BIT(O_MANIFEST), 1, cmd_judge_members },
 	{ "last-fences", BIT(O_TRACE) | BIT(O_SYSMAP), 0, cmd_last_fences },
 };
 
@@ -880,6 +929,8 @@ int main(int argc, char **argv)
 		case O_MODE: op.mode = optarg; break;
 		case O_WORKDIR: op.workdir = optarg; break;
 		case O_MARKS: op.marks = optarg; break;
+		case O_MAP: op.map = optarg; break;
+		case O_RTRACE: op.rtrace = optarg; break;
 		case O_EXPORT: op.export_dir = optarg; break;
 		case O_VERDICTS: op.verdicts = optarg; break;
 		case O_SEED:

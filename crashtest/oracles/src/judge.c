@@ -24,6 +24,7 @@
 #include "judge.h"
 #include "judge_int.h"
 #include "scratch.h"
+#include "xfs_reuse.h"
 
 static double now_s(void)
 {
@@ -304,6 +305,14 @@ int judge_new(struct judge **jp, const struct ctm_manifest *m, enum fs_type fs,
 	j->final_sound = rc == 0;
 	if (classify_data(j, err, errlen))
 		return DX_EXIT_INCOMPLETE;
+	if (fs == FS_XFS) {
+		if (!(j->dguess = malloc(j->nunits))) {
+			snprintf(err, errlen, "out of memory");
+			return DX_EXIT_RESOURCES;
+		}
+		xr_guess_data(base + j->loc.fs_start, final + j->loc.fs_start,
+			      j->nunits, bs, j->dguess);
+	}
 	return 0;
 }
 
@@ -337,6 +346,12 @@ void judge_free(struct judge *j)
 	free(j->promised);
 	free(j->cache);
 	free(j->verdicts);
+	for (size_t i = 0; i < j->ngroups; i++)
+		free(j->groups[i].data);
+	free(j->groups);
+	free(j->dblk);
+	free(j->dguess);
+	free(j->diff);
 	fsck_memo_free(j->memo);
 	fsck_memo_free(j->verified);
 	free(j->skip);
@@ -535,8 +550,22 @@ static int check_durability(struct judge *j, const struct expect *e,
 int judge_export(struct judge *j, const char *dir, char *err, size_t errlen)
 {
 	char path[4096];
+	size_t cap = 0;
 
 	j->export_dir = dir;
+	for (uint64_t u = 0; u < j->nunits; u++)
+		if (j->cand[u] && (j->promised[u] != UNIT_ANY ||
+				   (j->dguess && j->dguess[u]))) {
+			if (DX_RESERVE(j->dblk, cap, j->ndblk + 1)) {
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+			j->dblk[j->ndblk++] = u;
+		}
+	if (!(j->diff = calloc(j->ndblk ? j->ndblk : 1, sizeof(*j->diff)))) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	snprintf(path, sizeof(path), "%s/list", dir);
 	if ((mkdir(dir, 0755) && errno != EEXIST) ||
 	    !(j->export_list = fopen(path, "w"))) {
@@ -640,11 +669,71 @@ int judge_load_verdicts(struct judge *j, const char *path, char *err,
 	return rc;
 }
 
+/*
+ * The group of an image about to be exported (xfs_reuse.h): 0 when it is
+ * the first of its metadata key (a new group, it is judged in full), else
+ * the group's index + 1, with the data blocks where the image differs
+ * from the group's first in diff[0..*ndiff). -1: out of memory.
+ */
+static int export_group(struct judge *j, const unsigned char *region,
+			const char *name, size_t *ndiff)
+{
+	const unsigned char *fs = region + j->loc.fs_start;
+	uint32_t bs = j->loc.block_size;
+	struct hash128 k;
+	struct export_group *g;
+	size_t next = 0;
+
+	/* Every candidate block but dblk[], which is ascending. */
+	judge_hash_init(&k);
+	for (uint64_t u = 0; u < j->nunits; u++) {
+		if (next < j->ndblk && j->dblk[next] == u) {
+			next++;
+			continue;
+		}
+		if (!j->cand[u])
+			continue;
+		judge_hash_u64(&k, u);
+		judge_hash_bytes(&k, fs + u * bs, bs);
+	}
+
+	*ndiff = 0;
+	for (size_t i = 0; i < j->ngroups; i++) {
+		g = &j->groups[i];
+		if (g->key.a != k.a || g->key.b != k.b)
+			continue;
+		for (size_t d = 0; d < j->ndblk; d++) {
+			struct hash128 h;
+
+			judge_hash_init(&h);
+			judge_hash_bytes(&h, fs + j->dblk[d] * bs, bs);
+			if (h.a != g->data[d].a || h.b != g->data[d].b)
+				j->diff[(*ndiff)++] = j->dblk[d];
+		}
+		return (int)i + 1;
+	}
+	if (DX_RESERVE(j->groups, j->capgroups, j->ngroups + 1))
+		return -1;
+	g = &j->groups[j->ngroups];
+	g->key = k;
+	snprintf(g->rep, sizeof(g->rep), "%s", name);
+	if (!(g->data = malloc((j->ndblk ? j->ndblk : 1) * sizeof(*g->data))))
+		return -1;
+	for (size_t d = 0; d < j->ndblk; d++) {
+		judge_hash_init(&g->data[d]);
+		judge_hash_bytes(&g->data[d], fs + j->dblk[d] * bs, bs);
+	}
+	j->ngroups++;
+	return 0;
+}
+
 static int deferred(struct judge *j, struct hash128 key,
 		    const unsigned char *region, const uint64_t *marks,
 		    size_t nmarks, struct verdict *v)
 {
 	char name[64], path[4096];
+	size_t ndiff = 0;
+	int grp;
 
 	snprintf(name, sizeof(name), "%016" PRIx64 "%016" PRIx64, key.a, key.b);
 	if (j->ext) {
@@ -667,7 +756,8 @@ static int deferred(struct judge *j, struct hash128 key,
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/%s.img", j->export_dir, name);
-	if (write_image(j, region, path, v->msg, sizeof(v->msg))) {
+	if (write_image(j, region, path, v->msg, sizeof(v->msg)) ||
+	    (grp = export_group(j, region, name, &ndiff)) < 0) {
 		v->error = 1;
 		j->st.errors++;
 		return -1;
@@ -675,7 +765,14 @@ static int deferred(struct judge *j, struct hash128 key,
 	fprintf(j->export_list, "%s ", name);
 	for (size_t i = 0; i < nmarks; i++)
 		fprintf(j->export_list, "%s%" PRIu64, i ? "," : "", marks[i]);
-	fprintf(j->export_list, "%s\n", nmarks ? "" : "-");
+	fprintf(j->export_list, "%s", nmarks ? "" : "-");
+	if (grp) {
+		fprintf(j->export_list, " %s ", j->groups[grp - 1].rep);
+		for (size_t i = 0; i < ndiff; i++)
+			fprintf(j->export_list, "%s%" PRIu64, i ? "," : "", j->diff[i]);
+		fprintf(j->export_list, "%s", ndiff ? "" : "-");
+	}
+	fprintf(j->export_list, "\n");
 	fflush(j->export_list);
 	j->st.exported++;
 	return 0;
@@ -686,6 +783,13 @@ static int deferred(struct judge *j, struct hash128 key,
 int judge_mounted(const struct ctm_manifest *m, const char *root,
 		  const uint64_t *marks, size_t nmarks, struct verdict *v)
 {
+	return judge_files(m, fsops_mounted(), root, marks, nmarks, v);
+}
+
+int judge_files(const struct ctm_manifest *m, const struct fsops *ops,
+		const char *root, const uint64_t *marks, size_t nmarks,
+		struct verdict *v)
+{
 	struct judge j;
 	struct expect e;
 	int rc;
@@ -693,7 +797,7 @@ int judge_mounted(const struct ctm_manifest *m, const char *root,
 	memset(v, 0, sizeof(*v));
 	memset(&j, 0, sizeof(j));
 	j.m = m;
-	j.ops = fsops_mounted();
+	j.ops = ops;
 	snprintf(j.scratch, sizeof(j.scratch), "%s", root);
 	if (expect_build(m, marks, nmarks, &e)) {
 		snprintf(v->msg, sizeof(v->msg), "out of memory");

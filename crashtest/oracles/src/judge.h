@@ -86,6 +86,10 @@ int judge_load_verdicts(struct judge *j, const char *path, char *err,
 /* The durability half of the judge on a mounted file system at root. */
 int judge_mounted(const struct ctm_manifest *m, const char *root,
 		  const uint64_t *marks, size_t nmarks, struct verdict *v);
+/* The same with the files read by ops->read(root, NULL, 1, ...). */
+int judge_files(const struct ctm_manifest *m, const struct fsops *ops,
+		const char *root, const uint64_t *marks, size_t nmarks,
+		struct verdict *v);
 
 const struct judge_stats *judge_stats(const struct judge *j);
 const struct fs_location *judge_location(const struct judge *j);

@@ -55,6 +55,21 @@ struct judge {
 	FILE *export_list;
 	struct ext_verdict *ext;
 	size_t next;
+	uint8_t *dguess;		/* xfs: per block, may be file data */
+	uint64_t *dblk;			/* candidate data blocks, ascending */
+	size_t ndblk;
+	struct export_group *groups;
+	size_t ngroups, capgroups;
+	uint64_t *diff;			/* blocks where an image differs */
+};
+
+/* An xfs image group (xfs_reuse.h): images of one metadata key, the
+ * first exported whole and judged in full, the others listed with the
+ * data blocks where they differ from it. */
+struct export_group {
+	struct hash128 key;		/* judge_metadata_key() */
+	char rep[64];			/* the first image's verdict key */
+	struct hash128 *data;		/* hash of each block of dblk[] */
 };
 
 struct ext_verdict {
