@@ -125,7 +125,8 @@ def classify(text):
     elif v == "FSCK":
         kind = "fsck"
         what = fsck_cause(msg)
-        expected = fs == "ext2" and MANUAL_FSCK in msg
+        # only a journal-less file system is expected to need a manual fsck
+        expected = MANUAL_FSCK in msg if fs == "ext2" else None
     else:
         raise ValueError(f"verdict {v!r} is not one ctoracle writes")
     place = where(f.get("torn sectors"))

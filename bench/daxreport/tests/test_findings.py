@@ -99,6 +99,8 @@ class Signatures(Tmp):
         self.assertIs(u["fsck_expected"], False)
         self.assertIn("Bad magic number in super-block", u["signature"])
         self.assertIsNone(signature.classify(report(1))["fsck_expected"])
+        ext4 = ext2_fsck(MANUAL).replace("file system:  ext2", "file system:  ext4")
+        self.assertIsNone(signature.classify(ext4)["fsck_expected"])
 
     def test_flush_contract_whatever_was_lost(self):
         a, b = signature.classify(FLUSH.format(n=3)), signature.classify(FLUSH.format(n=30))
