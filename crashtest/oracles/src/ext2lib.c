@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ext2lib.h"
+#include "ondisk.h"
 
 /*
  * debugfs's open: read-only, retried ignoring checksum errors when only
@@ -218,11 +219,6 @@ int ext2lib_extents(const char *image, const char *path,
 /* ---- the journal's log (ext2lib_journal_log) ----------------------------- */
 
 #define JBD2_MAGIC 0xc03b3998u
-
-static uint32_t be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 /*
  * The journal inode's extents, read from its i_block as the on-disk

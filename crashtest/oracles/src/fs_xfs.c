@@ -16,6 +16,7 @@
 #include "daxlab/vec.h"
 #include "fsops.h"
 #include "fstool.h"
+#include "ondisk.h"
 
 static int xfs_check(const char *scratch, const char *workdir, char *msg,
 		     size_t len)
@@ -46,9 +47,8 @@ static int xfs_geometry(int fd, struct xfs_geo *g)
 	if (pread(fd, sb, sizeof(sb), 0) != (ssize_t)sizeof(sb) ||
 	    memcmp(sb, "XFSB", 4))
 		return -1;
-	g->blocksize = (uint32_t)sb[4] << 24 | sb[5] << 16 | sb[6] << 8 | sb[7];
-	g->agblocks = (uint32_t)sb[84] << 24 | sb[85] << 16 | sb[86] << 8 |
-		      sb[87];
+	g->blocksize = be32(sb + 4);
+	g->agblocks = be32(sb + 84);
 	g->agblklog = sb[124];
 	return g->blocksize ? 0 : -1;
 }

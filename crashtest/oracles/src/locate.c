@@ -4,36 +4,11 @@
 #include <string.h>
 
 #include "locate.h"
+#include "ondisk.h"
 
 #define PFN_SB_OFFSET	4096u
 #define PFN_SIG_LEN	16u
 #define SCAN_LIMIT	(64ull << 20)	/* namespaces start near the region start */
-
-static uint64_t le64(const unsigned char *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint32_t be32(const unsigned char *p)
-{
-	return (uint32_t)p[3] | (uint32_t)p[2] << 8 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[0] << 24;
-}
-
-static uint64_t be64(const unsigned char *p)
-{
-	return (uint64_t)be32(p) << 32 | be32(p + 4);
-}
 
 int fs_type_parse(const char *s, enum fs_type *fs)
 {

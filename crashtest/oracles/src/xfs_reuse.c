@@ -15,6 +15,7 @@
 
 #include "daxlab/vec.h"
 #include "judge.h"
+#include "ondisk.h"
 #include "xfs_reuse.h"
 
 void xr_map_free(struct xr_map *mp)
@@ -568,8 +569,7 @@ static uint32_t image_block_size(int fd)
 	if (pread(fd, sb, sizeof(sb), 0) != (ssize_t)sizeof(sb) ||
 	    memcmp(sb, "XFSB", 4))
 		return 0;
-	return (uint32_t)sb[4] << 24 | (uint32_t)sb[5] << 16 |
-	       (uint32_t)sb[6] << 8 | sb[7];
+	return be32(sb + 4);
 }
 
 /* One member: its verdict line into out, 1; 0 when it must be judged in
@@ -695,16 +695,6 @@ int xr_judge_members(const struct ctm_manifest *m, const char *dir,
 }
 
 /* ---- the host's guess of which blocks hold file data ------------------------ */
-
-static uint32_t be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t be64(const unsigned char *p)
-{
-	return (uint64_t)be32(p) << 32 | be32(p + 4);
-}
 
 /* Does the block start as xfs metadata does: a v5 block magic, an inode,
  * a dir/attr block's magic after its sibling pointers, a log record? */
