@@ -680,22 +680,9 @@ static int export_group(struct judge *j, const unsigned char *region,
 {
 	const unsigned char *fs = region + j->loc.fs_start;
 	uint32_t bs = j->loc.block_size;
-	struct hash128 k;
+	/* every candidate block but dblk[] */
+	struct hash128 k = judge_metadata_key(j, region);
 	struct export_group *g;
-	size_t next = 0;
-
-	/* Every candidate block but dblk[], which is ascending. */
-	judge_hash_init(&k);
-	for (uint64_t u = 0; u < j->nunits; u++) {
-		if (next < j->ndblk && j->dblk[next] == u) {
-			next++;
-			continue;
-		}
-		if (!j->cand[u])
-			continue;
-		judge_hash_u64(&k, u);
-		judge_hash_bytes(&k, fs + u * bs, bs);
-	}
 
 	*ndiff = 0;
 	for (size_t i = 0; i < j->ngroups; i++) {

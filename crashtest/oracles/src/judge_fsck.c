@@ -13,9 +13,8 @@
 
 #include "judge_int.h"
 
-/* The key of what the checker reads: every block but file data. */
-static struct hash128 metadata_key(const struct judge *j,
-				   const unsigned char *region)
+struct hash128 judge_metadata_key(const struct judge *j,
+				  const unsigned char *region)
 {
 	const unsigned char *fs = region + j->loc.fs_start;
 	uint32_t bs = j->loc.block_size;
@@ -23,7 +22,8 @@ static struct hash128 metadata_key(const struct judge *j,
 
 	judge_hash_init(&h);
 	for (uint64_t u = 0; u < j->nunits; u++) {
-		if (!j->cand[u] || j->promised[u] != UNIT_ANY)
+		if (!j->cand[u] || j->promised[u] != UNIT_ANY ||
+		    (j->dguess && j->dguess[u]))
 			continue;
 		judge_hash_u64(&h, u);
 		judge_hash_bytes(&h, fs + u * bs, bs);
@@ -91,7 +91,7 @@ static int verify_scratch(struct judge *j, int fd, char *msg, size_t len)
 int judge_check_scratch(struct judge *j, const unsigned char *region,
 			 char *msg, size_t len)
 {
-	struct hash128 k = metadata_key(j, region);
+	struct hash128 k = judge_metadata_key(j, region);
 	int fd = open(j->scratch, O_RDWR), rc, hit;
 
 	if (fd < 0) {

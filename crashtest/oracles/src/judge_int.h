@@ -83,6 +83,15 @@ void judge_hash_u64(struct hash128 *h, uint64_t v);
 void judge_hash_bytes(struct hash128 *h, const unsigned char *p, size_t len);
 
 /*
+ * The key of what the checker reads (judge_fsck.c): every candidate block
+ * but file data, promised (promised[]) or, for xfs, guessed (dguess[]).
+ * The ext checkers' answers are kept by it, and xfs images are grouped
+ * by it (judge.c, xfs_reuse.h).
+ */
+struct hash128 judge_metadata_key(const struct judge *j,
+				  const unsigned char *region);
+
+/*
  * Recover and check the image of region just written to the scratch
  * file, as ops->check does (same answer and message), from the memos
  * when an image alike was checked before (judge_fsck.c).
