@@ -160,6 +160,25 @@ static int running(const char *tag)
 }
 
 /*
+ * The sleeper a hanging server leaves behind, named after this process:
+ * the sanitizer lane runs this test at the same time as the release lane,
+ * and one lane must not count the other's sleeper as its own leak.
+ */
+static char sleeper[64];
+
+/* Whether a sleeper is still running 2 s after the run ended: the group
+ * kill is asynchronous (a killed process lingers until it is scheduled),
+ * and a leaked one would sleep for 20 minutes. */
+static int sleeper_left(void)
+{
+	uint64_t t0 = dx_now_ns();
+
+	while (running(sleeper) && dx_now_ns() - t0 < 2 * DX_NS_PER_S)
+		usleep(10000);
+	return running(sleeper);
+}
+
+/*
  * A shell server that answers ANSWER to every request; BEFORE runs before
  * each answer ($n: the request's number from 1), so a case states only
  * how it misbehaves.
@@ -182,7 +201,7 @@ static void breaks(const char *cmd, double timeout, enum pmsim_errkind kind,
 		fail_msg("message lacks \"%s\": %s", want, pmsim_errmsg());
 	assert_int_equal(pmsim_errkind(), kind);
 	assert_true(dx_now_ns() - t0 < 10 * DX_NS_PER_S);
-	assert_int_equal(running("sleep 1234.5"), 0);
+	assert_int_equal(sleeper_left(), 0);
 	pmsim_result_free(&res);
 	pmsim_trace_free(t);
 }
@@ -198,12 +217,13 @@ static void dies_mid_run(void **state)
 
 static void hangs(void **state)
 {
+	char cmd[256];
+
 	(void)state;
 	/* the sleeper holds the socket: only the group kill ends it */
-	breaks(SERVER("[ $n -gt 3 ] && sleep 1234.5", "ok"), 0.3,
-	       PMSIM_ERR_FAILED, "timed out after 0.3 s");
-	breaks("sleep 1234.5", 0.3, PMSIM_ERR_FAILED,
-	       "timed out after 0.3 s");
+	snprintf(cmd, sizeof(cmd), SERVER("[ $n -gt 3 ] && %s", "ok"), sleeper);
+	breaks(cmd, 0.3, PMSIM_ERR_FAILED, "timed out after 0.3 s");
+	breaks(sleeper, 0.3, PMSIM_ERR_FAILED, "timed out after 0.3 s");
 }
 
 static void garbage(void **state)
@@ -367,6 +387,10 @@ static void few_slots(void **state)
 
 int main(void)
 {
+	/* sleep(1) takes a decimal: 1234.PID seconds, unique to this run; the
+	 * space ends the tag in running()'s view of a command line, so pid 12
+	 * is not pid 123 */
+	snprintf(sleeper, sizeof(sleeper), "sleep 1234.%ld ", (long)getpid());
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(verdicts_correct_log),
 		cmocka_unit_test(verdicts_buggy_log),
