@@ -173,6 +173,12 @@ printf 'k 101\nm 101 k 7\n' >"$d/members/list"
 printf 'k ok 0 \n' >"$d/members/verdicts"
 printf 'recovery known\npath file data 9\n' >"$d/members/k.map"
 bi_run 0 '^0 images took .* 1 to judge' -- "$ct" judge-members --manifest "$d/manifest" "$d/members"
+# guest-judge mounts images through loop devices: only in the VM.
+mkdir -p "$d/gj"
+printf 'k 101\n' >"$d/gj/list"
+bi_run 2 "guest-judge: runs only inside the VM scripts/vm boots" -- "$ct" guest-judge --manifest "$d/manifest" "$d/gj"
+bi_absent "guest-judge on the host writes no verdicts" "$d/gj/verdicts"
+bi_run 2 "guest-judge: --manifest is required" -- "$ct" guest-judge "$d/gj"
 
 # ---- images and traces -----------------------------------------------------
 bi_class malformed

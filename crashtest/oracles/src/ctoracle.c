@@ -16,7 +16,7 @@
  *     completes while written-back stores still wait for a fence breaks
  *     the flush contract.
  *     --export DIR: judge nothing, write each image with a new verdict key
- *     to DIR (xfs: the guest mounts them, see oracles/guest-judge);
+ *     to DIR (xfs: the guest mounts them, see guest-judge below);
  *     --verdicts FILE: take the verdicts the guest wrote (second pass).
  *
  *   ctoracle judge --manifest M [--marks 'ID ...'] [--workdir W] IMAGE
@@ -35,6 +35,11 @@
  *     After the guest judged the representatives of DIR/list: a verdict
  *     in DIR/verdicts for each image listed with a representative whose
  *     verdict it can take, the others in DIR/rest ("KEY MARKS").
+ *
+ *   ctoracle guest-judge --manifest M DIR
+ *     Inside the VM: judge every image --export wrote to DIR on a mount,
+ *     representatives first, then members (judge-members), in one process
+ *     (guest_judge.h); the verdicts go to DIR/verdicts.
  *
  *   ctoracle last-fences --trace T [--system-map F]
  *     For every mark, the last fence before it and the function it ran in
@@ -69,6 +74,7 @@
 #include "daxlab/stop.h"
 #include "daxlab/symmap.h"
 #include "daxlab/vec.h"
+#include "guest_judge.h"
 #include "judge.h"
 #include "pmsim.h"
 #include "result_json.h"
@@ -125,6 +131,7 @@ static int usage(FILE *f)
 		"       ctoracle judge-dir --manifest M --marks 'ID ...' [--map F\n"
 		"                [--recovery-trace T]] ROOT\n"
 		"       ctoracle judge-members --manifest M DIR\n"
+		"       ctoracle guest-judge --manifest M DIR   (inside the VM)\n"
 		"       ctoracle last-fences --trace T [--system-map F]\n"
 		"       ctoracle --help | --version\n"
 		"check options:\n"
@@ -689,6 +696,32 @@ static int cmd_judge_members(const struct opts *op, char **args)
 	return DX_EXIT_OK;
 }
 
+static int cmd_guest_judge(const struct opts *op, char **args)
+{
+	struct gj_opts o = {
+		.mnt = "/mnt/judge",
+		.tracing = "/sys/kernel/tracing",
+		.parse_marks = parse_marks,
+		.mpath = op->manifest,
+	};
+	struct ctm_manifest m;
+	struct gj_stats st;
+	int status;
+
+	if (!op->manifest) {
+		fprintf(stderr, "ctoracle guest-judge: --manifest is required\n");
+		return DX_EXIT_USAGE;
+	}
+	if ((status = load_manifest(&m, op->manifest)))
+		return status;
+	status = gj_run(&m, args[0], &o, &st);
+	ctm_free(&m);
+	if (!status)
+		printf("%zu images judged on a mount, %zu took their "
+		       "representative's verdict\n", st.mounted, st.reused);
+	return status;
+}
+
 /* ---- which fence made each promise durable ---------------------------------- */
 
 static int cmd_last_fences(const struct opts *op, char **args)
@@ -857,6 +890,7 @@ static const struct command {
 	{ "judge-dir", BIT(O_MANIFEST) | BIT(O_MARKS) | BIT(O_MAP) | BIT(O_RTRACE),
 	  1, cmd_judge_dir },
 	{ "judge-members", BIT(O_MANIFEST), 1, cmd_judge_members },
+	{ "guest-judge", BIT(O_MANIFEST), 1, cmd_guest_judge },
 	{ "last-fences", BIT(O_TRACE) | BIT(O_SYSMAP), 0, cmd_last_fences },
 };
 
