@@ -716,9 +716,11 @@ static int cmd_guest_judge(const struct opts *op, char **args)
 		return status;
 	status = gj_run(&m, args[0], &o, &st);
 	ctm_free(&m);
+	if (!status && st.members)
+		printf("%zu images took their representative's verdict, %zu to "
+		       "judge\n", st.reused, st.rest);
 	if (!status)
-		printf("%zu images judged on a mount, %zu took their "
-		       "representative's verdict\n", st.mounted, st.reused);
+		printf("%zu images judged on a mount\n", st.mounted);
 	return status;
 }
 

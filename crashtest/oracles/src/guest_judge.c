@@ -266,14 +266,15 @@ static int judge_list(struct gj *g, const char *name, int with_map,
 		lineno++;
 		rep[0] = '\0';
 		k = sscanf(line, "%255s %2047s %255s", key, marks, rep);
-		if (k < 2 || strchr(key, '/')) {
+		/* The rest holds no members: they were resolved above. */
+		if (k < 2 || strchr(key, '/') || (k == 3 && !with_map)) {
 			fprintf(stderr, "ctoracle guest-judge: %s:%d: not \"KEY MARKS"
 				" [REPKEY BLOCKS]\"\n", path, lineno);
 			rc = DX_EXIT_USAGE;
 			break;
 		}
 		if (k == 3) {
-			*members = 1;
+			(*members)++;
 			continue;
 		}
 		if (with_map) {
@@ -364,6 +365,7 @@ int gj_run(const struct ctm_manifest *m, const char *dir,
 	}
 	recovery_events(&g);
 	rc = judge_list(&g, "list", 1, &members, st);
+	st->members = (size_t)members;
 	if (!rc && members) {
 		/* judge-members appends to the verdicts: ours are on disk. */
 		fflush(g.verdicts);
@@ -372,6 +374,7 @@ int gj_run(const struct ctm_manifest *m, const char *dir,
 			rc = DX_EXIT_FINDING;
 		} else {
 			st->reused = reused;
+			st->rest = rest;
 			rc = judge_list(&g, "rest", 0, &members, st);
 		}
 	}

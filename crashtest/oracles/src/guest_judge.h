@@ -37,7 +37,9 @@ struct gj_opts {
 
 struct gj_stats {
 	size_t mounted;		/* images judged on a mount */
-	size_t reused;		/* members that took their verdict */
+	size_t members;		/* images listed with a representative */
+	size_t reused;		/* of which took its verdict */
+	size_t rest;		/* of which were judged on a mount */
 };
 
 /* Judge DIR as above. 0, or a DX_EXIT status with a message on stderr
