@@ -331,8 +331,12 @@ int cmd_check(int argc, char **argv)
 			       res.points_checked, res.points_total,
 			       res.points_total ? 100.0 * (double)res.points_checked /
 			       (double)res.points_total : 0.0,
-			       res.crash_points < res.points_total ?
-			       "; --max-points sampled the others out" : "");
+			       /* crash_points counts the visited ones: a
+				* bound stops the visits too, so only a
+				* --max-points below the total sampled */
+			       a.o.max_points && a.o.max_points < res.points_total ?
+			       "; --max-points sampled the others out" :
+			       res.bounded ? "; the bound above stopped the rest" : "");
 		r = reports(t, &a, &res);
 		if (!r)
 			r = res.violations || res.drain_violations ? DX_EXIT_FINDING :
