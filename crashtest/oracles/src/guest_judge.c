@@ -225,7 +225,6 @@ static int judge_one(struct gj *g, const char *key, const char *marks,
 			free(ids);
 			return DX_EXIT_FINDING;
 		}
-		rmsg[0] = '\0';
 		rc = repair_check(dev, g->dir, rmsg, sizeof(rmsg));
 		if (rc < 0) {
 			fprintf(stderr, "ctoracle guest-judge: %s\n", rmsg);
@@ -246,10 +245,10 @@ static int judge_one(struct gj *g, const char *key, const char *marks,
 	return ferror(g->verdicts) ? DX_EXIT_FINDING : 0;
 }
 
-/* Judge every line of DIR/NAME: "KEY MARKS" (and members when
- * representatives, which are left for later). */
+/* Judge every line of DIR/NAME: "KEY MARKS" (and, in the list of
+ * representatives, counts the members, which are left for later). */
 static int judge_list(struct gj *g, const char *name, int with_map,
-		      int *members, struct gj_stats *st)
+		      struct gj_stats *st)
 {
 	char path[600], line[4096], key[256], marks[2048], rep[256];
 	FILE *f;
@@ -274,7 +273,7 @@ static int judge_list(struct gj *g, const char *name, int with_map,
 			break;
 		}
 		if (k == 3) {
-			(*members)++;
+			st->members++;
 			continue;
 		}
 		if (with_map) {
@@ -339,8 +338,7 @@ int gj_run(const struct ctm_manifest *m, const char *dir,
 {
 	struct gj g = { .m = m, .o = o, .dir = dir };
 	char path[600], err[512];
-	size_t reused = 0, rest = 0;
-	int members = 0, rc, fd;
+	int rc, fd;
 
 	memset(st, 0, sizeof(*st));
 	if (!in_daxlab_guest()) {
@@ -364,18 +362,16 @@ int gj_run(const struct ctm_manifest *m, const char *dir,
 		return DX_EXIT_USAGE;
 	}
 	recovery_events(&g);
-	rc = judge_list(&g, "list", 1, &members, st);
-	st->members = (size_t)members;
-	if (!rc && members) {
+	rc = judge_list(&g, "list", 1, st);
+	if (!rc && st->members) {
 		/* judge-members appends to the verdicts: ours are on disk. */
 		fflush(g.verdicts);
-		if (xr_judge_members(m, dir, &reused, &rest, err, sizeof(err))) {
+		if (xr_judge_members(m, dir, &st->reused, &st->rest, err,
+				     sizeof(err))) {
 			fprintf(stderr, "ctoracle guest-judge: %s\n", err);
 			rc = DX_EXIT_FINDING;
 		} else {
-			st->reused = reused;
-			st->rest = rest;
-			rc = judge_list(&g, "rest", 0, &members, st);
+			rc = judge_list(&g, "rest", 0, st);
 		}
 	}
 	if (fclose(g.verdicts) && !rc) {
