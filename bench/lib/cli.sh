@@ -49,3 +49,17 @@ cli_kill_tree() {
 	for c in $(pgrep -P "$1" 2>/dev/null); do cli_kill_tree "$c"; done
 	kill -TERM "$1" 2>/dev/null || true
 }
+
+# vm_accel_file: where scripts/vm keeps this machine's KVM verdict (it
+# probes KVM once per machine: nested virtualisation may stall it).
+vm_accel_file() { echo "${DAXLAB_CACHE:-$HOME/.cache/daxlab}/accel-$(uname -n)"; }
+
+# vm_accel: the accelerator scripts/vm boots with here unless told: tcg
+# without a writable /dev/kvm (no verdict is kept then), else the probe's
+# verdict, or "kvm (to be probed)" before the first boot. Provenance
+# records this, so it must follow scripts/vm's choice exactly.
+vm_accel() {
+	local f
+	f=$(vm_accel_file)
+	if [ ! -w /dev/kvm ]; then echo tcg; elif [ -f "$f" ]; then cat "$f"; else echo "kvm (to be probed)"; fi
+}

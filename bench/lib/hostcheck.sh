@@ -75,13 +75,6 @@ device_mounts() {
 		want[$3] { printf "%s%s", sep, $5; sep = "," }' /proc/self/mountinfo
 }
 
-# vm_accel: what scripts/vm will use (its probe leaves a verdict file).
-vm_accel() {
-	local f
-	f=${DAXLAB_CACHE:-$HOME/.cache/daxlab}/accel-$(uname -n)
-	if [ -f "$f" ]; then cat "$f"; elif [ -w /dev/kvm ]; then echo "kvm (to be probed)"; else echo tcg; fi
-}
-
 # first_line CMD...: the first line a command prints, or "not installed".
 first_line() { { "$@" 2>&1 || true; } | head -n1 | tr -d '\r'; }
 

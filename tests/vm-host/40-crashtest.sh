@@ -27,7 +27,8 @@ tests=("patched kernel: $scenario has crash images and no violation"
 	"mutant $mutant: $scenario shows durability violations"
 	"the mutant's reproducer replays to an image judged inconsistent again"
 	"patched kernel: every pmem REQ_FUA/REQ_PREFLUSH completion keeps the flush contract"
-	"mutant $fence_mutant: pmem completes REQ_FUA/REQ_PREFLUSH bios before their data is durable")
+	"mutant $fence_mutant: pmem completes REQ_FUA/REQ_PREFLUSH bios before their data is durable"
+	"the provenance names the accelerator the guests booted with")
 
 if ! "$top/scripts/kernel" path patched >/dev/null 2>&1; then
 	for t in "${tests[@]}"; do skip "$t" "the patched kernel is not built (make kernel)"; done
@@ -102,5 +103,18 @@ if [ "$fbad" -gt 0 ] && grep -q '^verdict: *FLUSH CONTRACT' "$freport" 2>/dev/nu
 	ok "${tests[4]} ($fbad of $(jq -r '.result.drain_marks' <<<"$f") completions)"
 else
 	not_ok "${tests[4]}" "run: $f" "$(head -n 8 "$freport" 2>/dev/null)"
+fi
+
+# scripts/vm chose the accelerator; the provenance must say which (it once
+# said "unknown" on every machine without KVM).
+# shellcheck source=../../bench/lib/cli.sh
+. "$top/bench/lib/cli.sh"
+acc=$(jq -r '.accel // empty' "$work/run/provenance.json" 2>/dev/null || true)
+want=$(vm_accel)
+if [ "$acc" = "$want" ] && { [ "$acc" = tcg ] || [ "$acc" = kvm ]; } &&
+	grep -q "accelerator $acc" "$work/run/report.md"; then
+	ok "${tests[5]} ($acc)"
+else
+	not_ok "${tests[5]}" "provenance.json says '$acc', scripts/vm boots with '$want'"
 fi
 finish
