@@ -84,7 +84,9 @@ static int apply(struct expect *e, const struct ctm_promise *p)
 		return add_range(f, p->off, p->len,
 				 p->kind == CTM_ZERO ? RANGE_ZERO : p->seed, p->id);
 	case CTM_SIZE:
+		/* A size promises the file too: a missing file names this mark. */
 		f->exists = EXIST_YES;
+		f->exist_id = p->id;
 		f->size_known = 1;
 		f->size = p->len;
 		f->size_id = p->id;

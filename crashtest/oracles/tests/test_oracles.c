@@ -60,6 +60,7 @@ static void test_manifest_fold(void **state)
 	f = find(&e, "f");
 	assert_non_null(f);
 	assert_int_equal(f->exists, EXIST_YES);
+	assert_int_equal(f->exist_id, 103);
 	/* 104 is in flight: its write may extend the file, size is open. */
 	assert_false(f->size_known);
 	assert_int_equal(f->nr, 2);
@@ -115,6 +116,15 @@ static void test_manifest_names(void **state)
 	assert_int_equal(find(&e, "d/b")->exists, EXIST_YES);
 	assert_int_equal(find(&e, "d/b")->nr, 1);
 	assert_int_equal(find(&e, "d/b")->r[0].seed, 5);
+	expect_free(&e);
+	ctm_free(&m);
+
+	/* A size alone (sync after creat) promises the file: a missing file
+	 * names that mark, not mark 0. */
+	load(&m, "fs ext4\n101 size A 0\n");
+	assert_int_equal(expect_build(&m, reached, 1, &e), 0);
+	assert_int_equal(find(&e, "A")->exists, EXIST_YES);
+	assert_int_equal(find(&e, "A")->exist_id, 101);
 	expect_free(&e);
 	ctm_free(&m);
 }
