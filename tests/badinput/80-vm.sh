@@ -74,6 +74,19 @@ done
 for v in -16M 1.5G 16K 512MB abc G; do
 	refused 2 "${p}--nvdimm-size wants a size such as 512M or 2G, not '$v'" --nvdimm 1 --nvdimm-size "$v"
 done
+# NVDIMM images: the label area is at the end of the backing file, so an
+# image of another size would misplace it.
+bi_class existing
+truncate -s 80M "$BI_TMP/short.img"
+refused 2 "${p}--nvdimm-image needs --nvdimm N" --nvdimm-image "$BI_TMP/short.img"
+refused 2 "${p}--nvdimm-image: cannot read $BI_TMP/none.img" --nvdimm 1 --nvdimm-image "$BI_TMP/none.img"
+refused 2 "${p}--nvdimm-image: $BI_TMP/short.img is not the backing file of a 80M NVDIMM \\(100663296 bytes\\)" \
+	--nvdimm 1 --nvdimm-size 80M --nvdimm-image "$BI_TMP/short.img"
+refused 2 "${p}--nvdimm-save needs exactly one NVDIMM" --nvdimm 2 --nvdimm-save "$BI_TMP/save.img"
+refused 2 "${p}--nvdimm-save: no directory $BI_TMP/nodir" --nvdimm 1 --nvdimm-save "$BI_TMP/nodir/save.img"
+refused 2 "${p}--nvdimm-save: $BI_TMP is a directory" --nvdimm 1 --nvdimm-save "$BI_TMP"
+bi_absent "... and nothing was saved" "$BI_TMP/save.img"
+bi_class numbers
 for v in abc 1X -1G 1,5G; do
 	refused 2 "${p}--mem wants a size such as 512M or 2G, not '$v'" --mem "$v"
 done

@@ -2,8 +2,9 @@
 # Generated crash-test workloads end to end: one workload of seq-1
 # (pwrite across the 2 MiB boundary, then fsync) traced on ext4 on the
 # patched kernel through `crashtest/run --gen`, judged clean; its manifest
-# holds exactly the promises `ctseq show` gives for it on ext4, and the
-# guaranteed-durable state at its mark was checked. About 15 s here.
+# holds exactly the promises `ctseq show` gives for it on ext4, the
+# guaranteed-durable state at its mark was checked, and the guest took its
+# namespace from the cached NVDIMM image. About 15 s here.
 # Prints TAP and a closing "N passed, N failed, N skipped" line.
 set -euo pipefail
 
@@ -22,7 +23,8 @@ finish() {
 
 tests=("patched kernel: generated workload $scenario has crash images and no violation"
 	"its manifest holds the promises ctseq shows for $workload on ext4"
-	"the durable state at the persistence point's mark was judged")
+	"the durable state at the persistence point's mark was judged"
+	"the guest took the namespace kept in the cached NVDIMM image, not a new one")
 
 skip_all_why() {
 	for t in "${tests[@]}"; do skip "$t" "$1"; done
@@ -70,5 +72,14 @@ if [ "$checked" -gt 0 ] && [ "$(jq -r '.result.promises // 0' <<<"$r")" -gt 0 ];
 	ok "${tests[2]} ($checked marks)"
 else
 	not_ok "${tests[2]}" "passes: $(jq -c '.result.passes' <<<"$r")"
+fi
+
+# crashtest/run keeps one NVDIMM image per kernel build whose labels hold
+# guest-run's namespace; the guest must find it there (4 s under TCG).
+img=$(find "$("$top/scripts/kernel" path patched)" -maxdepth 1 -name 'crash-ns-*.img' -print -quit)
+if [ -n "$img" ] && grep -qx 'namespace kept' "$dir/guest-times" 2>/dev/null; then
+	ok "${tests[3]} ($(basename "$img"))"
+else
+	not_ok "${tests[3]}" "image: ${img:-none}; guest-times:" "$(cat "$dir/guest-times" 2>/dev/null)"
 fi
 finish
