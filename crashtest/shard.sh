@@ -98,7 +98,7 @@ shard_runs() {
 	done
 	mapfile -t env < <(shard_env)
 	args=(--set "$set_name" --bytes "$bytes" --budget "$budget" --crash-points "$points"
-		--max-states "$max_states" --no-build --skip-unit --known-findings none)
+		--max-states "$max_states" --cpu-code "$cpu_code" --no-build --skip-unit --known-findings none)
 	[ -z "$mode" ] || args+=(--mode "$mode")
 	[ "$keep_traces" = 0 ] || args+=(--keep-traces)
 	cmd="$(printf '%q ' env "${env[@]}" "$top/crashtest/run") --one {1} --kernel {2} --one-role {3} --one-index {4} --out . $(printf '%q ' "${args[@]}")"

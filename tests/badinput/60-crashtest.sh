@@ -57,6 +57,7 @@ bi_run 2 "${c}--kernel is stock, patched or mutant-NAME, not 'vanilla'" -- "$ct"
 bi_run 2 "${c}--kernel mutant-nope: no mutant 'nope'" -- "$ct" "${n[@]}" --kernel mutant-nope
 bi_run 2 "${c}no mutant 'nope'" -- "$ct" "${n[@]}" --mutants no-flush-fence,nope
 bi_run 2 "${c}no mutant '../mutants'" -- "$ct" "${n[@]}" --mutants ../mutants
+bi_run 2 "${c}--cpu-code is up or smp, not 'numa'" -- "$ct" "${n[@]}" --cpu-code numa
 bi_run 2 "${c}mutant no-wb-cache-pmem runs ext4-mmap-msync: none of them is a chosen --scenario" \
 	-- "$ct" "${n[@]}" --scenario ext4-map-sync --mutants no-wb-cache-pmem
 bi_run 2 "${c}$d/nobuild/crashtest/qemu/libpmtrace.so is missing \(run without --no-build\)" \

@@ -39,7 +39,7 @@ META_NUMBERS = ("cores", "seconds", "bytes", "budget", "xfs_budget", "max_states
 META_KEYS = ("date", "set", "host", "mode", "crash_points", "kernels", "scenarios",
              "mutants", "overhead") + META_NUMBERS
 # Keys runs made before them lack.
-META_OPTIONAL = ("known_findings", "jobs", "hosts")
+META_OPTIONAL = ("known_findings", "jobs", "hosts", "cpu_code")
 
 
 class BadInput(Exception):
@@ -87,6 +87,8 @@ def read_meta(run):
         meta[k] = int(meta[k])
     if meta["overhead"] not in ("0", "1"):
         raise BadInput(f"{path}: overhead is 0 or 1, not {meta['overhead']!r}")
+    if meta.get("cpu_code", "up") not in ("up", "smp"):
+        raise BadInput(f"{path}: cpu_code is up or smp, not {meta['cpu_code']!r}")
     for k in ("kernels", "scenarios", "mutants"):
         meta[k] = meta[k].split()
     return meta
@@ -260,7 +262,8 @@ def assemble(run):
             "cores": meta["cores"], "seconds": meta["seconds"],
             "options": {"bytes": meta["bytes"], "mode": mode or "budget",
                         "crash_points": meta["crash_points"], "budget": meta["budget"],
-                        "xfs_budget": meta["xfs_budget"], "max_states": meta["max_states"]},
+                        "xfs_budget": meta["xfs_budget"], "max_states": meta["max_states"],
+                        **({"cpu_code": meta["cpu_code"]} if "cpu_code" in meta else {})},
             "scenarios": meta["scenarios"], "kernels": meta["kernels"],
             "mutants": meta["mutants"], "planned_runs": meta["planned"],
             "overhead": meta["overhead"] == "1",

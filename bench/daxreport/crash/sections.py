@@ -17,8 +17,13 @@ def options(crash):
 def header(crash):
     o = options(crash)
     cores = f" ({num(crash['cores'])} cores)" if crash.get("cores") is not None else ""
+    # One vCPU: the kernel runs its UP code unless booted with noreplace-smp
+    # (crashtest/run --cpu-code); files from before the option lack it.
+    code = {"up": " (UP kernel code: LOCK prefixes patched out, atomics fence nothing)",
+            "smp": " (SMP kernel code, noreplace-smp: atomics are locked, fences)"}.get(
+                o.get("cpu_code"), "")
     out = [f"# Crash test, {crash['date']}", "",
-           f"Set `{crash['set']}` on {crash['host']}{cores}, QEMU TCG guest, one vCPU. "
+           f"Set `{crash['set']}` on {crash['host']}{cores}, QEMU TCG guest, one vCPU{code}. "
            f"Workload {num(o['bytes'])} bytes;"]
     if o["mode"] != "budget":
         out.append(f"crash points at every `{o['crash_points']}`, enumeration `{o['mode']}`, "

@@ -150,6 +150,12 @@ class TestAssemble(Tmp):
         self.assertIsNone(o[1]["workload_slowdown"])          # plain workload 0 ms
         self.assertTrue(c["overhead"])
 
+    def test_cpu_code_recorded(self):
+        run = fx.run_dir(os.path.join(self.d, "run"), clean(fx.reference()))
+        self.assertNotIn("cpu_code", load.assemble(run)["options"])   # before the option
+        fx.write(os.path.join(run, "meta.tsv"), read(run, "meta.tsv") + "cpu_code\tsmp\n")
+        self.assertEqual(load.assemble(run)["options"]["cpu_code"], "smp")
+
     def test_bad_files(self):
         run = fx.run_dir(os.path.join(self.d, "run"), clean(fx.reference()))
         good_meta = read(run, "meta.tsv")
@@ -158,6 +164,7 @@ class TestAssemble(Tmp):
                  "budget is not a whole number"),
                 ("meta.tsv", good_meta.replace("cores\t2\n", ""), "lacks cores"),
                 ("meta.tsv", good_meta + "color\tred\n", "not a KEY<TAB>VALUE line"),
+                ("meta.tsv", good_meta + "cpu_code\tquantum\n", "cpu_code is up or smp"),
                 ("partial.tsv", "oops\tsomething\n", "not KIND<TAB>REASON"),
                 ("runs.tsv", "a\tb\tc\n", "3 fields, not 6"),
                 ("runs.tsv", "a\tstock\tkernel\tfine\ta/stock\t0\n", "not SCENARIO KERNEL"),
@@ -297,6 +304,17 @@ class TestSections(unittest.TestCase):
             "crash points at every `fence`, about 1500 states per run sampled over the whole "
             "trace (150 for xfs, judged in a guest).",
             "Total time 749 s. libpmsim unit tests: 55 passed, 0 failed."])
+
+    def test_header_cpu_code(self):
+        for code, words in (("up", "(UP kernel code: LOCK prefixes patched out, atomics "
+                                   "fence nothing)"),
+                            ("smp", "(SMP kernel code, noreplace-smp: atomics are locked, "
+                                    "fences)")):
+            c = fx.with_reference_gaps_filled()
+            c["options"]["cpu_code"] = code
+            self.assertEqual(sections.header(c)[2],
+                             f"Set `default` on vm (2 cores), QEMU TCG guest, one vCPU {words}. "
+                             "Workload 1048576 bytes;")
 
     def test_header_mode_partial_skipped(self):
         c = fx.reference()
