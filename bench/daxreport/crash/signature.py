@@ -26,7 +26,8 @@ import re
 from .. import files
 
 # The fields of a violation report this reads ("key:  value" lines).
-FIELDS = ("file system", "verdict", "what failed", "torn sectors", "lost by", "reproducer")
+FIELDS = ("file system", "verdict", "what failed", "torn sectors", "lost by", "lost at",
+          "reproducer")
 # A journal-less file system's automatic repair stops at what it cannot
 # fix alone: after a crash that is documented ext2 behaviour.
 MANUAL_FSCK = "UNEXPECTED INCONSISTENCY; RUN fsck MANUALLY"
@@ -88,9 +89,12 @@ def fsck_cause(msg):
     return generic(tool + ": " + lines)
 
 
-def where(torn):
-    """The page of the first torn sector: "0xN000", or "-"."""
-    m = re.search(r"offset (0x[0-9a-fA-F]+)", torn or "")
+def where(torn, lost_at=None):
+    """The page of the first torn sector, else the first page whole
+    blocks were lost from (reports since "lost at:"): "fs page 0xN000",
+    or "-"."""
+    m = re.search(r"offset (0x[0-9a-fA-F]+)", torn or "") or \
+        re.search(r"page (0x[0-9a-fA-F]+)", lost_at or "")
     return f"fs page {int(m.group(1), 16) & ~0xfff:#x}" if m else "-"
 
 
@@ -129,7 +133,7 @@ def classify(text):
         expected = MANUAL_FSCK in msg if fs == "ext2" else None
     else:
         raise ValueError(f"verdict {v!r} is not one ctoracle writes")
-    place = where(f.get("torn sectors"))
+    place = where(f.get("torn sectors"), f.get("lost at"))
     if kind == "durability" and re.search(r"promised (bytes|zero)", msg):
         place = "file data"     # a torn data page: where it lies is the workload's
     sig = f"{kind} {fs} at {place} by {writer(f.get('lost by'))}: {what}"

@@ -80,6 +80,21 @@ class Signatures(Tmp):
         other = re.sub(r"(lost by:\s+)\d+ in __memcpy_flushcache", r"\g<1>9 in other_writer", t)
         self.assertNotEqual(signature.classify(other)["id"], JSB)
 
+    def test_whole_blocks_lost_are_where_their_first_page_is(self):
+        # ext2's sync(2) losing its superblock block whole, or torn: one
+        # finding. Reports from before "lost at:" keep "at -".
+        t = ("file system:  ext2\nverdict:      DURABILITY\nwhat failed:  D does not exist, "
+             "promised to\nlost by:      1024 in __memcpy_flushcache\n")
+        whole = signature.classify(t + "lost at:      file-system page 0x0, 0x1000\n")
+        torn = signature.classify(t + "lost at:      file-system page 0x0\ntorn sectors: 8, at "
+                                  "file-system offset 0x200 (26 of 64 new pieces lost)\n")
+        self.assertEqual(whole["signature"], "durability ext2 at fs page 0x0 by "
+                         "__memcpy_flushcache: FILE does not exist, promised to")
+        self.assertEqual(whole["id"], torn["id"])
+        self.assertIn(" at - by ", signature.classify(t)["signature"])
+        later = signature.classify(t + "lost at:      file-system page 0x3000, ...\n")
+        self.assertIn(" at fs page 0x3000 by ", later["signature"])
+
     def test_data_promises_are_one_wherever_the_data_lies(self):
         t = ("file system:  ext4\nverdict:      DURABILITY\nwhat failed:  {f}: promised bytes "
              "[0, {n}) differ from byte 12\ntorn sectors: 1, at file-system offset {o} (1 of 8)\n"

@@ -74,6 +74,55 @@ static void print_writers(FILE *f, const struct run_info *ri,
 	fprintf(f, "\n");
 }
 
+/* The file-system pages the lost pieces belong to: where a finding is
+ * when no sector is torn (whole blocks lost), and the first of them names
+ * it in the signature. Pieces before the file system (the namespace's
+ * info block) are left out. */
+static void print_lost_pages(FILE *f, const struct run_info *ri,
+			     const struct pmsim_piece *p, size_t n)
+{
+	uint64_t page[4];
+	size_t np = 0;
+	int more = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t pg;
+		size_t k, hi = 0;
+
+		if (p[i].addr < ri->fs_addr)
+			continue;
+		pg = (p[i].addr - ri->fs_addr) & ~(uint64_t)0xfff;
+		for (k = 0; k < np && page[k] != pg; k++)
+			;
+		if (k < np)
+			continue;
+		if (np < 4) {
+			page[np++] = pg;
+			continue;
+		}
+		/* Keep the four lowest: the report reads in address order. */
+		more = 1;
+		for (k = 1; k < np; k++)
+			if (page[k] > page[hi])
+				hi = k;
+		if (pg < page[hi])
+			page[hi] = pg;
+	}
+	if (!np)
+		return;
+	for (size_t i = 1; i < np; i++)		/* at most four: insertion sort */
+		for (size_t k = i; k > 0 && page[k - 1] > page[k]; k--) {
+			uint64_t t = page[k];
+
+			page[k] = page[k - 1];
+			page[k - 1] = t;
+		}
+	fprintf(f, "lost at:      file-system page");
+	for (size_t i = 0; i < np; i++)
+		fprintf(f, "%s 0x%" PRIx64, i ? "," : "", page[i]);
+	fprintf(f, "%s\n", more ? ", ..." : "");
+}
+
 /* Sectors of the file system the crash state holds half written. */
 static void print_torn(FILE *f, const struct run_info *ri,
 		       const struct pmsim_violation *pv)
@@ -174,6 +223,7 @@ int report_violation(const struct run_info *ri, const struct pmsim_violation *pv
 			dx_symmap_describe(ri->syms, last->pc, sym, sizeof(sym)));
 	fprintf(f, "stores lost:  %zu pieces\n", pv->nlost);
 	print_writers(f, ri, pv->lost, pv->nlost);
+	print_lost_pages(f, ri, pv->lost, pv->nlost);
 	print_torn(f, ri, pv);
 	print_pieces(f, ri, pv->lost, pv->nlost, 12);
 	fprintf(f, "persisted:    %zu pieces of pending stores\n", pv->npersisted);
