@@ -25,9 +25,12 @@
 static int tool_failed(int rc, const char *what, const char *out,
 		       const char *err, char *msg, size_t len)
 {
-	char ex[400];
+	char ex[512];
 
-	fstool_excerpt(out, ex, sizeof(ex), 360);
+	/* A long list of repairs must not push out why e2fsck stopped: the
+	 * report tells a journal-less file system's expected manual fsck by
+	 * that line. */
+	fstool_excerpt_keep(out, ex, sizeof(ex), 360, "RUN fsck MANUALLY");
 	if (rc < 0 || rc == 127 || rc >= 256)
 		snprintf(msg, len, "%s: %s%s%s", what, err, ex[0] ? ": " : "", ex);
 	else

@@ -65,6 +65,30 @@ void fstool_excerpt(const char *path, char *buf, size_t len, size_t max)
 	fclose(f);
 }
 
+void fstool_excerpt_keep(const char *path, char *buf, size_t len, size_t max,
+			 const char *keep)
+{
+	char line[512] = "";
+	size_t need, used;
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		while (fgets(line, sizeof(line), f) && !strstr(line, keep))
+			;
+		if (!strstr(line, keep))
+			line[0] = 0;
+		line[strcspn(line, "\n")] = 0;
+		fclose(f);
+	}
+	/* Room for the kept line first: a long head must not cut it. */
+	need = line[0] ? strlen(line) + sizeof("; ...; ") : 0;
+	fstool_excerpt(path, buf, need < len ? len - need : len, max);
+	if (!line[0] || strstr(buf, keep))
+		return;
+	used = strlen(buf);
+	snprintf(buf + used, len - used, "%s...; %s", used ? "; " : "", line);
+}
+
 static int in_path(const char *tool)
 {
 	const char *path = getenv("PATH");

@@ -22,6 +22,12 @@ int fstool_run(char *const argv[], const char *out_path, unsigned timeout_s,
 /* Up to max bytes of the file's head, one line per "; ", into buf. */
 void fstool_excerpt(const char *path, char *buf, size_t len, size_t max);
 
+/* The same, and when that head leaves out a line holding keep (a tool's
+ * verdict near its end, such as e2fsck's "RUN fsck MANUALLY"), that line
+ * after "; ...; " as far as len allows. */
+void fstool_excerpt_keep(const char *path, char *buf, size_t len, size_t max,
+			 const char *keep);
+
 /* The first of the NULL-terminated tools not found in PATH, or NULL. */
 const char *fstool_missing(const char *const *tools);
 

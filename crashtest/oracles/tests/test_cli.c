@@ -357,6 +357,16 @@ static void test_tool_group(void **state)
 	wait_gone(a, b);
 	fstool_excerpt(th_path("exit.out"), err, sizeof(err), 100);
 	assert_string_equal(err, "done");
+
+	/* The verdict line after a head that leaves it out. */
+	th_write("long.out", "x: Duplicate or bad block in use!\nx: Multiply-claimed block(s)\n"
+		 "x: File /A has 2 multiply-claimed block(s)\n\n"
+		 "x: UNEXPECTED INCONSISTENCY; RUN fsck MANUALLY.\n\t(i.e., without -a)\n", 0644);
+	fstool_excerpt_keep(th_path("long.out"), err, sizeof(err), 40, "RUN fsck MANUALLY");
+	assert_string_equal(err, "x: Duplicate or bad block in use!; x: Multiply-claimed block(s); "
+			    "...; x: UNEXPECTED INCONSISTENCY; RUN fsck MANUALLY.");
+	fstool_excerpt_keep(th_path("long.out"), err, sizeof(err), 400, "RUN fsck MANUALLY");
+	assert_null(strstr(err, "..."));
 }
 
 static void test_tool_missing(void **state)
