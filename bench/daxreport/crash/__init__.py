@@ -3,6 +3,7 @@ report.md), in the same package as the bench report.
 
     python3 -m daxreport crash [--assemble] RUN
     python3 -m daxreport crash --known FILE
+    python3 -m daxreport crash --campaigns [--known FILE] [--out FILE] RUN...
 
 --assemble: RUN is a directory crashtest/run has just filled (meta.tsv,
 runs.tsv, partial.tsv and one directory per run): write RUN/crash.json
@@ -16,12 +17,17 @@ incomplete, 5 stopped for lack of disk space.
 0 when every line is ID, signature and why with the signature's id, else
 2 and the line that is wrong.
 
+--campaigns: one summary of several runs (campaigns.py): each one's
+figures and their findings de-duplicated across all of them, on stdout
+or into --out FILE.
+
 The modules, in the order data flows through them:
 
     load      the run directory or crash.json -> one checked dict
     verdict   findings, mutants caught, the exit status
     sections  one function per section of report.md
     fmt       numbers and jq's rules, as the first (jq) report printed them
+    campaigns several runs' crash.json -> one summary
 """
 import json
 import os
@@ -32,7 +38,8 @@ from ..files import write_atomic
 from . import load, sections, verdict
 
 PROG = "crashtest/run"
-USAGE = "usage: python3 -m daxreport crash [--assemble] RUN | --known FILE"
+USAGE = ("usage: python3 -m daxreport crash [--assemble] RUN | --known FILE | "
+         "--campaigns [--known FILE] [--out FILE] RUN...")
 
 
 def say(msg):
@@ -57,6 +64,9 @@ def main(argv):
         print(USAGE)
         print(__doc__.split("\n\n", 2)[1])
         return 0
+    if argv[:1] == ["--campaigns"]:
+        from . import campaigns
+        return campaigns.main(argv[1:], say)
     if argv[:1] == ["--known"] and len(argv) == 2:
         try:
             load.known_findings(argv[1])
