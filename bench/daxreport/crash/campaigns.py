@@ -104,6 +104,10 @@ def merged(named, kinds, known):
                 by_id[g["id"]] = m
                 out.append(m)
             m["known"] = m["known"] or g["known"] or known.get(g["id"])
+            # One campaign's checker message said it was not the expected
+            # manual fsck: the signature is not, whatever the others said.
+            if g["fsck_expected"] is False or m["fsck_expected"] is None:
+                m["fsck_expected"] = g["fsck_expected"]
             m["count"] += g["count"]
             m["campaigns"].append((name, len(g["witnesses"]), g["count"],
                                    g["witnesses"][0]["run"]))

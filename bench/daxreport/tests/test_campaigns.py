@@ -1,5 +1,6 @@
 """One summary of several campaigns (daxreport.crash.campaigns), on the
 campaigns results/ keeps (crash.json.xz) and copies of them."""
+import copy
 import lzma
 import os
 import shutil
@@ -12,6 +13,7 @@ RESULTS = os.path.join(fx.TOP, "results")
 EXT4 = os.path.join(RESULTS, "crash-seq1-ext4")
 EXT4_STOCK = os.path.join(RESULTS, "crash-seq1-ext4-stock")
 EXT2 = os.path.join(RESULTS, "crash-seq1-ext2")
+EXT2_STOCK = os.path.join(RESULTS, "crash-seq1-ext2-stock")
 KNOWN = os.path.join(fx.TOP, "crashtest", "known-findings")
 SB = "e98032f0ceb7"         # the torn ext4 superblock, known
 SYNC = "6756ca65794a"       # ext2's sync(2) losing a name made before it
@@ -63,6 +65,23 @@ class Campaigns(Tmp):
         md = self.out("--known", lst, EXT2)
         self.assertIn(f"`{SYNC}` known (ext2's sync(2) sends no flush)", md)
         self.assertIn(f"`{lst}` or the campaign's own list", md)
+
+    def test_one_unexpected_checker_message_makes_the_signature_unexpected(self):
+        a = campaigns.read(EXT2_STOCK)
+        b = copy.deepcopy(a)
+        sigs = [s for r in b["runs"] for s in r.get("signatures") or [] if s["kind"] == "fsck"]
+        self.assertTrue(sigs and all(s["fsck_expected"] is True for s in sigs))
+        flip = sigs[0]["id"]
+        for s in sigs:
+            if s["id"] == flip:
+                s["fsck_expected"] = False
+        for named in ([("a", a), ("b", b)], [("b", b), ("a", a)]):
+            md = campaigns.render(named)
+            line = next(x for x in md.splitlines() if x.startswith(f"| `{flip}`"))
+            self.assertIn("**not expected**", line)
+            self.assertIn("a (", line)
+            self.assertIn("b (", line)
+            self.assertEqual(sum("**not expected**" in x for x in md.splitlines()), 1)
 
     def test_plain_and_xz_read_alike(self):
         plain = os.path.join(self.d, "crash-seq1-ext2")
