@@ -243,4 +243,21 @@ bi_run 2 "${c}$d/asm/meta.tsv lacks set, host" -- report --assemble "$d/asm"
 cp "$d/e2e/meta.tsv" "$d/asm/meta.tsv"
 printf 'oops\n' >>"$d/asm/partial.tsv"
 bi_run 2 "${c}$d/asm/partial.tsv line [0-9]+: not KIND<TAB>REASON" -- report --assemble "$d/asm"
+# several campaigns in one summary (--campaigns): each input checked, the
+# summary written whole or not at all
+camp=$TOP/results/crash-seq1-ext2
+bi_run 2 "${c}--campaigns needs at least one RUN" -- report --campaigns
+bi_run 2 "${c}$d/cj is not a crash-test run \(no crash.json or crash.json.xz\)" -- report --campaigns "$d/cj"
+mkdir -p "$d/cx-trunc" "$d/cx-fifo" "$d/cx-json"
+head -c 2000 "$camp/crash.json.xz" >"$d/cx-trunc/crash.json.xz"
+bi_run 2 "${c}$d/cx-trunc/crash.json.xz cannot be read" -- report --campaigns "$d/cx-trunc"
+mkfifo "$d/cx-fifo/crash.json.xz"
+bi_run 2 "${c}$d/cx-fifo/crash.json.xz cannot be read \(not a regular file\)" --timeout 10 \
+	-- report --campaigns "$d/cx-fifo"
+printf '[1, 2]' | xz >"$d/cx-json/crash.json.xz"
+bi_run 2 "${c}.*not a JSON object" -- report --campaigns "$d/cx-json"
+bi_run 2 "${c}.*two campaigns named crash-seq1-ext2" -- report --campaigns "$camp" "$camp"
+bi_run 2 "${c}$d/known-bad line [0-9]+" -- report --campaigns --known "$d/known-bad" "$camp"
+bi_run 2 "${c}--out $d/no/summary.md cannot be written" -- report --campaigns --out "$d/no/summary.md" "$camp"
+bi_absent "a summary that cannot be written leaves nothing" "$d/no"
 bi_done
