@@ -21,8 +21,9 @@
  * sized from the machine's memory, and allocating and clearing it was
  * about a quarter of each "xfs_repair -n" of a 64 MiB crash image in the
  * TCG guest (35 recovered images: 14.0 s, 10.7 s with bhash=128, the same
- * answers). 256 buckets hold 2048 buffers, more than such a file system
- * has metadata blocks; a larger one is only slower.
+ * answers; crashtest/README.md, "Speed"). 256 buckets hold 2048 buffers,
+ * more than such a file system has metadata blocks: a larger file system
+ * is checked as well, only more slowly.
  */
 #define FSOPS_XFS_REPAIR_BHASH "bhash=256"
 
