@@ -8,6 +8,9 @@
  *                     pmcount plugin takes them once per boot, then counts
  *                     the windows that workloads open themselves)
  *   pmmark mark ID [LABEL]
+ *   pmmark window NAME
+ *                     the next window goes to DIR/NAME/ of a tracer given
+ *                     windows=DIR (several traces in one boot)
  *   pmmark regions    print the regions start would announce
  *
  * Regions are the top-level "Persistent Memory" ranges of /proc/iomem
@@ -30,6 +33,7 @@
 static int usage(FILE *f)
 {
 	fprintf(f, "usage: pmmark start | stop | announce | regions | mark ID [LABEL]\n"
+		"       pmmark window NAME\n"
 		"       pmmark --help | --version\n");
 	return f == stdout ? DX_EXIT_OK : DX_EXIT_USAGE;
 }
@@ -100,6 +104,15 @@ int main(int argc, char **argv)
 		return for_each_region(announce_region) < 0 ? 1 : 0;
 	if (!strcmp(argv[1], "stop") && argc == 2) {
 		pmmark_stop();
+		return 0;
+	}
+	if (!strcmp(argv[1], "window") && argc == 3) {
+		if (!argv[2][0] || strlen(argv[2]) > PMMARK_LABEL_MAX) {
+			fprintf(stderr, "pmmark: a window name is 1-%d bytes\n",
+				PMMARK_LABEL_MAX);
+			return DX_EXIT_USAGE;
+		}
+		pmmark_window(argv[2]);
 		return 0;
 	}
 	if (!strcmp(argv[1], "regions") && argc == 2)

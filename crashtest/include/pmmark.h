@@ -14,6 +14,9 @@
  *   PMMARK_MARK    RBX id, RCX label address, RDX label length
  *   PMMARK_REGION  RBX base, RCX size, RDX name address, RSI name length
  *                  (announce a guest-physical pmem region before START)
+ *   PMMARK_WINDOW  RCX name address, RDX its length: the tracer with
+ *                  windows=DIR writes the next window to DIR/NAME/
+ *                  (one boot, several traces; no window may be open)
  *
  * Labels and names are read from guest memory by virtual address, so they
  * must be mapped when the marker runs; the helpers below touch them first.
@@ -34,6 +37,7 @@ enum pmmark_cmd {
 	PMMARK_STOP	= 2,
 	PMMARK_MARK	= 3,
 	PMMARK_REGION	= 4,
+	PMMARK_WINDOW	= 5,
 };
 
 #if defined(__x86_64__)
@@ -95,6 +99,12 @@ static inline void pmmark_window_end(uint64_t ops, const char *unit)
 static inline void pmmark_mark(uint64_t id, const char *label)
 {
 	pmmark_call_label(PMMARK_MARK, id, label, PMMARK_LABEL_MAX);
+}
+
+/* Name the next window: the tracer writes it to DIR/name/ (windows=DIR). */
+static inline void pmmark_window(const char *name)
+{
+	pmmark_call_label(PMMARK_WINDOW, 0, name, PMMARK_LABEL_MAX);
 }
 
 /* Announce a pmem region at guest-physical base (used before start). */

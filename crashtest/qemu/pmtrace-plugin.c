@@ -289,11 +289,14 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
 	    backing_discover(&tracer.discovered, err, sizeof(err)))
 		tracer_log("%s; initial images will be read from guest memory",
 			   err);
-	tracer.out = trace_out_open(tracer.cfg.trace_path,
-				    tracer.cfg.max_trace_bytes, err,
-				    sizeof(err));
-	if (!tracer.out)
-		return install_fail(err);
+	/* With windows= each pmmark window NAME opens its own trace. */
+	if (tracer.cfg.trace_path) {
+		tracer.out = trace_out_open(tracer.cfg.trace_path,
+					    tracer.cfg.max_trace_bytes, err,
+					    sizeof(err));
+		if (!tracer.out)
+			return install_fail(err);
+	}
 	sb = qemu_plugin_scoreboard_new(sizeof(uint64_t));
 	tracer.on_flag = qemu_plugin_scoreboard_u64(sb);
 	insn_infos = g_ptr_array_new_with_free_func(g_free);

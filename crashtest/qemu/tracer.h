@@ -31,6 +31,8 @@ struct tracer {
 	bool pob_known;
 	uint64_t pob;			/* guest direct-map base */
 	unsigned unresolved_logged;
+	/* windows=DIR: the named window's files, "" before the first. */
+	char win_trace[4120], win_stats[4120];
 };
 
 extern struct tracer tracer;
@@ -64,6 +66,9 @@ bool tracer_virt_to_phys(uint64_t va, uint64_t *pa);
 
 /* Resolve a flush's memory operand to a guest-physical address. */
 bool flush_resolve(const struct insn_info *ii, uint64_t *va, uint64_t *pa);
+
+/* The trace file being written: trace= or the named window's. */
+const char *tracer_trace_path(void);
 
 /* Close the trace and write the statistics (QEMU exit). */
 void tracer_finish(void);

@@ -135,9 +135,26 @@ static int set_drain(void *cfg, const struct plugin_arg *a, const char *v,
 	return 0;
 }
 
+/* windows=DIR: an existing directory; each window's files go below it. */
+static int set_windows(void *cfg, const struct plugin_arg *a, const char *v,
+		       char *err, size_t errlen)
+{
+	struct tracer_config *c = cfg;
+	struct stat st;
+
+	(void)a;
+	if (!v[0] || stat(v, &st) || !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "windows=%s: not a directory", v);
+		return -1;
+	}
+	c->windows_dir = v;
+	return 0;
+}
+
 static const struct plugin_arg arg_table[] = {
-	{ "trace", "PATH", false, true, plugin_arg_output,
+	{ "trace", "PATH", false, false, plugin_arg_output,
 	  offsetof(struct tracer_config, trace_path) },
+	{ "windows", "DIR", false, false, set_windows, 0 },
 	{ "region", "BASE:SIZE[:NAME]", true, false, set_region, 0 },
 	{ "backing", "FILE", true, false, set_backing, 0 },
 	{ "page_offset_base", "ADDR", false, false, set_pob, 0 },
@@ -155,6 +172,16 @@ int tracer_args_parse(struct tracer_config *c, int argc, char **argv,
 	if (plugin_args_parse(arg_table, sizeof(arg_table) / sizeof(arg_table[0]),
 			      c, argc, argv, err, errlen))
 		return -1;
+	if (!c->trace_path == !c->windows_dir) {
+		snprintf(err, errlen, "give trace=PATH (one window) or windows=DIR "
+			 "(a window per pmmark window NAME), one of them");
+		return -1;
+	}
+	if (c->windows_dir && c->stats_path) {
+		snprintf(err, errlen, "stats= is for trace=: with windows= each "
+			 "window's statistics are DIR/NAME/tracer.json");
+		return -1;
+	}
 	if (c->have_page_offset_base && c->system_map) {
 		snprintf(err, errlen, "give page_offset_base= or system_map=, "
 			 "not both");

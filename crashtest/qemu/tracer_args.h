@@ -25,7 +25,8 @@ struct drain_point {
 };
 
 struct tracer_config {
-	const char *trace_path;			/* trace=PATH (required) */
+	const char *trace_path;			/* trace=PATH */
+	const char *windows_dir;		/* windows=DIR: or that */
 	struct region_set regions;		/* region=BASE:SIZE[:NAME] */
 	const char *backing[REGIONS_MAX];	/* backing=FILE, by region */
 	unsigned nbacking;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "guest_cpu.h"
 #include "pmtrace.h"
@@ -81,10 +82,10 @@ static bool read_phys(void *ctx, uint64_t pa, void *buf, size_t len)
 /* Save region r's content next to the trace and record it as IMAGE. */
 static int image_region(const struct region *r, const char *backing)
 {
-	char dst[4096], err[512], *copy, *base;
+	char dst[4200], err[512], *copy, *base;
 	int rc;
 
-	snprintf(dst, sizeof(dst), "%s.%s.img", tracer.cfg.trace_path, r->name);
+	snprintf(dst, sizeof(dst), "%s.%s.img", tracer_trace_path(), r->name);
 	if (backing)
 		rc = image_copy_file(backing, r->size, dst, err, sizeof(err));
 	else
@@ -123,12 +124,102 @@ static bool same_regions(const struct region_set *a, const struct region_set *b)
 	return true;
 }
 
+const char *tracer_trace_path(void)
+{
+	return tracer.cfg.trace_path ? tracer.cfg.trace_path : tracer.win_trace;
+}
+
+/* Write the statistics of the trace being written and close it. */
+static void finish_output(void)
+{
+	const char *stats = tracer.cfg.trace_path ? tracer.cfg.stats_path
+						  : tracer.win_stats;
+	char err[512];
+	int r;
+
+	if (!tracer.out)
+		return;
+	if (stats && trace_out_write_stats(tracer.out, stats, tracer_trace_path(),
+					   tracer.state != TRACER_IDLE, err,
+					   sizeof(err)))
+		tracer_log("%s", err);
+	r = trace_out_close(tracer.out);
+	tracer.out = NULL;
+	if (r)
+		tracer_log("closing %s: %s", tracer_trace_path(), strerror(-r));
+}
+
+/* A window name: 1-4 components of [A-Za-z0-9._+-], none "." or "..". */
+static bool window_name_ok(const char *n)
+{
+	int parts = 0;
+
+	for (const char *p = n; *p;) {
+		size_t len = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				    "0123456789._+-");
+
+		if (!len || (len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.') || ++parts > 4)
+			return false;
+		p += len;
+		if (*p == '/' && p[1])
+			p++;
+		else if (*p)
+			return false;
+	}
+	return parts > 0;
+}
+
+static void read_label(uint64_t va, uint64_t len, char *out, size_t outlen);
+
+/* windows=DIR: the next window goes to DIR/NAME/, a directory the host
+ * made (the guest names it, never creates it). */
+static void cmd_window(uint64_t va, uint64_t len)
+{
+	char name[PMMARK_LABEL_MAX + 1], dir[4096], err[512];
+	struct stat st;
+
+	if (!tracer.cfg.windows_dir) {
+		tracer_log("window ignored: the tracer writes one trace "
+			   "(trace=), not windows=");
+		return;
+	}
+	if (tracer.state == TRACER_ON) {
+		tracer_log("window ignored: one is open (pmmark stop first)");
+		return;
+	}
+	read_label(va, len, name, sizeof(name));
+	finish_output();
+	tracer.state = TRACER_IDLE;
+	tracer.win_trace[0] = tracer.win_stats[0] = '\0';
+	snprintf(dir, sizeof(dir), "%s/%s", tracer.cfg.windows_dir, name);
+	if (!window_name_ok(name) || lstat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		tracer_log("window '%s' ignored: not a directory below %s; the "
+			   "next start is refused", name, tracer.cfg.windows_dir);
+		return;
+	}
+	snprintf(tracer.win_trace, sizeof(tracer.win_trace), "%s/trace", dir);
+	snprintf(tracer.win_stats, sizeof(tracer.win_stats), "%s/tracer.json", dir);
+	tracer.out = trace_out_open(tracer.win_trace, tracer.cfg.max_trace_bytes,
+				    err, sizeof(err));
+	if (!tracer.out) {
+		tracer_log("window '%s': %s; the next start is refused", name, err);
+		tracer.win_trace[0] = tracer.win_stats[0] = '\0';
+		return;
+	}
+	tracer_log("window %s", name);
+}
+
 static void cmd_start(uint64_t pc)
 {
 	const struct region_set *rs = tracer.cfg.regions.n ? &tracer.cfg.regions
 							   : &tracer.announced;
 	uint64_t pa;
 
+	if (!tracer.out) {
+		tracer_log("start ignored: no window named (pmmark window NAME)");
+		return;
+	}
 	if (tracer.state != TRACER_IDLE) {
 		tracer_log("start ignored: a trace holds one window and this "
 			   "one %s", tracer.state == TRACER_ON ? "is open"
@@ -207,6 +298,11 @@ static void cmd_stop(void)
 	tracer.state = TRACER_OFF;
 	trace_out_sync(tracer.out);
 	log_stats("stop");
+	if (tracer.cfg.windows_dir) {
+		/* The window is whole: the host may read it before exit. */
+		finish_output();
+		tracer.state = TRACER_IDLE;
+	}
 }
 
 /* Read a label of len bytes at va; unreadable or odd bytes are replaced. */
@@ -258,6 +354,12 @@ static void cmd_region(uint64_t base, uint64_t size, uint64_t va, uint64_t len)
 		return;
 	}
 	read_label(va, len, name, sizeof(name));
+	/* Each window's workload announces again: the same region is kept. */
+	for (unsigned i = 0; i < tracer.announced.n; i++)
+		if (tracer.announced.r[i].base == base &&
+		    tracer.announced.r[i].size == size &&
+		    !strcmp(tracer.announced.r[i].name, name))
+			return;
 	if (regions_add(&tracer.announced, base, size, name, err, sizeof(err)))
 		tracer_log("guest region ignored: %s", err);
 }
@@ -279,6 +381,7 @@ void tracer_on_cpuid(uint64_t pc)
 	case PMMARK_STOP: cmd_stop(); break;
 	case PMMARK_MARK: cmd_mark(rbx, rcx, rdx, pc); break;
 	case PMMARK_REGION: cmd_region(rbx, rcx, rdx, rsi); break;
+	case PMMARK_WINDOW: cmd_window(rcx, rdx); break;
 	default:
 		tracer_log("unknown marker command %u at 0x%" PRIx64,
 			   (unsigned)((uint32_t)rax & ~PMMARK_LEAF_MASK), pc);
@@ -288,24 +391,15 @@ void tracer_on_cpuid(uint64_t pc)
 
 void tracer_finish(void)
 {
-	char err[512];
-	int r;
-
-	if (!tracer.out)
+	if (!tracer.out) {
+		backing_list_free(&tracer.discovered);
 		return;
-	if (tracer.state == TRACER_IDLE)
+	}
+	if (tracer.state == TRACER_IDLE && !tracer.cfg.windows_dir)
 		tracer_log("exit: the guest never started tracing (no "
 			   "pmmark start); the trace has no events");
 	else if (tracer.state == TRACER_ON)
 		log_stats("exit while tracing");
-	if (tracer.cfg.stats_path &&
-	    trace_out_write_stats(tracer.out, tracer.cfg.stats_path,
-				  tracer.cfg.trace_path,
-				  tracer.state != TRACER_IDLE, err, sizeof(err)))
-		tracer_log("%s", err);
-	r = trace_out_close(tracer.out);
-	tracer.out = NULL;
+	finish_output();
 	backing_list_free(&tracer.discovered);
-	if (r)
-		tracer_log("closing %s: %s", tracer.cfg.trace_path, strerror(-r));
 }

@@ -38,9 +38,12 @@ bi_run 0 '"trace":".*/run.trace".*"max_trace_bytes":10240' -- "$pa" pmtrace "$tr
 
 # pmtrace: keys.
 bi_class usage
-bi_run 2 "${t}trace=PATH is required" -- "$pa" pmtrace
-bi_run 2 "${t}trace=PATH is required" -- "$pa" pmtrace region=0x1000:4K
-bi_run 2 "${t}unknown argument 'colour=blue' \(expected trace=PATH, region=" -- "$pa" pmtrace "$tr" colour=blue
+bi_run 2 "${t}give trace=PATH \(one window\) or windows=DIR" -- "$pa" pmtrace
+bi_run 2 "${t}give trace=PATH \(one window\) or windows=DIR" -- "$pa" pmtrace region=0x1000:4K
+bi_run 2 "${t}give trace=PATH \(one window\) or windows=DIR" -- "$pa" pmtrace "$tr" "windows=$BI_TMP"
+bi_run 2 "${t}stats= is for trace=" -- "$pa" pmtrace "windows=$BI_TMP" stats=s
+bi_run 2 "${t}windows=$BI_TMP/none: not a directory" -- "$pa" pmtrace "windows=$BI_TMP/none"
+bi_run 2 "${t}unknown argument 'colour=blue' \(expected trace=PATH, windows=DIR, region=" -- "$pa" pmtrace "$tr" colour=blue
 bi_run 2 "${t}unknown argument 'noequals'" -- "$pa" pmtrace "$tr" noequals
 bi_run 2 "${t}unknown argument '=x'" -- "$pa" pmtrace "$tr" =x
 bi_run 2 "${t}unknown argument ''" -- "$pa" pmtrace "$tr" ''

@@ -38,7 +38,8 @@ skip_rest() { tap_skip_rest tracer "$@"; }
 vm_tests=("traced guest run completes" "trace registers the region and its image"
 	"pmseq events decode in program order" "every flush resolves to a physical address"
 	"initial image + traced stores = final pmem content"
-	"max_trace_bytes ends the trace as partial")
+	"max_trace_bytes ends the trace as partial"
+	"windows=: two windows of one boot, each whole, the second starting where the first ended")
 
 # --- plugin loading: no guest needed --------------------------------------
 
@@ -69,6 +70,7 @@ traced_run() {
 	local name=$1 what=$2 args rc=0
 	shift 2
 	args="trace=$work/$name.trace,system_map=$kdir/System.map,stats=$work/$name.json"
+	[ "$what" != windows ] || args="system_map=$kdir/System.map"
 	for a in "$@"; do args+=",$a"; done
 	"$top/scripts/vm" --kernel stock --nvdimm 1 --nvdimm-size 256M --smp 1 \
 		--timeout 900 --keep --plugin "$plugin,$args" \
@@ -212,5 +214,46 @@ else
 		"size $(stat -c %s "$work/small.trace" 2>/dev/null || echo none)" \
 		"$(tail -n 5 "$work/small.log")"
 fi
+
+# windows=DIR: each window in DIR/NAME/ with its trace, image and stats.
+# w1 ends unmounted and w2 starts before mounting, so replaying w1 with
+# every store persisted gives w2's initial image, and replaying w2 gives
+# the NVDIMM's final content. The name "../escape" is refused.
+win=$work/win
+mkdir -p "$win/w1" "$win/w2"
+replay_all() { # TRACE OUT: the image with every traced store persisted
+	local n
+	n=$("$pmsim" dump "$1" | sed -n 's/^# pmtrace .*: \([0-9]*\) events.*/\1/p')
+	printf 'trace %s\ncrash-event %s\nwindow %s\neadr 1\n' "$1" "$((n - 1))" "$((n - 1))" \
+		>"$2.repro"
+	"$pmsim" replay "$2.repro" "$2" >/dev/null
+}
+why=''
+if ! traced_run windows windows "windows=$win"; then
+	why="the guest run failed: $(tail -n 20 "$work/windows.log")"
+else
+	for w in w1 w2; do
+		imgs=("$win/$w"/trace.*.img)
+		[ -s "$win/$w/trace" ] && [ ${#imgs[@]} = 1 ] && [ -f "${imgs[0]}" ] &&
+			[ "$(jq -r .started "$win/$w/tracer.json" 2>/dev/null)" = true ] &&
+			[ "$(jq -r .reason "$win/$w/tracer.json" 2>/dev/null)" = null ] &&
+			"$pmsim" dump "$win/$w/trace" | tail -n 1 | grep -q '^mark 99 ' ||
+			why+=" $w: not whole ($(cd "$win/$w" && echo *))"
+	done
+	grep -q "window '../escape' ignored" "$work/windows.log" || why+=" ../escape was not refused"
+	if [ -z "$why" ]; then
+		replay_all "$win/w1/trace" "$work/w1.final" &&
+			cmp -s "$work/w1.final" "$win"/w2/trace.*.img || why+=" w1's end is not w2's start"
+		replay_all "$win/w2/trace" "$work/w2.final" && [ -n "$kept" ] &&
+			cmp -s -n "$(stat -c %s "$work/w2.final")" "$work/w2.final" "$kept/nvdimm0" ||
+			why+=" w2's end is not the NVDIMM's final content"
+	fi
+fi
+if [ -z "$why" ]; then
+	ok "${vm_tests[-1]}"
+else
+	not_ok "${vm_tests[-1]}" "$why"
+fi
+rm -rf "$win" "$work"/w?.final*
 
 finish

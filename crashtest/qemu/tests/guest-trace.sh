@@ -14,9 +14,13 @@
 #   umount   unmount inside the window, so that the traced stores account
 #            for every change to pmem (mark 99 follows)
 #   notrace  run the rest without pmmark calls (baseline timing)
+#   windows  instead of one window, two (a tracer given windows=DIR):
+#            w1 writes 64 KiB with fsync and unmounts (mark 99); w2,
+#            opened with nothing mounted, mounts, writes, unmounts (mark
+#            99). A name the tracer must refuse comes between them.
 set -euo pipefail
 
-usage="usage: guest-trace.sh BUILD_DIR seq|fsync|msync|persist|umount|notrace[,...]"
+usage="usage: guest-trace.sh BUILD_DIR seq|fsync|msync|persist|umount|notrace|windows[,...]"
 build=${1:?$usage}
 what=${2:?$usage}
 repo=${DAXLAB_REPO:?DAXLAB_REPO is not set: run under scripts/vm}
@@ -49,6 +53,24 @@ has() { case ",$what," in *",$1,"*) return 0 ;; esac; return 1; }
 mark() { has notrace || "$pmmark" "$@"; }
 daxwl=$repo/build/rel/workloads/daxwl
 
+if has windows; then
+	"$pmmark" window w1
+	"$pmmark" start
+	dd if=/dev/urandom of="$mnt/w1" bs=4096 count=16 conv=fsync status=none
+	"$guest/pmem-fs" umount "$mnt"
+	"$pmmark" mark 99 "unmounted"
+	"$pmmark" stop
+	"$pmmark" window ../escape
+	"$pmmark" window w2
+	"$pmmark" start
+	"$guest/pmem-fs" mount ext4 "$dev" "$mnt" dax
+	dd if=/dev/urandom of="$mnt/w2" bs=4096 count=16 conv=fsync status=none
+	"$guest/pmem-fs" umount "$mnt"
+	"$pmmark" mark 99 "unmounted"
+	"$pmmark" stop
+	echo "guest-trace: $what done"
+	exit 0
+fi
 mark start
 if has seq; then
 	"$pmseq" "$mnt/seq"

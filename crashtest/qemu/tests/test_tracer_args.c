@@ -46,6 +46,10 @@ static void test_accepts(void **state)
 	assert_string_equal(c.regions.r[0].name, "nv0");
 	assert_int_equal(c.max_trace_bytes, 1ull << 30);
 
+	assert_int_equal(parse(&c, err, "windows=/tmp", "max_trace_bytes=1G"), 0);
+	assert_string_equal(c.windows_dir, "/tmp");
+	assert_null(c.trace_path);
+
 	assert_int_equal(parse(&c, err, "trace=/nonexistent/x",
 			       "drain=0xffffffff81366acc:pmem_preflush",
 			       "drain=0xffffffff81366c0e:pmem_fua"), 0);
@@ -106,8 +110,16 @@ static void expect_error(const char *needle, const char *a0, const char *a1,
 static void test_rejects(void **state)
 {
 	(void)state;
-	expect_error("trace=PATH is required", NULL, NULL, NULL);
-	expect_error("trace=PATH is required", "region=0x1000:4K", NULL, NULL);
+	expect_error("give trace=PATH (one window) or windows=DIR", NULL, NULL, NULL);
+	expect_error("give trace=PATH (one window) or windows=DIR", "region=0x1000:4K",
+		     NULL, NULL);
+	expect_error("give trace=PATH (one window) or windows=DIR", "trace=/nonexistent/x",
+		     "windows=/tmp", NULL);
+	expect_error("stats= is for trace=", "windows=/tmp", "stats=/nonexistent/s", NULL);
+	expect_error("windows=/nonexistent/d: not a directory", "windows=/nonexistent/d",
+		     NULL, NULL);
+	expect_error("windows=/dev/null: not a directory", "windows=/dev/null", NULL, NULL);
+	expect_error("windows=: not a directory", "windows=", NULL, NULL);
 	expect_error("unknown argument 'bogus=1'", "trace=/nonexistent/x", "bogus=1", NULL);
 	expect_error("drain=ADDR:NAME)", "trace=/nonexistent/x", "bogus=1", NULL);
 	expect_error("unknown argument", "trace=/nonexistent/x", "noequals", NULL);
