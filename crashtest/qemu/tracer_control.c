@@ -391,15 +391,14 @@ void tracer_on_cpuid(uint64_t pc)
 
 void tracer_finish(void)
 {
-	if (!tracer.out) {
-		backing_list_free(&tracer.discovered);
-		return;
+	/* With windows= no trace is open between windows. */
+	if (tracer.out) {
+		if (tracer.state == TRACER_IDLE && !tracer.cfg.windows_dir)
+			tracer_log("exit: the guest never started tracing (no "
+				   "pmmark start); the trace has no events");
+		else if (tracer.state == TRACER_ON)
+			log_stats("exit while tracing");
+		finish_output();
 	}
-	if (tracer.state == TRACER_IDLE && !tracer.cfg.windows_dir)
-		tracer_log("exit: the guest never started tracing (no "
-			   "pmmark start); the trace has no events");
-	else if (tracer.state == TRACER_ON)
-		log_stats("exit while tracing");
-	finish_output();
 	backing_list_free(&tracer.discovered);
 }

@@ -22,8 +22,7 @@ static int xfs_check(const char *scratch, const char *workdir, char *msg,
 		     size_t len)
 {
 	char out[4096], err[256] = "", ex[400];
-	char *argv[] = { "xfs_repair", "-n", "-o", FSOPS_XFS_REPAIR_BHASH, (char *)scratch,
-			 NULL };
+	char *argv[] = { FSOPS_XFS_REPAIR_ARGV, (char *)scratch, NULL };
 	int rc;
 
 	fsops_wpath(workdir, "xfs_repair.out", out, sizeof(out));

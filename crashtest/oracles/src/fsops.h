@@ -27,6 +27,9 @@
  */
 #define FSOPS_XFS_REPAIR_BHASH "bhash=256"
 
+/* The check both judges run, host and guest: argv up to the device. */
+#define FSOPS_XFS_REPAIR_ARGV "xfs_repair", "-n", "-o", FSOPS_XFS_REPAIR_BHASH
+
 struct file_read {
 	const char *path;	/* relative to the file-system root */
 	int exists;

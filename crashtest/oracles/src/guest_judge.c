@@ -124,8 +124,7 @@ static void loop_detach(int fd)
 static int repair_check(const char *dev, const char *dir, char *msg, size_t len)
 {
 	char out[600], err[256] = "", line[512];
-	char *argv[] = { "xfs_repair", "-n", "-o", FSOPS_XFS_REPAIR_BHASH,
-			 (char *)dev, NULL };
+	char *argv[] = { FSOPS_XFS_REPAIR_ARGV, (char *)dev, NULL };
 	FILE *f;
 	int rc;
 
