@@ -210,6 +210,14 @@ static void cmd_window(uint64_t va, uint64_t len)
 	tracer_log("window %s", name);
 }
 
+/* A kernel address the walk can check: page_offset_base's, a drain point. */
+static bool kernel_walks(uint64_t *pa)
+{
+	if (tracer.cfg.have_pob_symbol)
+		return tracer_virt_to_phys(tracer.cfg.pob_symbol, pa);
+	return tracer.cfg.ndrain && tracer_virt_to_phys(tracer.cfg.drain[0].pc, pa);
+}
+
 static void cmd_start(uint64_t pc)
 {
 	const struct region_set *rs = tracer.cfg.regions.n ? &tracer.cfg.regions
@@ -240,11 +248,22 @@ static void cmd_start(uint64_t pc)
 			   "number of regions");
 		return;
 	}
-	/* The walk must work now, or every flush would go unresolved. */
+	/* The walk must work now, or every flush would go unresolved. QEMU
+	 * translates x86-64 code position-independently and keeps it by
+	 * physical page: code another process ran at another address (a
+	 * PIE program run again, a shared library) comes with that
+	 * process's address as its pc. Kernel addresses are the same in
+	 * every process, so where the pc does not walk, one of them must. */
 	if (!tracer_virt_to_phys(pc, &pa)) {
-		fail_start("cannot walk the guest page tables through the "
-			   "direct map: wrong page_offset_base or system_map?");
-		return;
+		if (!kernel_walks(&pa)) {
+			fail_start("cannot walk the guest page tables through "
+				   "the direct map: wrong page_offset_base or "
+				   "system_map?");
+			return;
+		}
+		tracer_log("start: pc 0x%" PRIx64 " is not mapped here (a "
+			   "translation another process made); the walk "
+			   "checked on a kernel address", pc);
 	}
 	if (trace_out_regions(tracer.out, rs)) {
 		fail_start(trace_out_reason(tracer.out));
