@@ -1,10 +1,11 @@
 # Sourced by crashtest/run: its runs spread over GNU parallel's job slots,
 # on this host (--jobs N) or over the hosts of --sshloginfile. Each job is
-# `crashtest/run --one DESCRIPTOR --kernel K` in a directory of its own
-# (this run's --out here; a work directory on a remote host, from where
-# parallel returns the run's directory with rsync and then removes it);
-# it traces, judges and writes DIR/row.tsv, which crashtest/run merges in
-# the plan's order. parallel is the engine: slots, ssh, transfer, return,
+# one boot unit of crashtest/run's batches(), `crashtest/run --one
+# DESCRIPTOR[,DESCRIPTOR...] --kernel K`: here in this run's --out; on a
+# remote host in a work directory, into a directory of the job's own
+# (bNNNN), which parallel returns with rsync and then removes, and which
+# is merged here. A job traces, judges and writes each run's DIR/row.tsv,
+# which crashtest/run merges in the plan's order. parallel is the engine: slots, ssh, transfer, return,
 # cleanup and the job log are its own; this file only says what a job is.
 # shellcheck shell=bash
 # shellcheck disable=SC2154 # top, build, out, todo, ...: crashtest/run's
@@ -70,38 +71,45 @@ shard_check_hosts() {
 	return 0
 }
 
-# shard_runs: the runs of todo[] through parallel; then a failed or lost
-# job's run is named in partial.tsv.
+# shard_runs: the boot units of units[] through parallel; then a failed or
+# lost job's runs are named in partial.tsv.
 shard_runs() {
-	local list=$out/shard-todo.tsv i=0 p s k role f seq cmd rc=0 kern_args=()
-	local -a env args popts
+	local list=$out/shard-todo.tsv i=0 n=0 u s k role f seq cmd rc=0 bid d descs kern_args=()
+	local -a env args popts group
 	command -v parallel >/dev/null || die "GNU parallel is not installed (scripts/deps installs it)"
 	# The descriptors go to each host with its first job (--basefile):
 	# scn/NAME.scn, a generated one with its sequence beside it.
 	rm -rf "$out/scn"
 	mkdir -p "$out/scn"
 	: >"$list"
-	for p in "${todo[@]}"; do
-		read -r s k role <<<"$p"
-		f=$(scn_file "$s")
-		seq=$(sed -n 's/^seq=//p' "$f")
-		if [ -n "$seq" ]; then
-			case $seq in /*) ;; *) seq=$(dirname "$f")/$seq ;; esac
-			cp "$seq" "$out/scn/$s.seq"
-			sed "s|^seq=.*|seq=$s.seq|" "$f" >"$out/scn/$s.scn"
-		else
-			cp "$f" "$out/scn/$s.scn"
-		fi
+	for u in "${units[@]}"; do
+		read -r k role ss <<<"$u"
+		read -r -a group <<<"$ss"
+		descs=''
+		for s in "${group[@]}"; do
+			f=$(scn_file "$s")
+			seq=$(sed -n 's/^seq=//p' "$f")
+			if [ -n "$seq" ]; then
+				case $seq in /*) ;; *) seq=$(dirname "$f")/$seq ;; esac
+				cp "$seq" "$out/scn/$s.seq"
+				sed "s|^seq=.*|seq=$s.seq|" "$f" >"$out/scn/$s.scn"
+			else
+				cp "$f" "$out/scn/$s.scn"
+			fi
+			descs+=${descs:+,}scn/$s.scn
+		done
 		[[ " ${kern_args[*]} " == *" $k "* ]] || kern_args+=("$k")
 		i=$((i + 1))
-		printf 'scn/%s.scn\t%s\t%s\t%s\n' "$s" "$k" "$role" "$i/${#todo[@]}" >>"$list"
+		printf '%s\t%s\t%s\t%s\tb%04d\n' "$descs" "$k" "$role" "$((n + 1))/${#todo[@]}" "$i" >>"$list"
+		n=$((n + ${#group[@]}))
 	done
 	mapfile -t env < <(shard_env)
 	args=(--set "$set_name" --bytes "$bytes" --budget "$budget" --crash-points "$points"
 		--max-states "$max_states" --cpu-code "$cpu_code" --no-build --skip-unit --known-findings none)
 	[ -z "$mode" ] || args+=(--mode "$mode")
 	[ "$keep_traces" = 0 ] || args+=(--keep-traces)
-	cmd="$(printf '%q ' env "${env[@]}" "$top/crashtest/run") --one {1} --kernel {2} --one-role {3} --one-index {4} --out . $(printf '%q ' "${args[@]}")"
+	cmd="$(printf '%q ' env "${env[@]}" "$top/crashtest/run") --one {1} --kernel {2} --one-role {3} --one-index {4}"
+	cmd+=" --out $([ -n "$sshloginfile" ] && echo '{5}' || echo .) $(printf '%q ' "${args[@]}")"
 	popts=(--colsep '\t' --joblog "$out/parallel.joblog" --line-buffer)
 	if [ -n "$sshloginfile" ]; then
 		progress "checking the hosts of $sshloginfile"
@@ -109,7 +117,7 @@ shard_runs() {
 		# Slots per host: its "N/" prefix, else --jobs if given, else its cores.
 		[ "$jobs_given" = 0 ] || popts+=(--jobs "$jobs")
 		popts+=(--sshloginfile "$sshloginfile" --workdir "$shard_dir" --basefile scn
-			--return '{1/.}/{2}' --cleanup)
+			--return '{5}' --cleanup)
 	else
 		popts+=(--jobs "$jobs")
 	fi
@@ -123,16 +131,36 @@ shard_runs() {
 	[ -z "$sshloginfile" ] || timeout 120 parallel --nonall --sshloginfile "$sshloginfile" \
 		"rm -rf $(printf '%q' "$shard_dir")" >/dev/null 2>&1 || true
 	i=0
-	while IFS=$'\t' read -r f k role _; do
+	while IFS=$'\t' read -r descs k role _ bid; do
 		i=$((i + 1))
-		s=$(basename "$f" .scn)
-		[ ! -f "$out/$s/$k/row.tsv" ] || continue
-		if [ "$interrupted" != 0 ]; then
-			partial incomplete "$s/$k: not run, interrupted"
-		else
-			partial failed "$s/$k: its job ended without a result ($(awk -F'\t' -v n="$i" \
-				'$1 == n { print "on " ($2 == ":" ? "this host" : $2) ", exit status " $7; f = 1 }
-				 END { if (!f) print "never started" }' "$out/parallel.joblog" 2>/dev/null); parallel exited with $rc)"
+		IFS=, read -r -a group <<<"$descs"
+		# A remote job's directory: its runs, its boots' logs, its notes.
+		d=$out/$bid
+		if [ -d "$d" ]; then
+			for f in "${group[@]}"; do
+				s=$(basename "$f" .scn)
+				[ -d "$d/$s/$k" ] || continue
+				rm -rf "${out:?}/$s/$k"
+				mkdir -p "$out/$s"
+				mv "$d/$s/$k" "$out/$s/$k"
+			done
+			if [ -d "$d/batch" ]; then
+				mkdir -p "$out/batch"
+				cp -a "$d/batch/." "$out/batch/"
+			fi
+			[ ! -f "$d/partial-run.tsv" ] || cat "$d/partial-run.tsv" >>"$out/partial-run.tsv"
+			rm -rf "$d"
 		fi
+		for f in "${group[@]}"; do
+			s=$(basename "$f" .scn)
+			[ ! -f "$out/$s/$k/row.tsv" ] || continue
+			if [ "$interrupted" != 0 ]; then
+				partial incomplete "$s/$k: not run, interrupted"
+			else
+				partial failed "$s/$k: its job ended without a result ($(awk -F'\t' -v n="$i" \
+					'$1 == n { print "on " ($2 == ":" ? "this host" : $2) ", exit status " $7; f = 1 }
+					 END { if (!f) print "never started" }' "$out/parallel.joblog" 2>/dev/null); parallel exited with $rc)"
+			fi
+		done
 	done <"$list"
 }

@@ -12,7 +12,7 @@
 # (5 with the numbers, before anything is written), a run whose kernels
 # are not built (1, crash.json and report.md saying so), SIGINT and
 # SIGTERM during the unit tests (130/143, report.md saying what ran);
-# sharding and resuming: bad --jobs, --sshloginfile, --known-findings and
+# sharding and resuming: bad --jobs, --batch, --sshloginfile, --known-findings and
 # --resume (2, nothing written), a host that does not answer (2, before
 # anything is written), resuming another plan (2, the report untouched),
 # resuming the same plan over two job slots (the failed runs redone).
@@ -135,6 +135,10 @@ for o in --jobs --sshloginfile --known-findings; do
 done
 bi_run 2 "${c}--jobs must be between 1 and 256, not '0'" -- "$ct" "${n[@]}" --jobs 0
 bi_run 2 "${c}--jobs wants a whole decimal number, not 'all'" -- "$ct" "${n[@]}" --jobs all
+bi_run 2 "${c}--batch needs a value" -- "$ct" "${n[@]}" --batch
+bi_run 2 "${c}--batch must be between 1 and 64, not '0'" -- "$ct" "${n[@]}" --batch 0
+bi_run 2 "${c}--batch must be between 1 and 64, not '65'" -- "$ct" "${n[@]}" --batch 65
+bi_run 2 "${c}--batch wants a whole decimal number, not '2x'" -- "$ct" "${n[@]}" --batch 2x
 bi_run 2 "${c}--sshloginfile $d/nologins is not a file" -- "$ct" "${n[@]}" --sshloginfile "$d/nologins"
 bi_run 2 "${c}--resume continues the run in --out DIR: name it" -- "$ct" "${n[@]}" --resume
 bi_run 2 "${c}--resume keeps an earlier run's results, --force replaces them" \

@@ -7,8 +7,10 @@
 #  - over two ssh logins (--sshloginfile) to an sshd of the test's own on
 #    127.0.0.1 (tests/lib/local-sshd.sh): each login traces and judges its
 #    run in its own work directory, parallel returns the run's directory,
-#    the work directory is removed, and the report reads as the first.
-# About 45 s here. Prints TAP and a closing "N passed, N failed, N
+#    the work directory is removed, and the report reads as the first;
+#  - over the same logins with --batch 2: one job, both runs traced in one
+#    boot on one login, returned in the job's directory and merged here.
+# About 90 s here. Prints TAP and a closing "N passed, N failed, N
 # skipped" line.
 set -euo pipefail
 
@@ -36,7 +38,8 @@ tests=("two job slots: both runs clean, merged in the plan's order"
 	"resumed: nothing run again, the same verdicts"
 	"two ssh logins: each traced and judged one run, returned here"
 	"... the hosts' work directory is gone"
-	"... the report's verdicts are those of the local run")
+	"... the report's verdicts are those of the local run"
+	"--batch 2 over ssh: one job traced both runs in one boot, merged here as the others")
 "$top/scripts/kernel" path patched >/dev/null 2>&1 ||
 	tap_skip_rest crashtest-shard "the patched kernel is not built (make kernel)" "${tests[@]}"
 for f in crashtest/scenarios/ctseq crashtest/scenarios/ctwl crashtest/oracles/ctoracle \
@@ -103,5 +106,17 @@ if [ "$(verdicts "$work/ssh")" = "$want" ] && grep -q '^Sharded with GNU paralle
 	ok "${tests[5]}"
 else
 	not_ok "${tests[5]}" "runs: $(verdicts "$work/ssh" | tr '\n' ';')" "$(sed -n 1,8p "$work/ssh/report.md" 2>/dev/null)"
+fi
+
+rc=0
+"$top/crashtest/run" "${args[@]}" --batch 2 --sshloginfile "$work/sshd/logins" --out "$work/sshb" >"$work/sshb.log" 2>&1 || rc=$?
+jobs=$(tail -n +2 "$work/sshb/parallel.joblog" 2>/dev/null | wc -l)
+boots=$(find "$work/sshb/batch" -name vm.log 2>/dev/null | wc -l)
+if [ "$rc" = 0 ] && [ "$jobs" = 1 ] && [ "$boots" = 1 ] && [ "$(verdicts "$work/sshb")" = "$want" ] &&
+	grep -qx 'runs 2' "$work/sshb/ext4-seq1-0064/patched/batch" && [ ! -e "$work/sshb/b0001" ] &&
+	[ -z "$(ls -A "$work/remote" 2>/dev/null)" ]; then
+	ok "${tests[6]}"
+else
+	not_ok "${tests[6]}" "exit $rc, $jobs jobs, $boots boots, runs: $(verdicts "$work/sshb" | tr '\n' ';')" "$(tail -n 8 "$work/sshb.log")"
 fi
 finish

@@ -39,7 +39,7 @@ META_NUMBERS = ("cores", "seconds", "bytes", "budget", "xfs_budget", "max_states
 META_KEYS = ("date", "set", "host", "mode", "crash_points", "kernels", "scenarios",
              "mutants", "overhead") + META_NUMBERS
 # Keys runs made before them lack.
-META_OPTIONAL = ("known_findings", "jobs", "hosts", "cpu_code")
+META_OPTIONAL = ("known_findings", "jobs", "hosts", "cpu_code", "batch")
 
 
 class BadInput(Exception):
@@ -255,7 +255,7 @@ def assemble(run):
     if "known_findings" in meta:
         extra["known_findings"] = known_findings(meta["known_findings"])
         extra["known_findings_file"] = meta["known_findings"]
-    for k in ("jobs", "hosts"):
+    for k in ("jobs", "hosts", "batch"):
         if k in meta:
             extra[k] = meta[k]
     return dict(extra, **{"date": meta["date"], "set": meta["set"], "host": meta["host"],

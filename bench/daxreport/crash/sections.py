@@ -52,6 +52,9 @@ def provenance(crash):
     if crash.get("hosts") or crash.get("jobs", "1") != "1":
         out.append(f"Sharded with GNU parallel: {crash['jobs']} job slot(s) on "
                    f"{crash.get('hosts') or 'this host'}.")
+    if crash.get("batch", "1") != "1":
+        out.append(f"Up to {crash['batch']} runs of one kernel traced per guest boot "
+                   "(`--batch`), each with a trace of its own.")
     p = crash.get("provenance")
     if not p:
         return out

@@ -156,6 +156,19 @@ class TestAssemble(Tmp):
         fx.write(os.path.join(run, "meta.tsv"), read(run, "meta.tsv") + "cpu_code\tsmp\n")
         self.assertEqual(load.assemble(run)["options"]["cpu_code"], "smp")
 
+    def test_batch_recorded_and_reported(self):
+        run = fx.run_dir(os.path.join(self.d, "run"), clean(fx.reference()))
+        c = load.assemble(run)
+        self.assertNotIn("batch", c)                      # before the option
+        self.assertNotIn("per guest boot", "\n".join(sections.provenance(c)))
+        fx.write(os.path.join(run, "meta.tsv"), read(run, "meta.tsv") + "batch\t8\n")
+        c = load.assemble(run)
+        self.assertEqual(c["batch"], "8")
+        self.assertIn("Up to 8 runs of one kernel traced per guest boot",
+                      "\n".join(sections.provenance(c)))
+        fx.write(os.path.join(run, "meta.tsv"), read(run, "meta.tsv").replace("batch\t8\n", "batch\t1\n"))
+        self.assertNotIn("per guest boot", "\n".join(sections.provenance(load.assemble(run))))
+
     def test_bad_files(self):
         run = fx.run_dir(os.path.join(self.d, "run"), clean(fx.reference()))
         good_meta = read(run, "meta.tsv")
