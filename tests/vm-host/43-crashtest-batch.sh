@@ -10,7 +10,9 @@
 # sfence, between the workload's writes.) A boot that
 # fails part-way (here a descriptor naming a file system guest-run does
 # not know) has its runs traced again one boot each: the good ones judged,
-# the bad one failed with its own reason. About 3 minutes here.
+# the bad one failed with its own reason. On xfs, whose images a guest
+# mounts, a batch's images are judged in one guest too. About 5 minutes
+# here.
 # Prints TAP and a closing "N passed, N failed, N skipped" line.
 set -euo pipefail
 
@@ -32,7 +34,8 @@ tests=("a boot that fails part-way: each of its runs traced again in a boot of i
 	"... the run that broke the boot failed with its own reason, the others judged clean"
 	"--batch 2: both runs traced in one boot, each window started and whole"
 	"... each run's pmem writes, flushes and verdict are those of its own boot"
-	"... the report says how the runs were traced; each run has its share of the boot's time")
+	"... the report says how the runs were traced; each run has its share of the boot's time"
+	"xfs, --batch 2: both runs traced in one boot and their images judged in one more, clean")
 
 skip_all_why() {
 	for t in "${tests[@]}"; do skip "$t" "$1"; done
@@ -122,5 +125,25 @@ if jq -e '.batch == "2"' "$json" >/dev/null 2>&1 && grep -q 'Up to 2 runs of one
 	ok "${tests[4]} ($sum s of guest for both)"
 else
 	not_ok "${tests[4]}" "batch: $(jq -c .batch "$json" 2>/dev/null); vm-seconds $sum"
+fi
+
+# xfs: two workloads of seq-1 (creat then fsync; creat then fdatasync).
+xrc=0
+"$top/crashtest/run" --set quick --gen seq-1 --workload seq1-0001,seq1-0002 --fs xfs --kernel patched \
+	--batch 2 --skip-unit --no-build --out "$work/xfs" >"$work/xfs.log" 2>&1 || xrc=$?
+tboots=$(find "$work/xfs/batch" -path '*/patched-*/vm.log' 2>/dev/null | wc -l)
+jboots=$(find "$work/xfs/batch" -path '*/judge-patched-*/vm.log' 2>/dev/null | wc -l)
+judged=0
+for w in seq1-0001 seq1-0002; do
+	d=$work/xfs/xfs-$w/patched
+	# Verdicts from the batch's guest (no guest of its own), and taken.
+	grep -qx 0 "$d/export/guest-status" 2>/dev/null && [ -s "$d/export/verdicts" ] && [ ! -e "$d/guest-judge.log" ] &&
+		[ "$(cut -f4 "$d/row.tsv" 2>/dev/null)" = clean ] &&
+		jq -e '.judged_with_tools > 0 and .judge_errors == 0' "$d/result.json" >/dev/null 2>&1 && judged=$((judged + 1))
+done
+if [ "$xrc" = 0 ] && [ "$tboots" = 1 ] && [ "$jboots" = 1 ] && [ "$judged" = 2 ]; then
+	ok "${tests[5]}"
+else
+	not_ok "${tests[5]}" "status $xrc, $tboots tracing and $jboots judging boots, $judged of 2 judged there" "$(tail -n 6 "$work/xfs.log")"
 fi
 finish
