@@ -69,8 +69,12 @@ def fsck_cause(msg):
     N: LINE; LINE; ..." (repaired lines end in FIXED.). xfs's come from
     the judging guest: the mount's error (its console tail varies), or
     xfs_repair's first line."""
-    m = re.search(r"mount \(log recovery\) failed: .*?system call failed: ([^.]*)", msg)
+    m = re.search(r"mount \(log recovery\) failed: .*?system call failed: ([^.]*)", msg) or \
+        re.search(r"mount \(log recovery\) failed: ([A-Za-z][A-Za-z ]*?)(?:[:.]|$)", msg)
     if m:
+        # ctoracle's own mount(2) (since the one-process guest judge)
+        # gives the error, then the console's tail: registers of a
+        # stack dump, which say nothing of the cause.
         return f"mount (log recovery) failed: {generic(m.group(1))}"
     m = re.search(r"xfs_repair -n after log recovery: (.*)", msg)
     if m:

@@ -130,6 +130,21 @@ class Signatures(Tmp):
         self.assertTrue(a["signature"].endswith(
             "mount (log recovery) failed: Structure needs cleaning"), a["signature"])
 
+    def test_xfs_mount_failure_without_its_console_tail(self):
+        """The one-process guest judge's mount(2) error is followed by the
+        console's last lines, registers of a stack dump: not the cause."""
+        text = ("scenario:     xfs-seq1-0148/patched\nkernel:       patched\nfile system:  xfs\n"
+                "verdict:      FSCK\nwhat failed:  mount (log recovery) failed: Structure needs "
+                "cleaning: <4>[   14.1] R10: 0000000000000000 R12: {r12} <4>[   14.2]  </TASK> "
+                "<4>[   14.3] XFS (loop0): log mount/recovery failed: error -117\n"
+                "torn sectors: 8, at file-system offset 0x1f0a000 (33 of 64 new pieces lost)\n"
+                "lost by:      253 in __memcpy_flushcache\n")
+        a = signature.classify(text.format(r12="00007ffd3041c830"))
+        b = signature.classify(text.format(r12="00007ffd0aee2c80"))
+        self.assertEqual(a["id"], b["id"])
+        self.assertEqual(a["signature"], "fsck xfs at fs page 0x1f0a000 by __memcpy_flushcache: "
+                         "mount (log recovery) failed: Structure needs cleaning")
+
     def test_not_a_report(self):
         for text in ("", "verdict: DURABILITY\n", "verdict:      MAYBE\nwhat failed:  x\n"):
             with self.assertRaises(ValueError):
