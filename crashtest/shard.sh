@@ -5,8 +5,9 @@
 # remote host in a work directory, into a directory of the job's own
 # (bNNNN), which parallel returns with rsync and then removes, and which
 # is merged here. A job traces, judges and writes each run's DIR/row.tsv,
-# which crashtest/run merges in the plan's order. parallel is the engine: slots, ssh, transfer, return,
-# cleanup and the job log are its own; this file only says what a job is.
+# which crashtest/run merges in the plan's order. parallel is the engine:
+# slots, ssh, transfer, return, cleanup and the job log are its own; this
+# file only says what a job is.
 # shellcheck shell=bash
 # shellcheck disable=SC2154 # top, build, out, todo, ...: crashtest/run's
 
@@ -74,7 +75,7 @@ shard_check_hosts() {
 # shard_runs: the boot units of units[] through parallel; then a failed or
 # lost job's runs are named in partial.tsv.
 shard_runs() {
-	local list=$out/shard-todo.tsv i=0 n=0 u s k role f seq cmd rc=0 bid d descs kern_args=()
+	local list=$out/shard-todo.tsv i=0 n=0 u ss s k role f seq cmd rc=0 bid d descs kern_args=()
 	local -a env args popts group
 	command -v parallel >/dev/null || die "GNU parallel is not installed (scripts/deps installs it)"
 	# The descriptors go to each host with its first job (--basefile):

@@ -30,14 +30,12 @@ tests=("patched kernel: generated workload $scenario has crash images and no vio
 	"on a blank NVDIMM the guest makes the namespace itself and runs the workload"
 	"--cpu-code smp keeps the kernel's LOCK prefixes: at least 3x the fences in the same workload")
 
-skip_all_why() {
-	for t in "${tests[@]}"; do skip "$t" "$1"; done
-	finish
-}
-"$top/scripts/kernel" path patched >/dev/null 2>&1 || skip_all_why "the patched kernel is not built (make kernel)"
+"$top/scripts/kernel" path patched >/dev/null 2>&1 ||
+	tap_skip_rest crashtest-gen "the patched kernel is not built (make kernel)" "${tests[@]}"
 for f in crashtest/scenarios/ctseq crashtest/scenarios/ctwl crashtest/oracles/ctoracle \
 	crashtest/qemu/libpmtrace.so crashtest/guest/pmmark crashtest/pmsim; do
-	[ -e "$build/$f" ] || skip_all_why "$build/$f is not built (make crashtest builds it)"
+	[ -e "$build/$f" ] ||
+		tap_skip_rest crashtest-gen "$build/$f is not built (make crashtest builds it)" "${tests[@]}"
 done
 
 rc=0

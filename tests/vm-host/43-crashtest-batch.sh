@@ -37,14 +37,12 @@ tests=("a boot that fails part-way: each of its runs traced again in a boot of i
 	"... the report says how the runs were traced; each run has its share of the boot's time"
 	"xfs, --batch 2: both runs traced in one boot and their images judged in one more, clean")
 
-skip_all_why() {
-	for t in "${tests[@]}"; do skip "$t" "$1"; done
-	finish
-}
-"$top/scripts/kernel" path patched >/dev/null 2>&1 || skip_all_why "the patched kernel is not built (make kernel)"
+"$top/scripts/kernel" path patched >/dev/null 2>&1 ||
+	tap_skip_rest crashtest-batch "the patched kernel is not built (make kernel)" "${tests[@]}"
 for f in crashtest/scenarios/ctseq crashtest/scenarios/ctwl crashtest/oracles/ctoracle \
 	crashtest/qemu/libpmtrace.so crashtest/guest/pmmark crashtest/pmsim; do
-	[ -e "$build/$f" ] || skip_all_why "$build/$f is not built (make crashtest builds it)"
+	[ -e "$build/$f" ] ||
+		tap_skip_rest crashtest-batch "$build/$f is not built (make crashtest builds it)" "${tests[@]}"
 done
 
 # One job of a sharded run, as GNU parallel hands it: three descriptors,
