@@ -174,7 +174,8 @@ def assemble_run(run, fields, n, path):
     tracer, note_t = object_file(os.path.join(d, "tracer.json"))
     vm, note_v = number_file(os.path.join(d, "vm-seconds"))
     jms, note_j = number_file(os.path.join(d, "judge-ms"))
-    notes = [x for x in (note_r, note_t, note_v, note_j) if x]
+    shared, note_b = batch_file(os.path.join(d, "batch"))
+    notes = [x for x in (note_r, note_t, note_v, note_j, note_b) if x]
     sigs, note_s = signature.of_run(run, rdir)
     notes += note_s
     distinct = alt(res.get("distinct_images"), 0)
@@ -187,13 +188,30 @@ def assemble_run(run, fields, n, path):
          "result": res, "tracer": tracer,
          "first_violation": excerpt(os.path.join(d, "violations", "001.txt")),
          "last_fences_summary": fence_summary(os.path.join(d, "last-fences.txt")),
-         "signatures": sigs}
+         "signatures": sigs, "boot_shared_by": shared}
     why = excerpt(os.path.join(d, "why"), 1)
     if why:
         r["why"] = why[0]
     if notes:
         r["problems"] = notes
     return r
+
+
+def batch_file(path):
+    """How many runs shared the run's guest boot: the "runs N" line of the
+    batch file crashtest/run writes for a batched run; 1 when absent (one
+    boot of its own), with a note when garbled."""
+    if not os.path.exists(path):
+        return 1, None
+    try:
+        t = read_text(path)
+    except OSError as e:
+        return 1, f"batch cannot be read ({e})"
+    for line in t.splitlines():
+        k, _, v = line.partition(" ")
+        if k == "runs" and v.isdigit() and int(v) >= 1:
+            return int(v), None
+    return 1, "batch has no \"runs N\" line"
 
 
 def workload_ms(path):

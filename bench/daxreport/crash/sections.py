@@ -53,8 +53,12 @@ def provenance(crash):
         out.append(f"Sharded with GNU parallel: {crash['jobs']} job slot(s) on "
                    f"{crash.get('hosts') or 'this host'}.")
     if crash.get("batch", "1") != "1":
+        # a resumed campaign may have batched only in some attempts: count
+        runs = crash.get("runs", [])
+        shared = sum(1 for r in runs if r.get("boot_shared_by", 1) > 1)
         out.append(f"Up to {crash['batch']} runs of one kernel traced per guest boot "
-                   "(`--batch`), each with a trace of its own.")
+                   f"(`--batch`), each with a trace of its own: {shared} of "
+                   f"{len(runs)} runs shared a boot.")
     p = crash.get("provenance")
     if not p:
         return out

@@ -100,6 +100,9 @@ def run_dir(root, crash, overhead=None, **kw):
             write(os.path.join(d, "tracer.json"), json.dumps(r["tracer"]))
         write(os.path.join(d, "vm-seconds"), f"{r['vm_seconds']:.1f}\n")
         write(os.path.join(d, "judge-ms"), f"{round(r['judge_seconds'] * 1000)}\n")
+        if r.get("boot_shared_by", 1) > 1:
+            write(os.path.join(d, "batch"), f"batch batch/x\nruns {r['boot_shared_by']}\n"
+                  "status 0\n")
         if r.get("first_violation") is not None:
             write(os.path.join(d, "violations", "001.txt"),
                   "\n".join(r["first_violation"] + ["(more lines the report leaves out)"] * 3)

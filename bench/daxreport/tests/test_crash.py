@@ -166,6 +166,16 @@ class TestAssemble(Tmp):
         self.assertEqual(c["batch"], "8")
         self.assertIn("Up to 8 runs of one kernel traced per guest boot",
                       "\n".join(sections.provenance(c)))
+        # a resumed campaign: only the runs with a batch file shared a boot
+        n = len(c["runs"])
+        self.assertIn(f": 0 of {n} runs shared a boot", "\n".join(sections.provenance(c)))
+        fx.write(os.path.join(run, c["runs"][0]["dir"], "batch"),
+                 "batch batch/patched-x\nruns 2\nstatus 0\n")
+        c = load.assemble(run)
+        self.assertEqual(c["runs"][0]["boot_shared_by"], 2)
+        self.assertIn(f": 1 of {n} runs shared a boot", "\n".join(sections.provenance(c)))
+        fx.write(os.path.join(run, c["runs"][0]["dir"], "batch"), "garbled\n")
+        self.assertIn("batch has no", " ".join(load.assemble(run)["runs"][0]["problems"]))
         fx.write(os.path.join(run, "meta.tsv"), read(run, "meta.tsv").replace("batch\t8\n", "batch\t1\n"))
         self.assertNotIn("per guest boot", "\n".join(sections.provenance(load.assemble(run))))
 
