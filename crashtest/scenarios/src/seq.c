@@ -431,6 +431,10 @@ int seq_on(const struct seq *q, enum seq_fs fs)
  *    name the setup or the sequence had that is gone.
  *  - msync, O_SYNC and RWF_DSYNC writes, MAP_SYNC store + flush: the
  *    bytes that operation wrote, when F's name is untouched.
+ *  - ext2 with SEQ_EXT2_NEWENTRY: fsync, fdatasync and the writing points
+ *    of a file also write the entries naming it: its content (or the
+ *    bytes written) whether or not its name is new, and every name of F
+ *    the sequence made. Directory fsync and sync are unchanged.
  *  - setxattr is never promised (the manifest has no attribute promise).
  */
 struct out {
@@ -475,12 +479,23 @@ static int touched(const struct seq_state *s, enum seq_obj o)
 	return !!(s->touched & bit(o));
 }
 
+/* Every name of F's inode that the sequence made. */
+static void new_names(struct out *o, const struct seq_state *s, enum seq_obj f)
+{
+	for (unsigned c = SEQ_A; c <= SEQ_C; c++)
+		if (s->ino[c] == s->ino[f] && touched(s, c))
+			emit(o, CTM_NAME, c, 0, 0, 0);
+}
+
 size_t seq_promises(const struct seq *q, const struct seq_state *s,
-		    enum seq_fs fs, struct ctm_promise *p, size_t cap)
+		    enum seq_fs fs, unsigned rules, struct ctm_promise *p,
+		    size_t cap)
 {
 	struct out o = { p, 0, cap };
 	enum seq_obj f = q->pp.a;
 	int journal = fs != SEQ_EXT2;
+	/* the file's own sync writes its new entries (ext2 with MAP_SYNC) */
+	int entries = fs == SEQ_EXT2 && (rules & SEQ_EXT2_NEWENTRY);
 
 	switch (q->pp.k) {
 	case SEQ_FSYNC:
@@ -498,16 +513,16 @@ size_t seq_promises(const struct seq *q, const struct seq_state *s,
 			}
 			break;
 		}
-		if (journal || !touched(s, f))
+		if (journal || entries || !touched(s, f))
 			content(&o, s, f);
-		if (journal)
-			for (unsigned c = SEQ_A; c <= SEQ_C; c++)
-				if (s->ino[c] == s->ino[f] && touched(s, c))
-					emit(&o, CTM_NAME, c, 0, 0, 0);
+		if (journal || entries)
+			new_names(&o, s, f);
 		break;
 	case SEQ_FDATASYNC:
-		if (!touched(s, f))
+		if (entries || !touched(s, f))
 			content(&o, s, f);
+		if (entries)
+			new_names(&o, s, f);
 		break;
 	case SEQ_SYNC:
 		for (unsigned c = SEQ_A; c <= SEQ_C; c++) {
@@ -535,7 +550,7 @@ size_t seq_promises(const struct seq *q, const struct seq_state *s,
 	case SEQ_OSYNC_WRITE:
 	case SEQ_DSYNC_WRITE:
 	case SEQ_MAP_SYNC:
-		if (!touched(s, f)) {
+		if (entries || !touched(s, f)) {
 			const struct seq_inode *n = &s->node[s->ino[f]];
 			uint64_t off = q->pp.k == SEQ_MSYNC || q->pp.k == SEQ_MAP_SYNC
 				       ? 4000 : 9900;
@@ -546,6 +561,8 @@ size_t seq_promises(const struct seq *q, const struct seq_state *s,
 					emit(&o, CTM_DATA, f, off, n->seg[i].len,
 					     n->seg[i].seed);
 		}
+		if (entries)
+			new_names(&o, s, f);
 		break;
 	default:
 		break;

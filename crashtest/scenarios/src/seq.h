@@ -132,9 +132,18 @@ int seq_on(const struct seq *q, enum seq_fs fs);
  * returns how many (ids 0: the caller's mark).
  */
 #define SEQ_MAX_PROMISES 64
+/*
+ * Rules a kernel adds to its file system's own, as seq_promises' rules
+ * argument. SEQ_EXT2_NEWENTRY: ext2 offers MAP_SYNC, and with it the
+ * contract Documentation/filesystems/ext2.rst states for DAX files: a
+ * MAP_SYNC write fault, fsync() and fdatasync() write the directory
+ * entries made since the directory was last written (ctwl probes for it).
+ */
+#define SEQ_EXT2_NEWENTRY	1u
 int seq_run_model(const struct seq *q, struct seq_state *s);
 size_t seq_promises(const struct seq *q, const struct seq_state *s,
-		    enum seq_fs fs, struct ctm_promise *p, size_t cap);
+		    enum seq_fs fs, unsigned rules, struct ctm_promise *p,
+		    size_t cap);
 
 /*
  * The named sets. seq-1: every core operation with every persistence

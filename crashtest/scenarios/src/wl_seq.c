@@ -25,6 +25,7 @@
 static struct seq seq;
 static struct seq_state state;
 static enum seq_fs fs;
+static unsigned rules;		/* seq_promises' rules for this kernel */
 
 /* Read and check the sequence before the manifest exists: a malformed one
  * is bad input (2); c->fs picks the promise rules. */
@@ -99,6 +100,36 @@ static const char *P(struct ctwl *c, enum seq_obj o)
 	return ctwl_path(c, seq_obj_path(o));
 }
 
+/*
+ * Does this kernel's ext2 offer MAP_SYNC, and with it the contract of
+ * SEQ_EXT2_NEWENTRY? mmap() says so before any page is touched
+ * (EOPNOTSUPP on stock ext2). The probe file is gone before the setup, so
+ * the baseline the setup syncs is the same either way.
+ */
+static int probe_ext2_map_sync(struct ctwl *c)
+{
+	char path[4096];
+	void *m;
+	int fd, rc = 0;
+
+	snprintf(path, sizeof(path), "%s", ctwl_path(c, ".map-sync-probe"));
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+	if (fd < 0)
+		return ctwl_err("creating %s", path);
+	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		 MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
+	if (m != MAP_FAILED) {
+		rules |= SEQ_EXT2_NEWENTRY;
+		munmap(m, 4096);
+	} else if (errno != EOPNOTSUPP) {
+		rc = ctwl_err("probing MAP_SYNC on %s", path);
+	}
+	close(fd);
+	if (unlink(path) && !rc)
+		rc = ctwl_err("removing %s", path);
+	return rc;
+}
+
 static int seq_setup(struct ctwl *c)
 {
 	char err[160];
@@ -108,6 +139,8 @@ static int seq_setup(struct ctwl *c)
 		fprintf(stderr, "ctwl: %s\n", err);
 		return -1;
 	}
+	if (fs == SEQ_EXT2 && probe_ext2_map_sync(c))
+		return -1;
 	if ((seq.setup & (1u << SEQ_D)) && mkdir(P(c, SEQ_D), 0755))
 		return ctwl_err("setup: mkdir D");
 	for (unsigned o = SEQ_A; o <= SEQ_C; o++) {
@@ -437,6 +470,7 @@ static int execute(struct ctwl *c, const struct seq_op *op)
 static int seq_run(struct ctwl *c)
 {
 	struct ctm_promise p[SEQ_MAX_PROMISES];
+	char label[64];
 	size_t n;
 	uint64_t id;
 	int rc;
@@ -446,10 +480,13 @@ static int seq_run(struct ctwl *c)
 			return rc;
 	if ((rc = execute(c, &seq.pp)))
 		return rc;
-	n = seq_promises(&seq, &state, fs, p, SEQ_MAX_PROMISES);
+	n = seq_promises(&seq, &state, fs, rules, p, SEQ_MAX_PROMISES);
 	if (!n)
 		return 0;	/* nothing this point promises here: no mark */
-	id = ctwl_mark(c, seq_kind_name(seq.pp.k));
+	/* the label says which rules promised (the trace and report show it) */
+	snprintf(label, sizeof(label), "%s%s", seq_kind_name(seq.pp.k),
+		 rules & SEQ_EXT2_NEWENTRY ? " (ext2 with MAP_SYNC)" : "");
+	id = ctwl_mark(c, label);
 	for (size_t i = 0; i < n; i++) {
 		switch (p[i].kind) {
 		case CTM_DATA:

@@ -272,7 +272,8 @@ static void test_seq1_complete(void **s)
 /* ---- the promises ------------------------------------------------------------ */
 
 /* The promises of text on fs as manifest lines, "KIND ARGS;..." */
-static const char *promises(const char *text, enum seq_fs fs)
+static const char *promises_on(const char *text, enum seq_fs fs,
+			       unsigned rules)
 {
 	static char out[4096];
 	struct ctm_promise p[SEQ_MAX_PROMISES];
@@ -284,7 +285,7 @@ static const char *promises(const char *text, enum seq_fs fs)
 	if (seq_parse(&q, text, strlen(text), err, sizeof(err)))
 		fail_msg("%s: %s", text, err);
 	assert_int_equal(seq_run_model(&q, &st), 0);
-	n = seq_promises(&q, &st, fs, p, SEQ_MAX_PROMISES);
+	n = seq_promises(&q, &st, fs, rules, p, SEQ_MAX_PROMISES);
 	out[0] = 0;
 	for (size_t i = 0; i < n; i++) {
 		char *line = NULL;
@@ -300,6 +301,17 @@ static const char *promises(const char *text, enum seq_fs fs)
 		free(line);
 	}
 	return out;
+}
+
+static const char *promises(const char *text, enum seq_fs fs)
+{
+	return promises_on(text, fs, 0);
+}
+
+/* ext2 on a kernel whose ext2 offers MAP_SYNC */
+static const char *ext2_mapsync(const char *text)
+{
+	return promises_on(text, SEQ_EXT2, SEQ_EXT2_NEWENTRY);
 }
 
 #define ALL3(text, want)                                                    \
@@ -356,6 +368,38 @@ static void test_promise_rules(void **s)
 	ALL3("setup A\nop rename A B\npp map-sync B\n", "");
 }
 
+/* ext2 with MAP_SYNC: a file's own sync writes the entries naming it
+ * (Documentation/filesystems/ext2.rst with that support) */
+static void test_promise_rules_ext2_mapsync(void **s)
+{
+	(void)s;
+	assert_string_equal(ext2_mapsync("op creat A\npp fsync A\n"),
+			    "size A 0;name A;");
+	assert_string_equal(ext2_mapsync("op creat A\npp fdatasync A\n"),
+			    "size A 0;name A;");
+	assert_string_equal(ext2_mapsync("setup D\nop creat D/C\npp fsync D/C\n"),
+			    "size D/C 0;name D/C;");
+	assert_string_equal(ext2_mapsync("setup A\nop link A B\npp fsync A\n"),
+			    "data A 0 10000 7000001;size A 10000;name B;");
+	assert_string_equal(ext2_mapsync("setup A\nop rename A B\npp map-sync B\n"),
+			    "data B 4000 300 7000002;name B;");
+	assert_string_equal(ext2_mapsync("op creat A\npp osync-write A\n"),
+			    "data A 9900 300 7000001;name A;");
+	assert_string_equal(ext2_mapsync("op creat A\nop truncate-grow A\npp msync A\n"),
+			    "data A 4000 300 7000001;name A;");
+	/* a name untouched: as without the rule */
+	assert_string_equal(ext2_mapsync("setup A\nop mmap-store A\npp map-sync A\n"),
+			    promises("setup A\nop mmap-store A\npp map-sync A\n",
+				     SEQ_EXT2));
+	/* the directory's fsync and sync(2) are not the file's */
+	assert_string_equal(ext2_mapsync("op creat A\npp fsync .\n"), "");
+	assert_string_equal(ext2_mapsync("op mkdir D\npp sync\n"),
+			    promises("op mkdir D\npp sync\n", SEQ_EXT2));
+	/* the rule is ext2's: ext4 and xfs keep their own */
+	assert_string_equal(promises_on("op creat A\npp fdatasync A\n", SEQ_EXT4,
+					SEQ_EXT2_NEWENTRY), "");
+}
+
 /* Every workload of both sets on every file system: its promises are
  * lines the manifest reader takes (grammar, no two about one thing). */
 static void test_promises_readable(void **s)
@@ -366,7 +410,10 @@ static void test_promises_readable(void **s)
 
 		collect((enum seq_set)set, &c);
 		for (size_t i = 0; i < c.n; i++)
-			for (unsigned fs = 0; fs < SEQ_NFS; fs++) {
+			/* the file systems, then ext2 with MAP_SYNC */
+			for (unsigned v = 0; v <= SEQ_NFS; v++) {
+				unsigned fs = v < SEQ_NFS ? v : SEQ_EXT2;
+				unsigned rules = v < SEQ_NFS ? 0 : SEQ_EXT2_NEWENTRY;
 				struct ctm_promise p[SEQ_MAX_PROMISES];
 				struct ctm_header h;
 				struct ctm_manifest m;
@@ -378,7 +425,8 @@ static void test_promises_readable(void **s)
 				if (!seq_on(&c.q[i], fs))
 					continue;
 				assert_int_equal(seq_run_model(&c.q[i], &st), 0);
-				n = seq_promises(&c.q[i], &st, fs, p, SEQ_MAX_PROMISES);
+				n = seq_promises(&c.q[i], &st, fs, rules, p,
+						 SEQ_MAX_PROMISES);
 				assert_true(n < SEQ_MAX_PROMISES);
 				memset(&h, 0, sizeof(h));
 				snprintf(h.fs, sizeof(h.fs), "%s", seq_fs_name(fs));
@@ -754,6 +802,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_dependencies_and_text),
 		cmocka_unit_test(test_seq1_complete),
 		cmocka_unit_test(test_promise_rules),
+		cmocka_unit_test(test_promise_rules_ext2_mapsync),
 		cmocka_unit_test(test_promises_readable),
 		cmocka_unit_test(test_parse_damaged),
 		cmocka_unit_test(test_ctseq_cli),
