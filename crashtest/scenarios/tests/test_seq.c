@@ -550,6 +550,7 @@ static void test_ctseq_cli(void **s)
 	assert_string_equal(output(), "name seq1-0064\nsetup A\nop pwrite-2m A\npp fsync A\n");
 	assert_int_equal(th_run("'%s' --fs ext2 show seq1-0001 >'%s/out' 2>&1", ctseq, dir), 0);
 	expect_output("on ext2: 0 promises");
+	expect_output("on ext2 with MAP_SYNC: 2 promises");
 	assert_int_equal(th_run("'%s' show seq1-0064 >'%s/out' 2>&1", ctseq, dir), 0);
 	expect_output("pwrite-2m        A: [2096152, 2098152) seed 7000002");
 	expect_output("on xfs: 4 promises (manifest lines, mark 101)\n  101 data A 0 10000 7000001\n");
