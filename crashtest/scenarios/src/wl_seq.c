@@ -19,6 +19,7 @@
 
 #include "ctwl.h"
 #include "daxlab/exit.h"
+#include "daxlab/mapsync.h"
 #include "daxlab/pattern.h"
 #include "seq.h"
 
@@ -108,23 +109,22 @@ static const char *P(struct ctwl *c, enum seq_obj o)
  */
 static int probe_ext2_map_sync(struct ctwl *c)
 {
-	char path[4096];
-	void *m;
+	char path[4096], err[512];
+	struct dx_mapping m;
 	int fd, rc = 0;
 
 	snprintf(path, sizeof(path), "%s", ctwl_path(c, ".map-sync-probe"));
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
 	if (fd < 0)
 		return ctwl_err("creating %s", path);
-	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		 MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
-	if (m != MAP_FAILED) {
-		rules |= SEQ_EXT2_NEWENTRY;
-		munmap(m, 4096);
-	} else if (errno != EOPNOTSUPP) {
-		rc = ctwl_err("probing MAP_SYNC on %s", path);
-	}
 	close(fd);
+	if (!dx_map_sync(&m, path, 4096, err, sizeof(err))) {
+		rules |= SEQ_EXT2_NEWENTRY;
+		dx_unmap(&m);
+	} else if (errno != EOPNOTSUPP) {
+		fprintf(stderr, "ctwl: probing MAP_SYNC: %s\n", err);
+		rc = -1;
+	}
 	if (unlink(path) && !rc)
 		rc = ctwl_err("removing %s", path);
 	return rc;
