@@ -25,7 +25,7 @@ finish() {
 	exit
 }
 
-tests=("stock kernel: $scenario promises nothing (ext2 fsync writes the inode only) and is clean"
+tests=("stock kernel: $scenario promises nothing (ext2 fsync writes the inode only) and loses nothing"
 	"patched kernel: its manifest holds the promises ctseq shows for ext2 with MAP_SYNC"
 	"patched kernel: the new name is kept in every crash state judged"
 	"$mutant: the generated workload alone shows the name lost")
@@ -50,10 +50,18 @@ if [ ! -f "$json" ]; then
 	finish
 fi
 run_of() { jq -c --arg s "$scenario" --arg k "$1" '.runs[] | select(.scenario == $s and .kernel == $k)' "$json"; }
+# Judged without a lost promise: clean, or only the checker rejections
+# ext2 is expected to need a manual fsck for (a torn inode-table or
+# directory write falls into the sampled states on some boots, not all).
+sound() {
+	jq -e '(.status == "clean" or .status == "violations") and
+		.result.durability_violations == 0 and .result.flush_contract_violations == 0 and
+		all(.signatures[]?; .kind == "fsck" and .fsck_expected == true)' <<<"$1" >/dev/null
+}
 promised() { grep '^101 ' "$work/run/$scenario/$1/manifest" 2>/dev/null || true; }
 
 s=$(run_of stock)
-if [ "$(jq -r .status <<<"$s")" = clean ] && [ -f "$work/run/$scenario/stock/manifest" ] &&
+if sound "$s" && [ -f "$work/run/$scenario/stock/manifest" ] &&
 	[ -z "$(promised stock)" ]; then
 	ok "${tests[0]} ($(jq -r '.result.distinct_images // 0' <<<"$s") distinct images)"
 else
@@ -71,8 +79,7 @@ fi
 
 p=$(run_of patched)
 checked=$(jq -r '[.result.passes[]? | select(.what == "durable at marks") | .points_checked] | add // 0' <<<"$p")
-if [ "$(jq -r .status <<<"$p")" = clean ] && [ "$checked" -gt 0 ] &&
-	[ "$(jq -r '.result.durability_violations // -1' <<<"$p")" = 0 ]; then
+if sound "$p" && [ "$checked" -gt 0 ]; then
 	ok "${tests[2]} ($(jq -r '.result.distinct_images' <<<"$p") distinct images, $checked marks)"
 else
 	not_ok "${tests[2]}" "run: $p" "$(tail -n 5 "$work/run/$scenario/patched/judge.log" 2>/dev/null)"
