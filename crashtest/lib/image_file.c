@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "daxlab/files.h"
+#include "daxlab/mem.h"
 #include "image_file.h"
 
 #define PAGE 4096u
@@ -47,9 +48,7 @@ uint64_t pms_image_layout(const struct pmsim_trace *t, uint64_t *off)
 	return at;
 }
 
-/* Next extent of region i that may hold non-zero bytes, from *at: its
- * memfd's data, or everything without a memfd. false when none is left. */
-static bool next_extent(const struct sim *s, size_t i, uint64_t *at,
+bool pms_image_next_extent(const struct sim *s, size_t i, uint64_t *at,
 			uint64_t *end)
 {
 	uint64_t size = s->t->reg[i].size;
@@ -75,19 +74,9 @@ uint64_t pms_image_data_bytes(const struct sim *s)
 	uint64_t n = 0;
 
 	for (size_t i = 0; i < s->t->nreg; i++)
-		for (uint64_t at = 0, end; next_extent(s, i, &at, &end); at = end)
+		for (uint64_t at = 0, end; pms_image_next_extent(s, i, &at, &end); at = end)
 			n += end - at;
 	return n;
-}
-
-static bool all_zero(const unsigned char *p, size_t n)
-{
-	static const unsigned char zero[PAGE];
-
-	for (size_t k = 0; k < n; k += PAGE)
-		if (memcmp(p + k, zero, n - k < PAGE ? n - k : PAGE))
-			return false;
-	return true;
 }
 
 static int write_out(int fd, const unsigned char *p, size_t n, uint64_t off,
@@ -153,14 +142,14 @@ int pms_image_file_write(const struct sim *s, unsigned char *const *data,
 					 path, total, strerror(e));
 	}
 	for (size_t i = 0; i < t->nreg && !r; i++) {
-		for (uint64_t at = 0, end; !r && next_extent(s, i, &at, &end); at = end) {
+		for (uint64_t at = 0, end; !r && pms_image_next_extent(s, i, &at, &end); at = end) {
 			/* runs of pages that are not all zero, one write each */
 			uint64_t run = at;
 
 			for (uint64_t p = at; p < end && !r;) {
 				uint64_t n = end - p < PAGE ? end - p : PAGE;
 
-				if (all_zero(data[i] + p, (size_t)n)) {
+				if (dx_is_zero(data[i] + p, (size_t)n)) {
 					if (p > run)
 						r = write_out(fd, data[i] + run, (size_t)(p - run),
 							      off[i] + run, path, need);
@@ -181,7 +170,7 @@ void pms_image_mem_write(const struct sim *s, unsigned char *const *data,
 			 unsigned char *dst, const uint64_t *off)
 {
 	for (size_t i = 0; i < s->t->nreg; i++)
-		for (uint64_t at = 0, end; next_extent(s, i, &at, &end); at = end)
+		for (uint64_t at = 0, end; pms_image_next_extent(s, i, &at, &end); at = end)
 			for (uint64_t p = at; p < end; p += PAGE) {
 				size_t n = (size_t)(end - p < PAGE ? end - p : PAGE);
 

@@ -8,6 +8,11 @@
 /* File offset of each region (regions back to back in base order);
  * returns the file size. */
 uint64_t pms_image_layout(const struct pmsim_trace *t, uint64_t *off);
+/* The next extent [*at, *end) of region i that may hold non-zero bytes,
+ * from *at on: its memfd's data, or all of it without a memfd; false when
+ * only zeros are left. */
+bool pms_image_next_extent(const struct sim *s, size_t i, uint64_t *at,
+			   uint64_t *end);
 /* Bytes of the regions that may be non-zero (an upper bound of what a
  * sparse image file holds). */
 uint64_t pms_image_data_bytes(const struct sim *s);

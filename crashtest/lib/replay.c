@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "daxlab/files.h"
+#include "daxlab/mem.h"
 
 #include "image_file.h"
 #include "repro.h"
@@ -210,15 +211,18 @@ int pmsim_build_image(const struct pmsim_trace *t, const struct pmsim_opts *o,
 					 t->path, need, avail);
 	if (replay_sim(&s, t, o, event, 0, persisted, npersisted))
 		return -1;
+	/* Only the extents that may be non-zero are copied: the rest of a
+	 * fresh buffer is zero already and costs no memory until written. */
 	out = calloc(t->nreg ? t->nreg : 1, sizeof(*out));
 	for (size_t i = 0; out && i < t->nreg; i++) {
-		out[i] = malloc(t->reg[i].size);
+		out[i] = dx_big_alloc(t->reg[i].size);
 		if (!out[i]) {
 			pmsim_image_data_free(t, out);
 			out = NULL;
 			break;
 		}
-		memcpy(out[i], s.img[i], t->reg[i].size);
+		for (uint64_t at = 0, end; pms_image_next_extent(&s, i, &at, &end); at = end)
+			dx_copy_nonzero(out[i] + at, s.img[i] + at, end - at);
 	}
 	pms_sim_free(&s);
 	if (!out)
@@ -232,7 +236,7 @@ void pmsim_image_data_free(const struct pmsim_trace *t, unsigned char **data)
 	if (!data)
 		return;
 	for (size_t i = 0; i < t->nreg; i++)
-		free(data[i]);
+		dx_big_free(data[i], t->reg[i].size);
 	free(data);
 }
 

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <unistd.h>
 
+#include "daxlab/mem.h"
 #include "daxlab/mix.h"
 #include "daxlab/vec.h"
 #include "image_file.h"
@@ -21,12 +22,6 @@
 #define PAGE 4096u
 #define COPY_CHUNK (1u << 20)
 
-static bool page_zero(const unsigned char *p)
-{
-	static const unsigned char zero[PAGE];
-
-	return !memcmp(p, zero, PAGE);
-}
 
 /*
  * An IMAGE file into its region: only the file's data extents are read,
@@ -86,7 +81,7 @@ static int load_image_file(struct sim *s, const struct pmsim_event *e,
 			for (ssize_t k = 0; k < n;) {
 				size_t c = (size_t)(n - k) < PAGE ? (size_t)(n - k) : PAGE;
 
-				if (!fresh || c < PAGE || !page_zero(buf + k))
+				if (!fresh || c < PAGE || !dx_is_zero(buf + k, PAGE))
 					memcpy(dst + at + k, buf + k, c);
 				k += (ssize_t)c;
 			}

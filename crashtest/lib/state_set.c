@@ -4,37 +4,18 @@
  * with transparent huge pages where possible, since a TLB miss per probe
  * would otherwise dominate a run.
  */
-#include <stdlib.h>
-#include <sys/mman.h>
-
+#include "daxlab/mem.h"
 #include "internal.h"
 #include "state_set.h"
 
-#define HUGE_PAGE (2ul << 20)
-
 static struct pms_key *table_alloc(size_t n)
 {
-	size_t bytes = n * sizeof(struct pms_key);
-	void *p;
-
-	if (bytes < HUGE_PAGE)
-		return calloc(n, sizeof(struct pms_key));
-	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	madvise(p, bytes, MADV_HUGEPAGE);
-	return p;
+	return dx_big_alloc(n * sizeof(struct pms_key));
 }
 
 static void table_free(struct pms_key *t, size_t n)
 {
-	if (!t)
-		return;
-	if (n * sizeof(struct pms_key) < HUGE_PAGE)
-		free(t);
-	else
-		munmap(t, n * sizeof(struct pms_key));
+	dx_big_free(t, n * sizeof(struct pms_key));
 }
 
 int pms_state_set_init(struct state_set *s)

@@ -14,6 +14,7 @@
 #include "daxlab/clock.h"
 #include "daxlab/exit.h"
 #include "daxlab/files.h"
+#include "daxlab/mem.h"
 #include "daxlab/mix.h"
 #include "daxlab/num.h"
 #include "daxlab/pattern.h"
@@ -120,16 +121,6 @@ static int write_scratch(struct judge *j, const unsigned char *region,
 }
 
 /* ---- setup --------------------------------------------------------------- */
-
-static int unit_zero(const unsigned char *p, uint32_t bs)
-{
-	static const unsigned char zero[4096];
-
-	for (uint32_t off = 0; off < bs; off += sizeof(zero))
-		if (memcmp(p + off, zero, bs - off < sizeof(zero) ? bs - off : sizeof(zero)))
-			return 0;
-	return 1;
-}
 
 static int alloc_common(struct judge **jp, const struct ctm_manifest *m,
 			enum fs_type fs, const unsigned char *region,
@@ -289,7 +280,7 @@ int judge_new(struct judge **jp, const struct ctm_manifest *m, enum fs_type fs,
 		for (uint64_t p = off >> 12; p <= (off + bs - 1) >> 12; p++)
 			if (touched[p >> 3] & (1u << (p & 7)))
 				t = 1;
-		j->cand[u] = t || !unit_zero(base + off, bs);
+		j->cand[u] = t || !dx_is_zero(base + off, bs);
 		j->ncand += j->cand[u];
 	}
 	if ((rc = check_space(j, err, errlen)))
@@ -328,7 +319,7 @@ int judge_new_image(struct judge **jp, const struct ctm_manifest *m,
 		return rc;
 	j = *jp;
 	for (uint64_t u = 0; u < j->nunits; u++) {
-		j->cand[u] = !unit_zero(region + j->loc.fs_start +
+		j->cand[u] = !dx_is_zero(region + j->loc.fs_start +
 					u * j->loc.block_size, j->loc.block_size);
 		j->ncand += j->cand[u];
 	}

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daxlab/mem.h"
 #include "trace_scan.h"
 
 #define LINE 64u
@@ -42,21 +43,23 @@ int trace_scan(const struct pmsim_trace *t, struct trace_scan *s, char *err,
 			 pmsim_errmsg());
 		return -1;
 	}
+	s->t = t;
+	s->data = data;
+	s->base = data[0];
 	nlines = (size_t)((s->size + LINE - 1) / LINE);
-	s->base = malloc(s->size);
-	s->final = malloc(s->size);
+	/* Sparse like base: an image is mostly zeros, and page faults on a
+	 * full copy cost more than the rest of the scan. */
+	s->final = dx_big_alloc(s->size);
 	s->touched = calloc((size_t)((s->size >> 12) / 8 + 1), 1);
 	last_wb = calloc(nlines, sizeof(*last_wb));
-	if (!s->base || !s->final || !s->touched || !last_wb) {
-		pmsim_image_data_free(t, data);
+	if (!s->final || !s->touched || !last_wb) {
 		free(last_wb);
+		trace_scan_free(s);
 		snprintf(err, errlen, "out of memory for a %llu-byte region",
 			 (unsigned long long)s->size);
 		return -1;
 	}
-	memcpy(s->base, data[0], s->size);
-	memcpy(s->final, data[0], s->size);
-	pmsim_image_data_free(t, data);
+	dx_copy_nonzero(s->final, s->base, s->size);
 
 	/* Forward: final image, touched pages, counts, last write-back. */
 	for (size_t i = 0; i < n; i++) {
@@ -132,8 +135,9 @@ void trace_scan_outside(const struct pmsim_trace *t, struct trace_scan *s,
 
 void trace_scan_free(struct trace_scan *s)
 {
-	free(s->base);
-	free(s->final);
+	if (s->data)
+		pmsim_image_data_free(s->t, s->data);
+	dx_big_free(s->final, s->size);
 	free(s->touched);
 	memset(s, 0, sizeof(*s));
 }

@@ -15,6 +15,9 @@
 struct trace_scan {
 	uint64_t base_addr, size;	/* the region judged */
 	unsigned char *base, *final;	/* size bytes each */
+	/* base is region 0 of the image pmsim built: kept, not copied */
+	const struct pmsim_trace *t;
+	unsigned char **data;
 	uint8_t *touched;		/* 1 bit per 4 KiB page */
 	uint64_t stores, ntstores, store_bytes, ntstore_bytes;
 	uint64_t flushes, fences, marks;
