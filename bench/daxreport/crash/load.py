@@ -94,6 +94,22 @@ def read_meta(run):
     return meta
 
 
+def read_left_out(run):
+    """left-out.tsv: NAME <TAB> WHY lines, the mutants asked for that did
+    not run (not for the base's kernel version, or running no chosen
+    scenario) -> [{"mutant", "why"}]; none when the file is absent."""
+    path = os.path.join(run, "left-out.tsv")
+    out = []
+    if not os.path.exists(path):
+        return out
+    for n, line in enumerate(run_file(path).splitlines(), 1):
+        name, sep, why = line.partition("\t")
+        if not sep or not name or not why:
+            raise BadInput(f"{path} line {n}: not NAME<TAB>WHY ({line!r})")
+        out.append({"mutant": name, "why": why})
+    return out
+
+
 def read_partial(run):
     """partial.tsv: KIND <TAB> REASON lines -> [(kind, reason)]."""
     path = os.path.join(run, "partial.tsv")
@@ -270,6 +286,9 @@ def assemble(run):
     if note:
         partial.append(("failed", note))
     extra = {"provenance": prov} if prov else {}
+    left_out = read_left_out(run)
+    if left_out:
+        extra["mutants_left_out"] = left_out
     if "known_findings" in meta:
         extra["known_findings"] = known_findings(meta["known_findings"])
         extra["known_findings_file"] = meta["known_findings"]

@@ -131,6 +131,9 @@ def mutants(crash):
     out = ["", "## Mutant kernels", "",
            table(["mutant", "scenario", "status", "durability", "fsck", "flush contract",
                   "caught"], rows).rstrip("\n")]
+    left = crash.get("mutants_left_out") or []
+    if left:
+        out += ["", "Left out:"] + [f"- {x['mutant']}: {x['why']}" for x in left]
     missed = verdict.missed(crash)
     if missed:
         out += ["", f"Not caught: {' '.join(missed)}. The fence that closed each promise on "

@@ -179,6 +179,23 @@ class TestAssemble(Tmp):
         fx.write(os.path.join(run, "meta.tsv"), read(run, "meta.tsv").replace("batch\t8\n", "batch\t1\n"))
         self.assertNotIn("per guest boot", "\n".join(sections.provenance(load.assemble(run))))
 
+    def test_left_out_mutants_are_reported(self):
+        run = fx.run_dir(os.path.join(self.d, "run"), clean(fx.reference()))
+        c = load.assemble(run)
+        self.assertNotIn("mutants_left_out", c)            # none left out
+        self.assertNotIn("Left out:", sections.mutants(c))
+        fx.write(os.path.join(run, "left-out.tsv"),
+                 "no-ext2-dir-sync\tnot for Linux 6.12: ext2 has no MAP_SYNC there\n")
+        c = load.assemble(run)
+        self.assertEqual(c["mutants_left_out"], [
+            {"mutant": "no-ext2-dir-sync", "why": "not for Linux 6.12: ext2 has no MAP_SYNC there"}])
+        out = sections.mutants(c)
+        self.assertEqual(out[out.index("Left out:") + 1],
+                         "- no-ext2-dir-sync: not for Linux 6.12: ext2 has no MAP_SYNC there")
+        # what crash.json keeps, the report made again from it says too
+        self.assertIn("- no-ext2-dir-sync: not for Linux 6.12",
+                      "\n".join(sections.mutants(json.loads(json.dumps(c)))))
+
     def test_bad_files(self):
         run = fx.run_dir(os.path.join(self.d, "run"), clean(fx.reference()))
         good_meta = read(run, "meta.tsv")
@@ -189,16 +206,22 @@ class TestAssemble(Tmp):
                 ("meta.tsv", good_meta + "color\tred\n", "not a KEY<TAB>VALUE line"),
                 ("meta.tsv", good_meta + "cpu_code\tquantum\n", "cpu_code is up or smp"),
                 ("partial.tsv", "oops\tsomething\n", "not KIND<TAB>REASON"),
+                ("left-out.tsv", "no-tab-here\n", "not NAME<TAB>WHY"),
+                ("left-out.tsv", "\tno name\n", "not NAME<TAB>WHY"),
                 ("runs.tsv", "a\tb\tc\n", "3 fields, not 6"),
                 ("runs.tsv", "a\tstock\tkernel\tfine\ta/stock\t0\n", "not SCENARIO KERNEL"),
                 ("runs.tsv", "a\tstock\tkernel\tclean\t../../etc\t0\n", "not SCENARIO KERNEL")):
             with self.subTest(file=name, says=says):
-                keep = read(run, name)
-                fx.write(os.path.join(run, name), text)
+                f = os.path.join(run, name)
+                keep = read(f) if os.path.exists(f) else None
+                fx.write(f, text)
                 with self.assertRaises(load.BadInput) as e:
                     load.assemble(run)
                 self.assertIn(says, str(e.exception))
-                fx.write(os.path.join(run, name), keep)
+                if keep is None:
+                    os.unlink(f)
+                else:
+                    fx.write(f, keep)
 
 
 class TestCheck(Tmp):
