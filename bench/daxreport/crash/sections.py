@@ -46,12 +46,28 @@ def header(crash):
     return out
 
 
+def logins(hosts, jobs):
+    """--sshloginfile's "[SLOTS/]LOGIN" lines as read: each login with its
+    slots (its "N/", else --jobs, else parallel counts its cores)."""
+    out = []
+    for h in hosts.split():
+        slots, sep, login = h.rpartition("/")
+        login = "this host" if login == ":" else login
+        if sep and slots.isdigit():
+            out.append(f"{login} ({slots} slot{'s' if slots != '1' else ''})")
+        else:
+            out.append(f"{login} ({jobs + ' slots' if jobs != '1' else '1 slot with --jobs 1, else one per core'})")
+    return ", ".join(out)
+
+
 def provenance(crash):
     """What was tested, with what (runs that recorded provenance.json)."""
     out = []
-    if crash.get("hosts") or crash.get("jobs", "1") != "1":
-        out.append(f"Sharded with GNU parallel: {crash['jobs']} job slot(s) on "
-                   f"{crash.get('hosts') or 'this host'}.")
+    if crash.get("hosts"):
+        out.append(f"Sharded with GNU parallel over {len(crash['hosts'].split())} ssh "
+                   f"login(s): {logins(crash['hosts'], crash.get('jobs', '1'))}.")
+    elif crash.get("jobs", "1") != "1":
+        out.append(f"Sharded with GNU parallel: {crash['jobs']} job slot(s) on this host.")
     if crash.get("batch", "1") != "1":
         # a resumed campaign may have batched only in some attempts: count
         runs = crash.get("runs", [])

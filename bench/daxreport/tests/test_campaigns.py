@@ -16,6 +16,7 @@ EXT2 = os.path.join(RESULTS, "crash-seq1-ext2")
 EXT2_STOCK = os.path.join(RESULTS, "crash-seq1-ext2-stock")
 KNOWN = os.path.join(fx.TOP, "crashtest", "known-findings")
 SB = "e98032f0ceb7"         # the torn ext4 superblock, known
+SB_FSCK = "11ba7b4068fe"    # the same tear as fsck's rejection alone
 SYNC = "6756ca65794a"       # ext2's sync(2) losing a name made before it
 
 
@@ -136,3 +137,23 @@ class Campaigns(Tmp):
     def test_read_refuses_what_is_not_a_campaign(self):
         with self.assertRaises(load.BadInput):
             campaigns.read(self.d)
+
+    def test_sharding_sample_agrees_however_it_was_spread(self):
+        """results/crash-seq2-ext4-sharding: one core, --jobs 1, --jobs 2
+        and two ssh logins ran the same plan and found the same thing."""
+        base = os.path.join(RESULTS, "crash-seq2-ext4-sharding")
+        got = {}
+        for way in ("1c", "j1", "j2", "ssh"):
+            c = campaigns.read(os.path.join(base, way))
+            with open(os.path.join(base, way, "plan.tsv")) as fh:
+                plan = fh.read()
+            bad = sorted(r["scenario"] for r in c["runs"] if r["status"] != "clean")
+            ids = {s["id"] for r in c["runs"] for s in r.get("signatures", [])}
+            got[way] = (plan, len(c["runs"]), bad)
+            # the torn superblock, as a lost promise or as fsck's rejection
+            # alone: which of the two a run's sample holds varies
+            self.assertLessEqual(ids, {SB, SB_FSCK}, way)
+            self.assertIn(SB, ids, way)
+        self.assertEqual(got["1c"][1:], (50, ["ext4-seq2-0002", "ext4-seq2-0023"]))
+        for way in ("j1", "j2", "ssh"):
+            self.assertEqual(got[way], got["1c"], way)

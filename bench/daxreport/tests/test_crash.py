@@ -196,6 +196,18 @@ class TestAssemble(Tmp):
         self.assertIn("- no-ext2-dir-sync: not for Linux 6.12",
                       "\n".join(sections.mutants(json.loads(json.dumps(c)))))
 
+    def test_ssh_logins_named_with_their_slots(self):
+        _, c = self.assemble()
+        c = dict(c, hosts="1/shard-1 1/shard-2", jobs="1")
+        self.assertIn("Sharded with GNU parallel over 2 ssh login(s): shard-1 (1 slot), "
+                      "shard-2 (1 slot).", sections.provenance(c))
+        c = dict(c, hosts="4/big : other", jobs="3")
+        self.assertIn("Sharded with GNU parallel over 3 ssh login(s): big (4 slots), "
+                      "this host (3 slots), other (3 slots).", sections.provenance(c))
+        c = dict(c, hosts="", jobs="2")
+        self.assertIn("Sharded with GNU parallel: 2 job slot(s) on this host.",
+                      sections.provenance(c))
+
     def test_bad_files(self):
         run = fx.run_dir(os.path.join(self.d, "run"), clean(fx.reference()))
         good_meta = read(run, "meta.tsv")
