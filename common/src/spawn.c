@@ -115,11 +115,13 @@ static int start(const struct dx_spawn *s, pid_t *pid, char *err,
 					      POSIX_SPAWN_SETSIGDEF);
 	if (!rc) {
 		fflush(NULL);	/* no buffered output written twice or late */
-		rc = posix_spawnp(pid, s->argv[0], &fa, &at, s->argv,
-				  s->envp ? s->envp : environ);
+		rc = s->path ? posix_spawn(pid, s->path, &fa, &at, s->argv,
+					   s->envp ? s->envp : environ)
+			     : posix_spawnp(pid, s->argv[0], &fa, &at, s->argv,
+					    s->envp ? s->envp : environ);
 		if (rc)
-			snprintf(err, errlen, "cannot run %s: %s", s->argv[0],
-				 strerror(rc));
+			snprintf(err, errlen, "cannot run %s: %s",
+				 s->path ? s->path : s->argv[0], strerror(rc));
 	} else {
 		snprintf(err, errlen, "cannot set up %s: %s", s->argv[0],
 			 strerror(rc));

@@ -230,6 +230,25 @@ static void test_not_started(void **state)
 	assert_non_null(strstr(err, "stdin /nonexistent/in"));
 }
 
+/* A program given by path runs with the argv[0] it is told: the name
+ * its messages use. PATH is not searched for it. */
+static void test_path(void **state)
+{
+	char *argv[] = { "daxlab-named", "-c", "test \"$0\" = daxlab-named", NULL };
+	char *env[] = { "PATH=/nonexistent", NULL };
+	struct dx_spawn s = { .argv = argv, .envp = env, .path = "/bin/sh" };
+	struct dx_spawn_result r;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(dx_spawn_run(&s, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.how, DX_SPAWN_EXITED);
+	assert_int_equal(r.code, 0);
+	s.path = "/nonexistent/sh";
+	assert_int_equal(dx_spawn_run(&s, &r, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cannot run /nonexistent/sh"));
+}
+
 /* Started beside us: it reads a line from the socket on its stdin,
  * answers on its stdout with what descriptor 3 holds; then a deadline
  * kills what it started and is still running. */
@@ -278,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_stdin_default),
 		cmocka_unit_test(test_env),
 		cmocka_unit_test(test_not_started),
+		cmocka_unit_test(test_path),
 		cmocka_unit_test(test_start_wait),
 	};
 

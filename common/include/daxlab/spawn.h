@@ -23,6 +23,10 @@ enum dx_spawn_flags {
 
 struct dx_spawn {
 	char *const *argv;	/* argv[0] is searched in PATH without a '/' */
+	/* NULL, or the program to run as argv: a tool found once, or a
+	 * variant of it, still told its usual name in argv[0] (its messages
+	 * name themselves by it) */
+	const char *path;
 	char *const *envp;	/* NULL: this process's environment */
 	const char *stdin_path;	/* NULL: /dev/null, never the terminal */
 	const char *stdout_path; /* NULL: this process's stdout; else created */

@@ -11,7 +11,8 @@
 #include <stddef.h>
 
 /*
- * Run argv[0] (searched in PATH) with stdin from /dev/null and stdout and
+ * Run argv[0] (found in PATH on its first run; e2fsck.static in place of
+ * e2fsck where installed, still named e2fsck in argv[0]) with stdin from /dev/null and stdout and
  * stderr into out_path. Returns the exit status (0..255), 256 + signal
  * when it was killed (a timeout: SIGKILL after timeout_s, message in
  * err), or -1 when it could not be started (message in err).

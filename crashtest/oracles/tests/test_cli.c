@@ -369,6 +369,29 @@ static void test_tool_group(void **state)
 	assert_null(strstr(err, "..."));
 }
 
+/* e2fsck.static beside the e2fsck PATH names first runs in its place (a
+ * fake e2fsck first in PATH without a twin still runs: test_incomplete). */
+static void test_tool_static_twin(void **state)
+{
+	char *argv[] = { "e2fsck", "-V", NULL };
+	char err[256] = "", out[64] = "", path[PATH_MAX + 64];
+	const char *old = getenv("PATH");
+	char *keep = strdup(old ? old : "/usr/bin:/bin");
+
+	(void)state;
+	assert_non_null(keep);
+	assert_int_equal(mkdir(th_path("twin"), 0755), 0);
+	th_write("twin/e2fsck", "#!/bin/sh\necho dynamic\n", 0755);
+	th_write("twin/e2fsck.static", "#!/bin/sh\necho static\n", 0755);
+	snprintf(path, sizeof(path), "%s:%s", th_path("twin"), keep);
+	setenv("PATH", path, 1);
+	assert_int_equal(fstool_run(argv, th_path("twin.out"), 10, err, sizeof(err)), 0);
+	fstool_excerpt(th_path("twin.out"), out, sizeof(out), 60);
+	assert_string_equal(out, "static");
+	setenv("PATH", keep, 1);
+	free(keep);
+}
+
 static void test_tool_missing(void **state)
 {
 	static const char *const tools[] = { "sh", "no-such-fsck-tool", NULL };
@@ -464,6 +487,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_sigint_judge),
 		cmocka_unit_test(test_sigterm_check),
 		cmocka_unit_test(test_tool_group),
+		cmocka_unit_test(test_tool_static_twin),
 		cmocka_unit_test(test_tool_missing),
 	};
 
