@@ -102,7 +102,7 @@ if [ -z "$(ls -A "$work/remote" 2>/dev/null)" ]; then
 else
 	not_ok "${tests[4]}" "left: $(find "$work/remote" | head -n 5 | tr '\n' ' ')"
 fi
-if [ "$(verdicts "$work/ssh")" = "$want" ] && grep -q '^Sharded with GNU parallel: 1 job slot(s) on 1/shard-1 1/shard-2\.$' "$work/ssh/report.md"; then
+if [ "$(verdicts "$work/ssh")" = "$want" ] && grep -q '^Sharded with GNU parallel over 2 ssh login(s): shard-1 (1 slot), shard-2 (1 slot)\.$' "$work/ssh/report.md"; then
 	ok "${tests[5]}"
 else
 	not_ok "${tests[5]}" "runs: $(verdicts "$work/ssh" | tr '\n' ';')" "$(sed -n 1,8p "$work/ssh/report.md" 2>/dev/null)"
