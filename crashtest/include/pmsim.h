@@ -323,7 +323,9 @@ int pmsim_repro_write(const struct pmsim_trace *t, const struct pmsim_opts *o,
 #define PMSIM_REPLAY_FORCE 1u
 int pmsim_replay(const char *repro_path, const char *image_path, unsigned flags);
 /* Rebuild a crash image in memory from a crash point and persisted set;
- * fails when the set is not a reachable state. data[i] gets region i. */
+ * fails when the set is not a reachable state. data[i] gets region i;
+ * free them with pmsim_image_data_free alone (large regions are
+ * mappings, not malloc memory). */
 int pmsim_build_image(const struct pmsim_trace *t, const struct pmsim_opts *o,
 		      uint64_t event, const struct pmsim_piece *persisted,
 		      size_t npersisted, unsigned char ***data);
