@@ -94,17 +94,24 @@ def read_meta(run):
     return meta
 
 
+def tab_pairs(run, name):
+    """RUN/NAME's "A <TAB> B" lines as (path, line number, A, B, line),
+    B holding any further tabs; none when the file is absent (the caller
+    checks the fields: its message names what they must be)."""
+    path = os.path.join(run, name)
+    if not os.path.exists(path):
+        return []
+    return [(path, n, a, b, line) for n, line in enumerate(run_file(path).splitlines(), 1)
+            for a, _, b in [line.partition("\t")]]
+
+
 def read_left_out(run):
     """left-out.tsv: NAME <TAB> WHY lines, the mutants asked for that did
     not run (not for the base's kernel version, or running no chosen
     scenario) -> [{"mutant", "why"}]; none when the file is absent."""
-    path = os.path.join(run, "left-out.tsv")
     out = []
-    if not os.path.exists(path):
-        return out
-    for n, line in enumerate(run_file(path).splitlines(), 1):
-        name, sep, why = line.partition("\t")
-        if not sep or not name or not why:
+    for path, n, name, why, line in tab_pairs(run, "left-out.tsv"):
+        if not name or not why:
             raise BadInput(f"{path} line {n}: not NAME<TAB>WHY ({line!r})")
         out.append({"mutant": name, "why": why})
     return out
@@ -112,13 +119,9 @@ def read_left_out(run):
 
 def read_partial(run):
     """partial.tsv: KIND <TAB> REASON lines -> [(kind, reason)]."""
-    path = os.path.join(run, "partial.tsv")
     out = []
-    if not os.path.exists(path):
-        return out
-    for n, line in enumerate(run_file(path).splitlines(), 1):
-        kind, sep, why = line.partition("\t")
-        if not sep or kind not in KINDS or not why:
+    for path, n, kind, why, line in tab_pairs(run, "partial.tsv"):
+        if kind not in KINDS or not why:
             raise BadInput(f"{path} line {n}: not KIND<TAB>REASON with KIND one of "
                            f"{', '.join(KINDS)} ({line!r})")
         out.append((kind, why))
