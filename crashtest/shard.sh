@@ -79,23 +79,29 @@ shard_runs() {
 	local -a env args popts group
 	command -v parallel >/dev/null || die "GNU parallel is not installed (scripts/deps installs it)"
 	# The descriptors go to each host with its first job (--basefile):
-	# scn/NAME.scn, a generated one with its sequence beside it.
+	# scn/NAME.scn, a generated one with its sequence beside it. The
+	# generated ones are copied as one tree (their seq= is relative),
+	# the others one by one.
 	rm -rf "$out/scn"
-	mkdir -p "$out/scn"
+	if [ "$gen" = 1 ]; then cp -R "$out/gen" "$out/scn"; else mkdir -p "$out/scn"; fi
 	: >"$list"
 	for u in "${units[@]}"; do
 		read -r k role ss <<<"$u"
 		read -r -a group <<<"$ss"
 		descs=''
 		for s in "${group[@]}"; do
-			f=$(scn_file "$s")
-			seq=$(sed -n 's/^seq=//p' "$f")
-			if [ -n "$seq" ]; then
-				case $seq in /*) ;; *) seq=$(dirname "$f")/$seq ;; esac
-				cp "$seq" "$out/scn/$s.seq"
-				sed "s|^seq=.*|seq=$s.seq|" "$f" >"$out/scn/$s.scn"
-			else
-				cp "$f" "$out/scn/$s.scn"
+			if [ "$gen" = 0 ]; then
+				scn_file "$s"
+				f=$scn_path
+				scn_key "$f" seq
+				seq=$scn_val
+				if [ -n "$seq" ]; then
+					case $seq in /*) ;; *) seq=${f%/*}/$seq ;; esac
+					cp "$seq" "$out/scn/$s.seq"
+					scn_copy "$f" "$s.seq" "$out/scn/$s.scn"
+				else
+					cp "$f" "$out/scn/$s.scn"
+				fi
 			fi
 			descs+=${descs:+,}scn/$s.scn
 		done

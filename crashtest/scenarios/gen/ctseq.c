@@ -24,6 +24,7 @@ static void usage(FILE *f)
 		"       ctseq [--fs FS] count SET     how many workloads SET has\n"
 		"       ctseq [--fs FS] show NAME     NAME's operations and what it promises\n"
 		"       ctseq emit NAME               NAME's sequence text (what ctwl --seq runs)\n"
+		"       ctseq --dir DIR emit NAME...  each NAME's text into DIR/NAME.seq\n"
 		"       ctseq [--fs FS] check FILE    is FILE a sequence that runs (on FS)?\n"
 		"       ctseq --help | --version\n"
 		"SET is seq-1 (every core operation with every persistence point that\n"
@@ -202,17 +203,106 @@ static int check_file(const char *path, int have_fs, enum seq_fs fs)
 	return DX_EXIT_OK;
 }
 
+/* A NAME of `emit --dir`, and its workload once the set has shown it. */
+struct wanted {
+	const char *name;
+	struct seq q;
+	int found;
+};
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct wanted *)a)->name,
+		      ((const struct wanted *)b)->name);
+}
+
+struct want_list {
+	struct wanted *w;
+	size_t n;
+};
+
+static int want_one(const struct seq *q, void *arg)
+{
+	struct want_list *l = arg;
+	struct wanted key = { .name = q->name }, *hit;
+
+	hit = bsearch(&key, l->w, l->n, sizeof(*l->w), by_name);
+	if (hit) {
+		hit->q = *q;
+		hit->found = 1;
+	}
+	return 0;
+}
+
+/*
+ * emit --dir: every NAME's text into DIR/NAME.seq. A campaign writes
+ * thousands, so each set is enumerated once, not once a name as emit NAME
+ * does; nothing is written unless every name is a workload.
+ */
+static int emit_dir(const char *dir, char **names, size_t n)
+{
+	struct want_list l = { calloc(n, sizeof(struct wanted)), 0 };
+	int sets = 0, rc = DX_EXIT_OK;
+	char err[200], path[4096];
+
+	if (!l.w) {
+		fprintf(stderr, "ctseq: out of memory\n");
+		return DX_EXIT_RESOURCES;
+	}
+	for (size_t i = 0; i < n; i++)
+		l.w[i].name = names[i];
+	qsort(l.w, n, sizeof(*l.w), by_name);
+	for (size_t i = 0; i < n; i++)	/* each name once */
+		if (!l.n || strcmp(l.w[l.n - 1].name, l.w[i].name))
+			l.w[l.n++] = l.w[i];
+	for (size_t i = 0; i < l.n; i++)
+		sets |= !strncmp(l.w[i].name, "seq1-", 5) ? 1 :
+			!strncmp(l.w[i].name, "seq2-", 5) ? 2 : 0;
+	if (sets & 1)
+		seq_enumerate(SEQ_SET1, want_one, &l);
+	if (sets & 2)
+		seq_enumerate(SEQ_SET2, want_one, &l);
+	for (size_t i = 0; i < l.n && rc == DX_EXIT_OK; i++) {
+		struct seq q;
+
+		/* seq_lookup says why the name is none */
+		if (!l.w[i].found && seq_lookup(l.w[i].name, &q, err, sizeof(err))) {
+			fprintf(stderr, "ctseq: %s\n", err);
+			rc = DX_EXIT_USAGE;
+		}
+	}
+	for (size_t i = 0; i < l.n && rc == DX_EXIT_OK; i++) {
+		FILE *f;
+		int bad;
+
+		snprintf(path, sizeof(path), "%s/%s.seq", dir, l.w[i].name);
+		f = fopen(path, "w");
+		bad = !f;
+		if (f) {
+			bad = seq_write(f, &l.w[i].q) != 0;
+			bad |= fclose(f) != 0;
+		}
+		if (bad) {
+			fprintf(stderr, "ctseq: writing %s: %s\n", path, strerror(errno));
+			rc = DX_EXIT_FINDING;
+		}
+	}
+	free(l.w);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	enum { O_FS = 256, O_HELP, O_VERSION };
+	enum { O_FS = 256, O_DIR, O_HELP, O_VERSION };
 	static const struct option opts[] = {
 		{ "fs", required_argument, NULL, O_FS },
+		{ "dir", required_argument, NULL, O_DIR },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct listing l;
-	const char *cmd, *arg;
+	const char *cmd, *arg, *dir = NULL;
 	enum seq_set set;
 	struct seq q;
 	char err[200];
@@ -229,6 +319,9 @@ int main(int argc, char **argv)
 			}
 			l.have_fs = 1;
 			break;
+		case O_DIR:
+			dir = optarg;
+			break;
 		case O_HELP:
 			usage(stdout);
 			return DX_EXIT_OK;
@@ -239,6 +332,13 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return DX_EXIT_USAGE;
 		}
+	}
+	if (dir) {
+		if (argc - optind < 2 || strcmp(argv[optind], "emit")) {
+			fprintf(stderr, "ctseq: --dir goes with emit NAME...\n");
+			return DX_EXIT_USAGE;
+		}
+		return emit_dir(dir, argv + optind + 1, (size_t)(argc - optind - 1));
 	}
 	if (argc - optind != 2) {
 		usage(stderr);

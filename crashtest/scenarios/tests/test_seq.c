@@ -548,6 +548,25 @@ static void test_ctseq_cli(void **s)
 	expect_output("seq1-0064  [A] pwrite-2m A; fsync A\n");
 	assert_int_equal(th_run("'%s' emit seq1-0064 >'%s/out' 2>&1", ctseq, dir), 0);
 	assert_string_equal(output(), "name seq1-0064\nsetup A\nop pwrite-2m A\npp fsync A\n");
+	/* --dir: several at once, each file what emit NAME prints */
+	assert_int_equal(th_run("rm -rf '%s/em' && mkdir '%s/em' && '%s' --dir '%s/em' emit "
+				"seq2-0007 seq1-0064 seq2-0007 >'%s/out' 2>&1 && "
+				"'%s' emit seq2-0007 | cmp - '%s/em/seq2-0007.seq' && "
+				"'%s' emit seq1-0064 | cmp - '%s/em/seq1-0064.seq' && "
+				"test \"$(ls '%s/em' | wc -l)\" = 2", dir, dir, ctseq, dir, dir,
+			     ctseq, dir, ctseq, dir, dir), 0);
+	/* a name that is none: no file written */
+	assert_int_equal(th_run("rm -rf '%s/em' && mkdir '%s/em' && '%s' --dir '%s/em' emit "
+				"seq1-0064 seq2-9999 >'%s/out' 2>&1", dir, dir, ctseq, dir, dir), 2);
+	expect_output("no workload 'seq2-9999' in seq-2");
+	assert_int_equal(th_run("test -z \"$(ls '%s/em')\"", dir), 0);
+	assert_int_equal(th_run("'%s' --dir '%s/em' emit seq1-0064 >/dev/null 2>&1 && "
+				"'%s' --dir '%s/em' list seq-1 >'%s/out' 2>&1", ctseq, dir, ctseq,
+			     dir, dir), 2);
+	expect_output("--dir goes with emit NAME...");
+	assert_int_equal(th_run("'%s' --dir '%s/nodir' emit seq1-0064 >'%s/out' 2>&1", ctseq,
+			     dir, dir), 1);
+	expect_output("writing ");
 	assert_int_equal(th_run("'%s' --fs ext2 show seq1-0001 >'%s/out' 2>&1", ctseq, dir), 0);
 	expect_output("on ext2: 0 promises");
 	expect_output("on ext2 with MAP_SYNC: 2 promises");
