@@ -39,7 +39,8 @@ META_NUMBERS = ("cores", "seconds", "bytes", "budget", "xfs_budget", "max_states
 META_KEYS = ("date", "set", "host", "mode", "crash_points", "kernels", "scenarios",
              "mutants", "overhead") + META_NUMBERS
 # Keys runs made before them lack.
-META_OPTIONAL = ("known_findings", "jobs", "hosts", "cpu_code", "batch")
+META_OPTIONAL = ("known_findings", "known_findings_shown", "jobs", "hosts", "cpu_code",
+                 "batch")
 
 
 class BadInput(Exception):
@@ -294,7 +295,9 @@ def assemble(run):
         extra["mutants_left_out"] = left_out
     if "known_findings" in meta:
         extra["known_findings"] = known_findings(meta["known_findings"])
-        extra["known_findings_file"] = meta["known_findings"]
+        # The list is read by its absolute path and named as the run's
+        # own tree knows it (crashtest/known-findings), not by a machine's.
+        extra["known_findings_file"] = meta.get("known_findings_shown") or meta["known_findings"]
     for k in ("jobs", "hosts", "batch"):
         if k in meta:
             extra[k] = meta[k]

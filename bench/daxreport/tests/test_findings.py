@@ -207,7 +207,10 @@ def campaign(root, n, texts, known=None, extra_runs=()):
                                   f"{j:03d}.txt"), renamed(t, f"f{i}", i))
     if known is not None:
         with open(os.path.join(root, "meta.tsv"), "a") as fh:
-            fh.write(f"known_findings\t{known}\njobs\t2\nhosts\t\n")
+            # as crashtest/run names its own tree's list
+            shown = "crashtest/known-findings" if known else ""
+            fh.write(f"known_findings\t{known}\nknown_findings_shown\t{shown}\n"
+                     "jobs\t2\nhosts\t\n")
     return root
 
 
@@ -221,7 +224,8 @@ class Verdict(Tmp):
         self.assertIn(f"### 1. `{JSB}` known (jbd2 rewrites", md)
         self.assertIn("40 violation(s) in 40 run(s): ext4-seq1-0000/stock (1)", md)
         self.assertIn(", and 28 more.", md)
-        self.assertIn("1 distinct finding(s) by signature, 0 new", md)
+        self.assertIn("1 distinct finding(s) by signature, 0 new; the known ones are listed "
+                      "in `crashtest/known-findings`.", md)
         self.assertIn("Reproducer: `ext4-seq1-0000/stock/violations/001.repro`", md)
         self.assertIn("Sharded with GNU parallel: 2 job slot(s) on this host.", md)
 
