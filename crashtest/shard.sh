@@ -75,7 +75,7 @@ shard_check_hosts() {
 # shard_runs: the boot units of units[] through parallel; then a failed or
 # lost job's runs are named in partial.tsv.
 shard_runs() {
-	local list=$out/shard-todo.tsv i=0 n=0 u ss s k role f seq cmd rc=0 bid d descs kern_args=()
+	local list=$out/shard-todo.tsv i=0 n=0 u ss s k role f cmd rc=0 bid d descs kern_args=()
 	local -a env args popts group
 	command -v parallel >/dev/null || die "GNU parallel is not installed (scripts/deps installs it)"
 	# The descriptors go to each host with its first job (--basefile):
@@ -91,16 +91,12 @@ shard_runs() {
 		descs=''
 		for s in "${group[@]}"; do
 			if [ "$gen" = 0 ]; then
-				scn_file "$s"
-				f=$scn_path
-				scn_key "$f" seq
-				seq=$scn_val
-				if [ -n "$seq" ]; then
-					case $seq in /*) ;; *) seq=${f%/*}/$seq ;; esac
-					cp "$seq" "$out/scn/$s.seq"
-					scn_copy "$f" "$s.seq" "$out/scn/$s.scn"
+				scn_seq "$s"
+				if [ -n "$scn_val" ]; then
+					cp "$scn_val" "$out/scn/$s.seq"
+					scn_copy "$scn_path" "$s.seq" "$out/scn/$s.scn"
 				else
-					cp "$f" "$out/scn/$s.scn"
+					cp "$scn_path" "$out/scn/$s.scn"
 				fi
 			fi
 			descs+=${descs:+,}scn/$s.scn
