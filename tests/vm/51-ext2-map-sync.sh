@@ -8,7 +8,12 @@
 # mapping is not yet on the device (periodic writeback is off), which shows
 # that the check can fail; after sync it is. A file created just before its
 # first MAP_SYNC fault, never synced, is on the device by its name right
-# after the fault with its block; through a plain mapping it is not.
+# after the fault with its block; through a plain mapping it is not. A
+# file made in a directory and linked into the root before its first
+# MAP_SYNC fault is on the device by both names: the fault writes the
+# directory of every name, not only of the one linked last (on 6.1, where
+# ext2 leaves directory pages to writeback, the first version of the patch
+# failed this; 6.12 writes directory entries at once).
 # vm: nvdimm=1
 # shellcheck source-path=SCRIPTDIR source=common.sh disable=SC1091
 . "$(dirname "$0")/common.sh"
@@ -72,6 +77,19 @@ if [ "$kernel" = patched ]; then
 	else
 		not_ok "a new, never synced file is on the device by its name right after the MAP_SYNC fault" \
 			"xfs_io: '$out'; debugfs -D bmap /fresh printed '$blk'"
+	fi
+	mkdir "$mnt/d"
+	sync
+	xfs_io -f -c "truncate 1m" "$mnt/d/two"
+	ln "$mnt/d/two" "$mnt/two"
+	out=$(xfs_io -c "mmap -S -rw 0 1m" -c "mwrite $((page * 4096)) 4096" "$mnt/two" 2>&1 || true)
+	blk=$(on_media d/two)
+	blk2=$(on_media two)
+	if [ -z "$out" ] && [ -n "$blk" ] && [ "$blk" != 0 ] && [ "$blk" = "$blk2" ]; then
+		ok "a new file with names in two directories is on the device by both, with block $blk, right after the MAP_SYNC fault"
+	else
+		not_ok "a new file with names in two directories is on the device by both right after the MAP_SYNC fault" \
+			"xfs_io: '$out'; debugfs -D bmap printed '$blk' for /d/two, '$blk2' for /two"
 	fi
 else
 	if grep -q 'Operation not supported' <<<"$out"; then
