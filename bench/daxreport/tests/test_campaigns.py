@@ -157,3 +157,25 @@ class Campaigns(Tmp):
         self.assertEqual(got["1c"][1:], (50, ["ext4-seq2-0002", "ext4-seq2-0023"]))
         for way in ("j1", "j2", "ssh"):
             self.assertEqual(got[way], got["1c"], way)
+
+    def test_seq2_campaigns_agree_run_for_run(self):
+        """The 2,000 seq-2 workloads on ext4 four times (two cores in three
+        attempts, two ssh logins, one core, two cores): the same plan, the
+        same three runs with violations, all of them the torn superblock."""
+        ways = ("crash-seq2-ext4", "crash-seq2-ext4-ssh",
+                os.path.join("crash-seq2-ext4-cores", "1c"),
+                os.path.join("crash-seq2-ext4-cores", "j2"))
+        got = {}
+        for way in ways:
+            base = os.path.join(RESULTS, way)
+            c = campaigns.read(base)
+            with open(os.path.join(base, "plan.tsv")) as fh:
+                plan = fh.read()
+            bad = sorted(r["scenario"] for r in c["runs"] if r["status"] != "clean")
+            ids = {s["id"] for r in c["runs"] for s in r.get("signatures", [])}
+            self.assertLessEqual(ids, {SB, SB_FSCK}, way)
+            got[way] = (plan, len(c["runs"]), bad)
+        self.assertEqual(got[ways[0]][1:],
+                         (2000, ["ext4-seq2-0002", "ext4-seq2-0023", "ext4-seq2-0056"]))
+        for way in ways[1:]:
+            self.assertEqual(got[way], got[ways[0]], way)
