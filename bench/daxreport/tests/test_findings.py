@@ -6,7 +6,7 @@ import copy
 import os
 import re
 
-from daxreport.crash import load, sections, signature, verdict
+from daxreport.crash import campaigns, load, sections, signature, verdict
 from daxreport.tests import crash_fixtures as fx
 from daxreport.tests.test_crash import Tmp, read, run_crash
 
@@ -16,6 +16,8 @@ KNOWN = os.path.join(fx.TOP, "crashtest", "known-findings")
 JSB = "038cefb5bc9b"        # the torn jbd2 journal superblock
 SB = "e98032f0ceb7"         # the torn ext4 superblock
 SYNC = "6756ca65794a"       # ext2's sync(2) losing a name made before it
+SYNC_SIZE = "28ee2356f780"  # the same unfenced sync(2) losing a new size
+SYNC_DATA = "ca98f429bcaa"  # ... and the block map reaching new data
 
 
 def report(n):
@@ -163,7 +165,15 @@ def known_list(d, *ids_why):
 class KnownList(Tmp):
     def test_committed_list_names_the_committed_findings(self):
         ids = [k["id"] for k in load.known_findings(KNOWN)]
-        self.assertEqual(sorted(ids), sorted([JSB, SB, SYNC]))
+        self.assertEqual(sorted(ids), sorted([JSB, SB, SYNC, SYNC_SIZE, SYNC_DATA]))
+
+    def test_sync_forms_are_those_the_ext2_campaign_found(self):
+        """The three forms of ext2's unfenced sync(2) are the durability
+        findings of seq-1 on ext2 with the fixed patch 2, and all known."""
+        c = campaigns.read(os.path.join(fx.TOP, "results", "crash-seq1-ext2", "fixed-patch2"))
+        found = {s["id"] for r in c["runs"] for s in r.get("signatures", [])
+                 if s["kind"] != "fsck"}
+        self.assertEqual(found, {SYNC, SYNC_SIZE, SYNC_DATA})
 
     def test_bad_lists(self):
         sig = signature.classify(report(2))["signature"]
