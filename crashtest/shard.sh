@@ -112,6 +112,8 @@ shard_runs() {
 	[ -z "$mode" ] || args+=(--mode "$mode")
 	[ "$keep_traces" = 0 ] || args+=(--keep-traces)
 	cmd="$(printf '%q ' env "${env[@]}" "$top/crashtest/run") --one {1} --kernel {2} --one-role {3} --one-index {4}"
+	# Its progress lines count from the campaign's start, not the job's.
+	cmd+=" --one-start $t_start"
 	cmd+=" --out $([ -n "$sshloginfile" ] && echo '{5}' || echo .) $(printf '%q ' "${args[@]}")"
 	popts=(--colsep '\t' --joblog "$out/parallel.joblog" --line-buffer)
 	if [ -n "$sshloginfile" ]; then

@@ -135,6 +135,8 @@ for o in --jobs --sshloginfile --known-findings; do
 done
 bi_run 2 "${c}--jobs must be between 1 and 256, not '0'" -- "$ct" "${n[@]}" --jobs 0
 bi_run 2 "${c}--jobs wants a whole decimal number, not 'all'" -- "$ct" "${n[@]}" --jobs all
+# A job's clock, from the campaign that sharded it (internal).
+bi_run 2 "${c}--one-start wants a whole decimal number, not 'soon'" -- "$ct" "${n[@]}" --one-start soon
 bi_run 2 "${c}--batch needs a value" -- "$ct" "${n[@]}" --batch
 bi_run 2 "${c}--batch must be between 1 and 64, not '0'" -- "$ct" "${n[@]}" --batch 0
 bi_run 2 "${c}--batch must be between 1 and 64, not '65'" -- "$ct" "${n[@]}" --batch 65
