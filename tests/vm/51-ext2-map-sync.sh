@@ -12,8 +12,8 @@
 # file made in a directory and linked into the root before its first
 # MAP_SYNC fault is on the device by both names: the fault writes the
 # directory of every name, not only of the one linked last (on 6.1, where
-# ext2 leaves directory pages to writeback, the first version of the patch
-# failed this; 6.12 writes directory entries at once).
+# ext2 leaves directory pages to writeback, the patch failed this while it
+# wrote one name's directory only; 6.12 writes directory entries at once).
 # vm: nvdimm=1
 # shellcheck source-path=SCRIPTDIR source=common.sh disable=SC1091
 . "$(dirname "$0")/common.sh"
