@@ -138,21 +138,26 @@ class Campaigns(Tmp):
         with self.assertRaises(load.BadInput):
             campaigns.read(self.d)
 
+    def verdicts(self, path):
+        """A campaign's plan, run count and runs with violations, after
+        checking that every signature is the torn superblock, as a lost
+        promise or as fsck's rejection alone (which of the two a run's
+        sample holds varies)."""
+        c = campaigns.read(path)
+        with open(os.path.join(path, "plan.tsv")) as fh:
+            plan = fh.read()
+        ids = {s["id"] for r in c["runs"] for s in r.get("signatures", [])}
+        self.assertLessEqual(ids, {SB, SB_FSCK}, path)
+        bad = sorted(r["scenario"] for r in c["runs"] if r["status"] != "clean")
+        return (plan, len(c["runs"]), bad), ids
+
     def test_sharding_sample_agrees_however_it_was_spread(self):
         """results/crash-seq2-ext4-sharding: one core, --jobs 1, --jobs 2
         and two ssh logins ran the same plan and found the same thing."""
         base = os.path.join(RESULTS, "crash-seq2-ext4-sharding")
         got = {}
         for way in ("1c", "j1", "j2", "ssh"):
-            c = campaigns.read(os.path.join(base, way))
-            with open(os.path.join(base, way, "plan.tsv")) as fh:
-                plan = fh.read()
-            bad = sorted(r["scenario"] for r in c["runs"] if r["status"] != "clean")
-            ids = {s["id"] for r in c["runs"] for s in r.get("signatures", [])}
-            got[way] = (plan, len(c["runs"]), bad)
-            # the torn superblock, as a lost promise or as fsck's rejection
-            # alone: which of the two a run's sample holds varies
-            self.assertLessEqual(ids, {SB, SB_FSCK}, way)
+            got[way], ids = self.verdicts(os.path.join(base, way))
             self.assertIn(SB, ids, way)
         self.assertEqual(got["1c"][1:], (50, ["ext4-seq2-0002", "ext4-seq2-0023"]))
         for way in ("j1", "j2", "ssh"):
@@ -165,16 +170,7 @@ class Campaigns(Tmp):
         ways = ("crash-seq2-ext4", "crash-seq2-ext4-ssh",
                 os.path.join("crash-seq2-ext4-cores", "1c"),
                 os.path.join("crash-seq2-ext4-cores", "j2"))
-        got = {}
-        for way in ways:
-            base = os.path.join(RESULTS, way)
-            c = campaigns.read(base)
-            with open(os.path.join(base, "plan.tsv")) as fh:
-                plan = fh.read()
-            bad = sorted(r["scenario"] for r in c["runs"] if r["status"] != "clean")
-            ids = {s["id"] for r in c["runs"] for s in r.get("signatures", [])}
-            self.assertLessEqual(ids, {SB, SB_FSCK}, way)
-            got[way] = (plan, len(c["runs"]), bad)
+        got = {way: self.verdicts(os.path.join(RESULTS, way))[0] for way in ways}
         self.assertEqual(got[ways[0]][1:],
                          (2000, ["ext4-seq2-0002", "ext4-seq2-0023", "ext4-seq2-0056"]))
         for way in ways[1:]:
